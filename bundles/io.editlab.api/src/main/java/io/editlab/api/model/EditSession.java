@@ -1,0 +1,65 @@
+package io.editlab.api.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An isolated, editable view of a base model: the frozen base weights plus overlays that only this
+ * session sees. Overlays are weight deltas on named parameters (effective weight = base + delta)
+ * and adapters hooked at named modules. Nothing done in one session changes another session or the
+ * base.
+ *
+ * <p>Closing the session frees every tensor allocated in its {@link #manager()}, deltas and adapter
+ * parameters included. Methods other than {@link #id()}, {@link #name()}, {@link #isClosed()} and
+ * {@link #close()} throw {@link IllegalStateException} after close.
+ */
+@ProviderType
+public interface EditSession extends AutoCloseable {
+
+    /** Unique within the runtime. */
+    String id();
+
+    /** The label given at {@link ModelHandle#openSession(String)}. */
+    String name();
+
+    /** The base model this session overlays. */
+    ModelHandle model();
+
+    /** The manager that owns this session's overlays; editors allocate their state here. */
+    NDManager manager();
+
+    /**
+     * The delta on a base parameter, created as zeros of the parameter's stored shape and layout on
+     * first use. Editors change it in place or mark it trainable; the forward pass uses {@code base
+     * + delta}.
+     *
+     * @throws IllegalArgumentException when the model has no such parameter
+     */
+    NDArray delta(String parameter);
+
+    /** The deltas created so far, by parameter name (an unmodifiable view). */
+    Map<String, NDArray> deltas();
+
+    /** Drops a delta, restoring the base value of that parameter in this session. */
+    void removeDelta(String parameter);
+
+    /**
+     * Hooks an adapter at a module. Several adapters at one module run in registration order, each
+     * seeing the output of the previous one.
+     *
+     * @throws IllegalArgumentException when {@code module} is not one of {@link ModelHandle#modules()}
+     */
+    AdapterRegistration addAdapter(String module, Adapter adapter);
+
+    /** The adapters hooked so far. */
+    List<AdapterRegistration> adapters();
+
+    boolean isClosed();
+
+    /** Frees every overlay. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,188 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.editlab.api.model.ModelException;
+import io.editlab.api.model.WeightLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a checkpoint's {@code model_type} means: the parameters it must contain (names and shapes,
+ * in Hugging Face {@code transformers} naming), how each linear weight is stored, and the modules
+ * where adapters can be hooked.
+ */
+sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
+
+    /** The model type as written in {@code config.json}. */
+    String modelType();
+
+    int layers();
+
+    /** Every parameter the checkpoint must provide, in forward order. */
+    Map<String, Shape> parameters();
+
+    /** Parameters that may be absent because they are tied to another one: name -> source. */
+    Map<String, String> tied();
+
+    /** The canonical name of a checkpoint tensor name, or null for buffers that are not weights. */
+    String canonical(String checkpointName);
+
+    WeightLayout layout(String parameter);
+
+    /** Hook points, in forward order. */
+    List<String> modules();
+
+    /** Reads a parsed {@code config.json}. */
+    static Architecture of(JsonObject config, Path file) throws ModelException {
+        String type = Json.string(config, "model_type", file);
+        return switch (type) {
+            case "gpt2" -> Gpt2.of(config, file);
+            case "llama", "mistral" -> Llama.of(type, config, file);
+            default -> throw new ModelException(file + ": unknown model_type '" + type
+                    + "'; supported: gpt2, llama, mistral");
+        };
+    }
+
+    /** GPT-2: learned positions, LayerNorm, {@code Conv1D} weights stored {@code [in, out]}. */
+    record Gpt2(int layers, int hidden, int inner, int vocab, int positions) implements Architecture {
+
+        static Gpt2 of(JsonObject config, Path file) throws ModelException {
+            int hidden = Json.integer(config, "n_embd", file);
+            JsonElement inner = config.get("n_inner");
+            int ff = inner == null || inner.isJsonNull() ? 4 * hidden : inner.getAsInt();
+            return new Gpt2(Json.integer(config, "n_layer", file), hidden, ff,
+                    Json.integer(config, "vocab_size", file), Json.integer(config, "n_positions", file));
+        }
+
+        @Override
+        public String modelType() {
+            return "gpt2";
+        }
+
+        @Override
+        public Map<String, Shape> parameters() {
+            Map<String, Shape> p = new LinkedHashMap<>();
+            p.put("transformer.wte.weight", new Shape(vocab, hidden));
+            p.put("transformer.wpe.weight", new Shape(positions, hidden));
+            for (int i = 0; i < layers; i++) {
+                String b = "transformer.h." + i + ".";
+                p.put(b + "ln_1.weight", new Shape(hidden));
+                p.put(b + "ln_1.bias", new Shape(hidden));
+                p.put(b + "attn.c_attn.weight", new Shape(hidden, 3L * hidden));
+                p.put(b + "attn.c_attn.bias", new Shape(3L * hidden));
+                p.put(b + "attn.c_proj.weight", new Shape(hidden, hidden));
+                p.put(b + "attn.c_proj.bias", new Shape(hidden));
+                p.put(b + "ln_2.weight", new Shape(hidden));
+                p.put(b + "ln_2.bias", new Shape(hidden));
+                p.put(b + "mlp.c_fc.weight", new Shape(hidden, inner));
+                p.put(b + "mlp.c_fc.bias", new Shape(inner));
+                p.put(b + "mlp.c_proj.weight", new Shape(inner, hidden));
+                p.put(b + "mlp.c_proj.bias", new Shape(hidden));
+            }
+            p.put("transformer.ln_f.weight", new Shape(hidden));
+            p.put("transformer.ln_f.bias", new Shape(hidden));
+            return p;
+        }
+
+        @Override
+        public Map<String, String> tied() {
+            return Map.of();
+        }
+
+        @Override
+        public String canonical(String name) {
+            if (name.endsWith(".attn.bias") || name.endsWith(".attn.masked_bias") || name.equals("lm_head.weight")) {
+                return null; // causal-mask buffers; GPT-2's head is always the token embedding
+            }
+            return name.startsWith("transformer.") ? name : "transformer." + name;
+        }
+
+        @Override
+        public WeightLayout layout(String parameter) {
+            boolean conv1d = parameter.endsWith("c_attn.weight") || parameter.endsWith("c_proj.weight")
+                    || parameter.endsWith("c_fc.weight");
+            return conv1d ? WeightLayout.IN_OUT : WeightLayout.NONE;
+        }
+
+        @Override
+        public List<String> modules() {
+            List<String> m = new ArrayList<>();
+            m.add("transformer.wte");
+            for (int i = 0; i < layers; i++) {
+                String b = "transformer.h." + i;
+                m.addAll(List.of(b, b + ".attn", b + ".mlp", b + ".mlp.c_fc", b + ".mlp.c_proj"));
+            }
+            return m;
+        }
+    }
+
+    /** LLaMA and Mistral: RMSNorm, rotary positions, SwiGLU, grouped-query attention, {@code Linear} weights. */
+    record Llama(String modelType, int layers, int hidden, int inner, int vocab, int heads, int kvHeads, boolean tiedHead)
+            implements Architecture {
+
+        static Llama of(String type, JsonObject config, Path file) throws ModelException {
+            int heads = Json.integer(config, "num_attention_heads", file);
+            JsonElement kv = config.get("num_key_value_heads");
+            JsonElement tie = config.get("tie_word_embeddings");
+            return new Llama(type, Json.integer(config, "num_hidden_layers", file),
+                    Json.integer(config, "hidden_size", file), Json.integer(config, "intermediate_size", file),
+                    Json.integer(config, "vocab_size", file), heads,
+                    kv == null || kv.isJsonNull() ? heads : kv.getAsInt(),
+                    tie != null && !tie.isJsonNull() && tie.getAsBoolean());
+        }
+
+        @Override
+        public Map<String, Shape> parameters() {
+            long headDim = hidden / heads;
+            Map<String, Shape> p = new LinkedHashMap<>();
+            p.put("model.embed_tokens.weight", new Shape(vocab, hidden));
+            for (int i = 0; i < layers; i++) {
+                String b = "model.layers." + i + ".";
+                p.put(b + "input_layernorm.weight", new Shape(hidden));
+                p.put(b + "self_attn.q_proj.weight", new Shape(heads * headDim, hidden));
+                p.put(b + "self_attn.k_proj.weight", new Shape(kvHeads * headDim, hidden));
+                p.put(b + "self_attn.v_proj.weight", new Shape(kvHeads * headDim, hidden));
+                p.put(b + "self_attn.o_proj.weight", new Shape(hidden, heads * headDim));
+                p.put(b + "post_attention_layernorm.weight", new Shape(hidden));
+                p.put(b + "mlp.gate_proj.weight", new Shape(inner, hidden));
+                p.put(b + "mlp.up_proj.weight", new Shape(inner, hidden));
+                p.put(b + "mlp.down_proj.weight", new Shape(hidden, inner));
+            }
+            p.put("model.norm.weight", new Shape(hidden));
+            p.put("lm_head.weight", new Shape(vocab, hidden));
+            return p;
+        }
+
+        @Override
+        public Map<String, String> tied() {
+            return tiedHead ? Map.of("lm_head.weight", "model.embed_tokens.weight") : Map.of();
+        }
+
+        @Override
+        public String canonical(String name) {
+            return name.endsWith("rotary_emb.inv_freq") ? null : name;
+        }
+
+        @Override
+        public WeightLayout layout(String parameter) {
+            boolean linear = parameter.endsWith("_proj.weight") || parameter.equals("lm_head.weight");
+            return linear ? WeightLayout.OUT_IN : WeightLayout.NONE;
+        }
+
+        @Override
+        public List<String> modules() {
+            List<String> m = new ArrayList<>();
+            m.add("model.embed_tokens");
+            for (int i = 0; i < layers; i++) {
+                String b = "model.layers." + i;
+                m.addAll(List.of(b, b + ".self_attn", b + ".mlp", b + ".mlp.up_proj", b + ".mlp.down_proj"));
+            }
+            return m;
+        }
+    }
+}

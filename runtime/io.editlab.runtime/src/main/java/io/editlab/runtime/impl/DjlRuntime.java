@@ -1,0 +1,154 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.editlab.api.model.ModelException;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModelInfo;
+import io.editlab.api.model.ModelRuntime;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The one owner of the PyTorch engine and the loaded models. DJL is started under its own context
+ * class loader (its engine lookup and native resources depend on it) and in offline mode.
+ */
+@Component(service = ModelRuntime.class, configurationPid = "io.editlab.runtime")
+@Designate(ocd = RuntimeConfig.class)
+public final class DjlRuntime implements ModelRuntime {
+
+    private static final System.Logger LOG = System.getLogger(DjlRuntime.class.getName());
+    private static final String ENGINE = "PyTorch";
+
+    private final Device device;
+    private final DataType floatType;
+    private final NDManager root;
+    private final Map<String, LoadedModel> models = new LinkedHashMap<>();
+
+    @Activate
+    public DjlRuntime(RuntimeConfig config) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        ClassLoader djl = Engine.class.getClassLoader();
+        NativeGuard.claim(djl, System.getProperties());
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(djl);
+        try {
+            Engine engine = Engine.getEngine(ENGINE);
+            this.device = chooseDevice(config.device(), engine.getGpuCount());
+            this.floatType = device.isGpu() ? dataType(config.gpuDataType()) : DataType.FLOAT32;
+            this.root = engine.newBaseManager(device);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        LOG.log(System.Logger.Level.INFO, "EditLab runtime on {0} ({1})", device, floatType);
+    }
+
+    static Device chooseDevice(String choice, int gpus) {
+        return switch (choice) {
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalArgumentException("device=gpu, but the PyTorch engine sees no GPU");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException("device must be auto, cpu or gpu, not '" + choice + "'");
+        };
+    }
+
+    private static DataType dataType(String name) {
+        return switch (name) {
+            case "float32" -> DataType.FLOAT32;
+            case "float16" -> DataType.FLOAT16;
+            case "bfloat16" -> DataType.BFLOAT16;
+            default -> throw new IllegalArgumentException("gpuDataType must be float32, float16 or bfloat16, not '"
+                    + name + "'");
+        };
+    }
+
+    @Override
+    public ModelHandle load(String id, Path folder) throws ModelException {
+        Objects.requireNonNull(id, "id");
+        Path source = folder.toAbsolutePath().normalize();
+        synchronized (models) {
+            if (models.containsKey(id)) {
+                throw new ModelException("a model with id '" + id + "' is already loaded; unload it first");
+            }
+            NDManager manager = root.newSubManager();
+            try {
+                Checkpoint checkpoint = Checkpoint.load(source, manager, floatType);
+                Set<NDArray> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+                distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
+                long count = distinct.stream().mapToLong(NDArray::size).sum();
+                ModelInfo info = new ModelInfo(id, checkpoint.architecture().modelType(), source, device.toString(), count);
+                LoadedModel model = new LoadedModel(info, checkpoint, manager);
+                models.put(id, model);
+                LOG.log(System.Logger.Level.INFO, "loaded {0}: {1}, {2} parameters", id, info.modelType(), count);
+                return model;
+            } catch (ModelException | RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<ModelHandle> model(String id) {
+        synchronized (models) {
+            return Optional.ofNullable(models.get(id));
+        }
+    }
+
+    @Override
+    public List<ModelHandle> models() {
+        synchronized (models) {
+            return List.copyOf(models.values());
+        }
+    }
+
+    @Override
+    public boolean unload(String id) {
+        LoadedModel model;
+        synchronized (models) {
+            model = models.remove(id);
+        }
+        if (model == null) {
+            return false;
+        }
+        model.close();
+        return true;
+    }
+
+    @Override
+    public String device() {
+        return device.toString();
+    }
+
+    @Deactivate
+    void deactivate() {
+        List<String> ids;
+        synchronized (models) {
+            ids = List.copyOf(models.keySet());
+        }
+        ids.forEach(this::unload);
+        root.close();
+    }
+}

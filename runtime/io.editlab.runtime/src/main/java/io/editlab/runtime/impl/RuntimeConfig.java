@@ -1,0 +1,20 @@
+package io.editlab.runtime.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+@ObjectClassDefinition(name = "EditLab model runtime",
+        description = "Where models run and in which precision. Read once when the runtime starts.")
+@interface RuntimeConfig {
+
+    @AttributeDefinition(name = "Device", description = "auto: the first GPU when the engine sees one, else the"
+            + " CPU. cpu or gpu force a choice; gpu fails when there is none.",
+            options = {@Option(value = "auto"), @Option(value = "cpu"), @Option(value = "gpu")})
+    String device() default "auto";
+
+    @AttributeDefinition(name = "GPU precision", description = "Element type of floating-point weights on a GPU."
+            + " The CPU always computes in float32.",
+            options = {@Option(value = "float32"), @Option(value = "float16"), @Option(value = "bfloat16")})
+    String gpuDataType() default "float32";
+}

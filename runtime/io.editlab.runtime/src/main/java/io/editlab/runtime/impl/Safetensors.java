@@ -1,0 +1,253 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.editlab.api.model.ModelException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file, read through memory mapping: the header is parsed up front and each tensor is
+ * copied out of the mapping when loaded, so a checkpoint of any size loads with the model's memory
+ * plus one tensor, never the whole file twice.
+ */
+final class Safetensors {
+
+    /** One tensor's place in the file. Offsets are relative to the start of the data block. */
+    record Entry(String name, DataType dataType, Shape shape, long begin, long end) {
+    }
+
+    private static final long MAX_HEADER = 100L << 20;
+
+    private final Path file;
+    private final long dataStart;
+    private final List<Entry> entries;
+    private final Map<String, String> metadata;
+
+    private Safetensors(Path file, long dataStart, List<Entry> entries, Map<String, String> metadata) {
+        this.file = file;
+        this.dataStart = dataStart;
+        this.entries = entries;
+        this.metadata = metadata;
+    }
+
+    /** Reads and checks the header of {@code file}. */
+    static Safetensors open(Path file) throws ModelException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw new ModelException(file + ": truncated safetensors file (" + size + " bytes, no header)");
+            }
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, length, 0);
+            long headerLength = length.flip().getLong();
+            if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+                throw new ModelException(file + ": header length " + headerLength + " does not fit a file of "
+                        + size + " bytes: truncated or not a safetensors file");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, header, 8);
+            String json = new String(header.array(), StandardCharsets.UTF_8);
+            return parse(file, json, 8 + headerLength, size - 8 - headerLength);
+        } catch (IOException e) {
+            throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Safetensors parse(Path file, String json, long dataStart, long dataSize) throws ModelException {
+        JsonObject header;
+        try {
+            header = JsonParser.parseString(json).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new ModelException(file + ": header is not a JSON object: " + e.getMessage(), e);
+        }
+        List<Entry> entries = new ArrayList<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> field : header.entrySet()) {
+            String name = field.getKey();
+            if (name.equals("__metadata__")) {
+                field.getValue().getAsJsonObject().entrySet()
+                        .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                continue;
+            }
+            entries.add(entry(file, name, field.getValue(), dataSize));
+        }
+        entries.sort(Comparator.comparingLong(Entry::begin));
+        return new Safetensors(file, dataStart, List.copyOf(entries), Map.copyOf(metadata));
+    }
+
+    private static Entry entry(Path file, String name, JsonElement value, long dataSize) throws ModelException {
+        try {
+            JsonObject spec = value.getAsJsonObject();
+            DataType type = dataType(file, name, spec.get("dtype").getAsString());
+            var dims = spec.getAsJsonArray("shape");
+            long[] shape = new long[dims.size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = dims.get(i).getAsLong();
+            }
+            var offsets = spec.getAsJsonArray("data_offsets");
+            long begin = offsets.get(0).getAsLong();
+            long end = offsets.get(1).getAsLong();
+            long expected = new Shape(shape).size() * type.getNumOfBytes();
+            if (begin < 0 || end < begin || end - begin != expected) {
+                throw new ModelException(file + ": tensor '" + name + "': data_offsets [" + begin + ", " + end
+                        + "] do not match shape " + new Shape(shape) + " of " + type);
+            }
+            if (end > dataSize) {
+                throw new ModelException(file + ": tensor '" + name + "' ends at byte " + end + " but the data block"
+                        + " has only " + dataSize + " bytes: the file is truncated");
+            }
+            return new Entry(name, type, new Shape(shape), begin, end);
+        } catch (NullPointerException | IllegalStateException | UnsupportedOperationException
+                | IndexOutOfBoundsException e) {
+            throw new ModelException(file + ": tensor '" + name + "': malformed header entry " + value, e);
+        }
+    }
+
+    private static DataType dataType(Path file, String name, String code) throws ModelException {
+        return switch (code) {
+            case "F64" -> DataType.FLOAT64;
+            case "F32" -> DataType.FLOAT32;
+            case "F16" -> DataType.FLOAT16;
+            case "BF16" -> DataType.BFLOAT16;
+            case "I64" -> DataType.INT64;
+            case "I32" -> DataType.INT32;
+            case "I8" -> DataType.INT8;
+            case "U8" -> DataType.UINT8;
+            case "BOOL" -> DataType.BOOLEAN;
+            default -> throw new ModelException(file + ": tensor '" + name + "' has unsupported dtype " + code);
+        };
+    }
+
+    Path file() {
+        return file;
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+
+    Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /**
+     * Loads one tensor into {@code manager}. Floating-point tensors are converted to {@code
+     * floatType}; others keep their type.
+     */
+    NDArray load(NDManager manager, Entry entry, DataType floatType) throws ModelException {
+        long length = entry.end() - entry.begin();
+        if (length > Integer.MAX_VALUE) {
+            throw new ModelException(file + ": tensor '" + entry.name() + "' has " + length
+                    + " bytes; tensors over 2 GiB are not supported");
+        }
+        DataType target = entry.dataType().isFloating() ? floatType : entry.dataType();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), length);
+            mapped.order(ByteOrder.LITTLE_ENDIAN);
+            // The mapped array shares the file's pages; the copy below owns its memory.
+            try (NDArray view = manager.create(mapped, entry.shape(), entry.dataType())) {
+                NDArray owned = view.toType(target, true);
+                owned.setName(entry.name());
+                return owned;
+            }
+        } catch (IOException e) {
+            throw new ModelException(file + ": tensor '" + entry.name() + "': cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes tensors in safetensors layout, in the given order, with optional string metadata. The
+     * header is padded with spaces to a multiple of 8 bytes, as the reference implementation does.
+     */
+    static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
+        JsonObject header = new JsonObject();
+        if (metadata != null && !metadata.isEmpty()) {
+            JsonObject meta = new JsonObject();
+            metadata.forEach(meta::addProperty);
+            header.add("__metadata__", meta);
+        }
+        long offset = 0;
+        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+            NDArray array = e.getValue();
+            long bytes = array.size() * array.getDataType().getNumOfBytes();
+            JsonObject spec = new JsonObject();
+            spec.addProperty("dtype", code(array.getDataType()));
+            JsonArray shape = new JsonArray();
+            for (long d : array.getShape().getShape()) {
+                shape.add(d);
+            }
+            spec.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offsets.add(offset + bytes);
+            spec.add("data_offsets", offsets);
+            header.add(e.getKey(), spec);
+            offset += bytes;
+        }
+        byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(channel, head.flip());
+            for (NDArray array : tensors.values()) {
+                writeFully(channel, array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+    }
+
+    private static String code(DataType type) {
+        return switch (type) {
+            case FLOAT64 -> "F64";
+            case FLOAT32 -> "F32";
+            case FLOAT16 -> "F16";
+            case BFLOAT16 -> "BF16";
+            case INT64 -> "I64";
+            case INT32 -> "I32";
+            case INT8 -> "I8";
+            case UINT8 -> "U8";
+            case BOOLEAN -> "BOOL";
+            default -> throw new IllegalArgumentException("safetensors cannot store " + type);
+        };
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer data) throws IOException {
+        while (data.hasRemaining()) {
+            channel.write(data);
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        long at = position;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
+    }
+}
