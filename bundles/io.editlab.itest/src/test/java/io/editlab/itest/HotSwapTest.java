@@ -94,6 +94,7 @@ class HotSwapTest {
         Bundle runtimeBundle = FrameworkUtil.getBundle(runtime.getClass());
         ServiceReference<ModelRuntime> runtimeRef = context.getServiceReference(ModelRuntime.class);
         long runtimeModified = runtimeBundle.getLastModified();
+        java.time.Instant runtimeStarted = runtime.startedAt();
         NDArray base = model.parameter(WEIGHT);
         long baseUid = System.identityHashCode(base);
         float[] baseValues = base.toFloatArray();
@@ -132,6 +133,7 @@ class HotSwapTest {
         assertEquals(Bundle.ACTIVE, runtimeBundle.getState());
         assertEquals(runtimeModified, runtimeBundle.getLastModified(), "the runtime bundle was not touched");
         assertEquals(runtimeRef, context.getServiceReference(ModelRuntime.class), "the same runtime service");
+        assertEquals(runtimeStarted, runtime.startedAt(), "the runtime was not restarted");
         assertSame(model, runtime.model("hot-swap").orElseThrow(), "the same loaded model");
         NDArray after = model.parameter(WEIGHT);
         assertSame(base, after, "the same tensor object");

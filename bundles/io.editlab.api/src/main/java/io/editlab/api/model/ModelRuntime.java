@@ -1,6 +1,7 @@
 package io.editlab.api.model;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -36,4 +37,7 @@ public interface ModelRuntime {
 
     /** The device models are placed on, in DJL notation, e.g. {@code cpu()} or {@code gpu(0)}. */
     String device();
+
+    /** When this runtime started (its engine was up and it could load models). */
+    Instant startedAt();
 }

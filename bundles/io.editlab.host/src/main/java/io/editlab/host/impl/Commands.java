@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -18,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 /** The {@code editlab:*} commands of the Gogo shell. */
 @Component(service = Commands.class, property = {
     "osgi.command.scope=editlab",
+    "osgi.command.function=runtime",
     "osgi.command.function=plugins",
     "osgi.command.function=methods",
     "osgi.command.function=models",
@@ -33,6 +36,13 @@ public final class Commands {
     public Commands(@Reference PluginCatalog catalog, @Reference ModelRuntime runtime) {
         this.catalog = catalog;
         this.runtime = runtime;
+    }
+
+    /** The model runtime: device, start time and the bundle that provides it. */
+    public String runtime() {
+        Bundle bundle = FrameworkUtil.getBundle(runtime.getClass());
+        return "device " + runtime.device() + ", started " + runtime.startedAt() + ", bundle "
+                + bundle.getSymbolicName() + " " + bundle.getVersion() + " (id " + bundle.getBundleId() + ")";
     }
 
     /** Every installed plugin, with the bundle and version that provides it. */

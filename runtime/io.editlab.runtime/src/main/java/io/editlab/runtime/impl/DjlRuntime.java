@@ -10,6 +10,7 @@ import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelInfo;
 import io.editlab.api.model.ModelRuntime;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +28,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * The one owner of the PyTorch engine and the loaded models. DJL is started under its own context
  * class loader (its engine lookup and native resources depend on it) and in offline mode.
  */
-@Component(service = ModelRuntime.class, configurationPid = "io.editlab.runtime")
+@Component(service = ModelRuntime.class, configurationPid = "io.editlab.runtime", immediate = true)
 @Designate(ocd = RuntimeConfig.class)
 public final class DjlRuntime implements ModelRuntime {
 
@@ -37,6 +38,7 @@ public final class DjlRuntime implements ModelRuntime {
     private final Device device;
     private final DataType floatType;
     private final NDManager root;
+    private final Instant startedAt;
     private final Map<String, LoadedModel> models = new LinkedHashMap<>();
 
     @Activate
@@ -57,6 +59,7 @@ public final class DjlRuntime implements ModelRuntime {
         } finally {
             thread.setContextClassLoader(previous);
         }
+        this.startedAt = Instant.now();
         LOG.log(System.Logger.Level.INFO, "EditLab runtime on {0} ({1})", device, floatType);
     }
 
@@ -140,6 +143,11 @@ public final class DjlRuntime implements ModelRuntime {
     @Override
     public String device() {
         return device.toString();
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
     }
 
     @Deactivate
