@@ -1,30 +1,25 @@
 package io.editlab.host.impl;
 
-import io.editlab.api.data.DatasetReader;
-import io.editlab.api.edit.EditMethod;
-import io.editlab.api.edit.MetaTrainer;
-import io.editlab.api.eval.Metric;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
-import io.editlab.api.loss.Loss;
-import io.editlab.api.plan.EditOrderPlanner;
-import io.editlab.api.route.Router;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * Follows every plugin service as bundles come and go. Each service is tracked with its reference,
+ * Follows the services of every {@link PluginKind} as bundles come and go, one tracker per kind,
  * so listings show the registering bundle and version of the moment.
  */
 @Component(service = PluginCatalog.class)
@@ -33,10 +28,28 @@ public final class Catalog implements PluginCatalog {
     private record Entry(PluginInfo info, ServiceReference<?> reference, Object service) {
     }
 
-    private static final Comparator<ServiceReference<?>> PREFERRED = Comparator.<ServiceReference<?>>naturalOrder()
-            .reversed(); // ServiceReference order: higher ranking, then lower id, sorts last
+    /** Preferred first: higher service ranking, then lower service id (the reverse of the natural order). */
+    private static final Comparator<ServiceReference<?>> PREFERRED =
+            Comparator.<ServiceReference<?>>naturalOrder().reversed();
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+
+    @Activate
+    public Catalog(BundleContext context) {
+        for (PluginKind kind : PluginKind.values()) {
+            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, kind.service().getName(),
+                    new Follower(context, kind));
+            trackers.add(tracker);
+            tracker.open(true);
+        }
+    }
+
+    @Deactivate
+    void close() {
+        trackers.forEach(ServiceTracker::close);
+        entries.clear();
+    }
 
     @Override
     public List<PluginInfo> plugins() {
@@ -55,19 +68,6 @@ public final class Catalog implements PluginCatalog {
                 .sorted(Comparator.comparing(Entry::reference, PREFERRED)).map(e -> type.cast(e.service())).findFirst();
     }
 
-    void add(PluginKind kind, Object service, ServiceReference<?> reference) {
-        Bundle bundle = reference.getBundle();
-        if (bundle == null) {
-            return; // unregistered while being bound
-        }
-        entries.add(new Entry(new PluginInfo(kind, name(kind, reference), bundle.getSymbolicName(),
-                bundle.getVersion().toString(), bundle.getBundleId()), reference, service));
-    }
-
-    void remove(ServiceReference<?> reference) {
-        entries.removeIf(e -> e.reference().equals(reference));
-    }
-
     static String name(PluginKind kind, ServiceReference<?> reference) {
         Object name = reference.getProperty(kind.nameProperty());
         if (name instanceof String text && !text.isBlank()) {
@@ -76,73 +76,38 @@ public final class Catalog implements PluginCatalog {
         return "service." + reference.getProperty(Constants.SERVICE_ID) + " (no " + kind.nameProperty() + ")";
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addMethod(EditMethod service, ServiceReference<EditMethod> reference) {
-        add(PluginKind.METHOD, service, reference);
-    }
+    /** Adds and removes the entries of one kind. */
+    private final class Follower implements ServiceTrackerCustomizer<Object, Object> {
+        private final BundleContext context;
+        private final PluginKind kind;
 
-    void removeMethod(ServiceReference<EditMethod> reference) {
-        remove(reference);
-    }
+        Follower(BundleContext context, PluginKind kind) {
+            this.context = context;
+            this.kind = kind;
+        }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addMetaTrainer(MetaTrainer service, ServiceReference<MetaTrainer> reference) {
-        add(PluginKind.META_TRAINER, service, reference);
-    }
+        @Override
+        public Object addingService(ServiceReference<Object> reference) {
+            Bundle bundle = reference.getBundle();
+            Object service = bundle == null ? null : context.getService(reference);
+            if (service == null) {
+                return null; // unregistered meanwhile
+            }
+            entries.add(new Entry(new PluginInfo(kind, name(kind, reference), bundle.getSymbolicName(),
+                    bundle.getVersion().toString(), bundle.getBundleId()), reference, service));
+            return service;
+        }
 
-    void removeMetaTrainer(ServiceReference<MetaTrainer> reference) {
-        remove(reference);
-    }
+        @Override
+        public void modifiedService(ServiceReference<Object> reference, Object service) {
+            removedService(reference, service);
+            addingService(reference);
+        }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addRouter(Router service, ServiceReference<Router> reference) {
-        add(PluginKind.ROUTER, service, reference);
-    }
-
-    void removeRouter(ServiceReference<Router> reference) {
-        remove(reference);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addLoss(Loss service, ServiceReference<Loss> reference) {
-        add(PluginKind.LOSS, service, reference);
-    }
-
-    void removeLoss(ServiceReference<Loss> reference) {
-        remove(reference);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addMetric(Metric service, ServiceReference<Metric> reference) {
-        add(PluginKind.METRIC, service, reference);
-    }
-
-    void removeMetric(ServiceReference<Metric> reference) {
-        remove(reference);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addDataset(DatasetReader service, ServiceReference<DatasetReader> reference) {
-        add(PluginKind.DATASET, service, reference);
-    }
-
-    void removeDataset(ServiceReference<DatasetReader> reference) {
-        remove(reference);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void addPlanner(EditOrderPlanner service, ServiceReference<EditOrderPlanner> reference) {
-        add(PluginKind.PLANNER, service, reference);
-    }
-
-    void removePlanner(ServiceReference<EditOrderPlanner> reference) {
-        remove(reference);
+        @Override
+        public void removedService(ServiceReference<Object> reference, Object service) {
+            entries.removeIf(e -> e.reference().equals(reference) && e.info().kind() == kind);
+            context.ungetService(reference);
+        }
     }
 }
