@@ -2,6 +2,8 @@ package io.editlab.api.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ProviderType;
@@ -17,7 +19,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link #close()} throw {@link IllegalStateException} after close.
  */
 @ProviderType
-public interface EditSession extends AutoCloseable {
+public interface EditSession extends LanguageModel, AutoCloseable {
 
     /** Unique within the runtime. */
     String id();
@@ -56,6 +58,13 @@ public interface EditSession extends AutoCloseable {
 
     /** The adapters hooked so far. */
     List<AdapterRegistration> adapters();
+
+    /**
+     * Writes this session's deltas, plus {@code extra} tensors and {@code metadata} (an editor's
+     * state), to one safetensors file; see {@link ModelHandle#restoreSession}. Adapters are code:
+     * the editor that hooked them re-creates them from its state.
+     */
+    void save(Path file, Map<String, NDArray> extra, Map<String, String> metadata) throws IOException;
 
     boolean isClosed();
 

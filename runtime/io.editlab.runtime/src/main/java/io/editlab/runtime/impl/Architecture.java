@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.editlab.api.model.ModelException;
+import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.WeightLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
 
     int layers();
 
+    /** The number of token embeddings. */
+    int vocab();
+
     /** Every parameter the checkpoint must provide, in forward order. */
     Map<String, Shape> parameters();
 
@@ -37,6 +41,19 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
     /** Hook points, in forward order. */
     List<String> modules();
 
+    /** The name of a block's module in this architecture. */
+    String module(int layer, ModuleRole role);
+
+    /** The forward pass of this architecture. */
+    Transformer transformer();
+
+    private static int checkLayer(int layer, int layers) {
+        if (layer < 0 || layer >= layers) {
+            throw new IllegalArgumentException("layer " + layer + " is out of range: the model has " + layers);
+        }
+        return layer;
+    }
+
     /** Reads a parsed {@code config.json}. */
     static Architecture of(JsonObject config, Path file) throws ModelException {
         String type = Json.string(config, "model_type", file);
@@ -49,14 +66,36 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
     }
 
     /** GPT-2: learned positions, LayerNorm, {@code Conv1D} weights stored {@code [in, out]}. */
-    record Gpt2(int layers, int hidden, int inner, int vocab, int positions) implements Architecture {
+    record Gpt2(int layers, int hidden, int inner, int vocab, int positions, int heads, double eps)
+            implements Architecture {
 
         static Gpt2 of(JsonObject config, Path file) throws ModelException {
             int hidden = Json.integer(config, "n_embd", file);
             JsonElement inner = config.get("n_inner");
             int ff = inner == null || inner.isJsonNull() ? 4 * hidden : inner.getAsInt();
-            return new Gpt2(Json.integer(config, "n_layer", file), hidden, ff,
-                    Json.integer(config, "vocab_size", file), Json.integer(config, "n_positions", file));
+            int heads = Json.integer(config, "n_head", file);
+            if (hidden % heads != 0) {
+                throw new ModelException(file + ": n_embd " + hidden + " is not divisible by n_head " + heads);
+            }
+            return new Gpt2(Json.integer(config, "n_layer", file), hidden, ff, Json.integer(config, "vocab_size", file),
+                    Json.integer(config, "n_positions", file), heads, Json.decimal(config, "layer_norm_epsilon", 1e-5, file));
+        }
+
+        @Override
+        public String module(int layer, ModuleRole role) {
+            String b = "transformer.h." + checkLayer(layer, layers);
+            return switch (role) {
+                case BLOCK -> b;
+                case ATTENTION -> b + ".attn";
+                case MLP -> b + ".mlp";
+                case MLP_UP -> b + ".mlp.c_fc";
+                case MLP_DOWN -> b + ".mlp.c_proj";
+            };
+        }
+
+        @Override
+        public Transformer transformer() {
+            return new Gpt2Transformer(this);
         }
 
         @Override
@@ -122,23 +161,48 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
     }
 
     /** LLaMA and Mistral: RMSNorm, rotary positions, SwiGLU, grouped-query attention, {@code Linear} weights. */
-    record Llama(String modelType, int layers, int hidden, int inner, int vocab, int heads, int kvHeads, boolean tiedHead)
-            implements Architecture {
+    record Llama(String modelType, int layers, int hidden, int inner, int vocab, int heads, int kvHeads, int headDim,
+            boolean tiedHead, double eps, double ropeTheta) implements Architecture {
 
         static Llama of(String type, JsonObject config, Path file) throws ModelException {
+            int hidden = Json.integer(config, "hidden_size", file);
             int heads = Json.integer(config, "num_attention_heads", file);
-            JsonElement kv = config.get("num_key_value_heads");
+            int kvHeads = Json.optionalInteger(config, "num_key_value_heads", heads, file);
+            if (heads % kvHeads != 0) {
+                throw new ModelException(file + ": num_attention_heads " + heads + " is not a multiple of"
+                        + " num_key_value_heads " + kvHeads);
+            }
+            JsonElement scaling = config.get("rope_scaling");
+            if (scaling != null && !scaling.isJsonNull()) {
+                throw new ModelException(file + ": rope_scaling " + scaling + " is not supported yet");
+            }
             JsonElement tie = config.get("tie_word_embeddings");
-            return new Llama(type, Json.integer(config, "num_hidden_layers", file),
-                    Json.integer(config, "hidden_size", file), Json.integer(config, "intermediate_size", file),
-                    Json.integer(config, "vocab_size", file), heads,
-                    kv == null || kv.isJsonNull() ? heads : kv.getAsInt(),
-                    tie != null && !tie.isJsonNull() && tie.getAsBoolean());
+            return new Llama(type, Json.integer(config, "num_hidden_layers", file), hidden,
+                    Json.integer(config, "intermediate_size", file), Json.integer(config, "vocab_size", file), heads,
+                    kvHeads, Json.optionalInteger(config, "head_dim", hidden / heads, file),
+                    tie != null && !tie.isJsonNull() && tie.getAsBoolean(), Json.decimal(config, "rms_norm_eps", 1e-6, file),
+                    Json.decimal(config, "rope_theta", 10000.0, file));
+        }
+
+        @Override
+        public String module(int layer, ModuleRole role) {
+            String b = "model.layers." + checkLayer(layer, layers);
+            return switch (role) {
+                case BLOCK -> b;
+                case ATTENTION -> b + ".self_attn";
+                case MLP -> b + ".mlp";
+                case MLP_UP -> b + ".mlp.up_proj";
+                case MLP_DOWN -> b + ".mlp.down_proj";
+            };
+        }
+
+        @Override
+        public Transformer transformer() {
+            return new LlamaTransformer(this);
         }
 
         @Override
         public Map<String, Shape> parameters() {
-            long headDim = hidden / heads;
             Map<String, Shape> p = new LinkedHashMap<>();
             p.put("model.embed_tokens.weight", new Shape(vocab, hidden));
             for (int i = 0; i < layers; i++) {

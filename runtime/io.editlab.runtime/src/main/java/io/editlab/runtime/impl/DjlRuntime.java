@@ -38,6 +38,7 @@ public final class DjlRuntime implements ModelRuntime {
     private final Device device;
     private final DataType floatType;
     private final NDManager root;
+    private final GradientGate gate;
     private final Instant startedAt;
     private final Map<String, LoadedModel> models = new LinkedHashMap<>();
 
@@ -56,6 +57,7 @@ public final class DjlRuntime implements ModelRuntime {
             this.device = chooseDevice(config.device(), engine.getGpuCount());
             this.floatType = device.isGpu() ? dataType(config.gpuDataType()) : DataType.FLOAT32;
             this.root = engine.newBaseManager(device);
+            this.gate = new GradientGate(engine);
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -102,7 +104,8 @@ public final class DjlRuntime implements ModelRuntime {
                 distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
                 long count = distinct.stream().mapToLong(NDArray::size).sum();
                 ModelInfo info = new ModelInfo(id, checkpoint.architecture().modelType(), source, device.toString(), count);
-                LoadedModel model = new LoadedModel(info, checkpoint, manager);
+                TextTokenizer tokenizer = TextTokenizer.load(source, checkpoint.architecture().vocab()).orElse(null);
+                LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, floatType, gate);
                 models.put(id, model);
                 LOG.log(System.Logger.Level.INFO, "loaded {0}: {1}, {2} parameters", id, info.modelType(), count);
                 return model;

@@ -24,6 +24,23 @@ final class Json {
         }
     }
 
+    static int optionalInteger(JsonObject object, String key, int fallback, Path file) throws ModelException {
+        JsonElement value = object.get(key);
+        return value == null || value.isJsonNull() ? fallback : integer(object, key, file);
+    }
+
+    static double decimal(JsonObject object, String key, double fallback, Path file) throws ModelException {
+        JsonElement value = object.get(key);
+        if (value == null || value.isJsonNull()) {
+            return fallback;
+        }
+        try {
+            return value.getAsDouble();
+        } catch (NumberFormatException | UnsupportedOperationException | IllegalStateException e) {
+            throw new ModelException(file + ": '" + key + "' must be a number, found " + value, e);
+        }
+    }
+
     private static JsonElement require(JsonObject object, String key, Path file) throws ModelException {
         JsonElement value = object.get(key);
         if (value == null || value.isJsonNull()) {

@@ -163,9 +163,10 @@ final class Safetensors {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), length);
             mapped.order(ByteOrder.LITTLE_ENDIAN);
-            // The mapped array shares the file's pages; the copy below owns its memory.
+            // The mapped array shares the file's pages, which go away with the mapping: copy out of it.
+            // toType(sameType, true) may alias in the PyTorch engine, so a same-type copy is a duplicate.
             try (NDArray view = manager.create(mapped, entry.shape(), entry.dataType())) {
-                NDArray owned = view.toType(target, true);
+                NDArray owned = target == entry.dataType() ? view.duplicate() : view.toType(target, false);
                 owned.setName(entry.name());
                 return owned;
             }

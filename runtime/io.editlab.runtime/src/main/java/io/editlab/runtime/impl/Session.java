@@ -2,11 +2,20 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import io.editlab.api.model.Adapter;
 import io.editlab.api.model.AdapterRegistration;
+import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ForwardOptions;
+import io.editlab.api.model.ForwardResult;
+import io.editlab.api.model.Generation;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ParameterInfo;
+import io.editlab.api.model.TargetScore;
+import io.editlab.api.model.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,15 +23,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Overlays of one session: deltas and adapters, all owned by the session's manager. */
-final class Session implements EditSession {
+/** Overlays of one session (deltas and adapters, all owned by the session's manager) and its view of the model. */
+final class Session implements EditSession, Overlay {
+
+    static final String DELTA = "delta/";
+    static final String EXTRA = "extra/";
+    static final String FORMAT_KEY = "editlab.session.format";
+    private static final String FORMAT = "1";
 
     private final LoadedModel model;
     private final String id;
     private final String name;
     private final NDManager manager;
+    private final Inference inference;
     private final Map<String, NDArray> deltas = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final List<AdapterRegistration> adapters = new CopyOnWriteArrayList<>();
+    private final List<Registration> adapters = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     Session(LoadedModel model, String id, String name, NDManager manager) {
@@ -30,6 +45,7 @@ final class Session implements EditSession {
         this.id = id;
         this.name = Objects.requireNonNull(name, "name");
         this.manager = manager;
+        this.inference = model.inference(this, manager);
     }
 
     @Override
@@ -59,9 +75,17 @@ final class Session implements EditSession {
         ParameterInfo info = model.requireParameter(parameter);
         return deltas.computeIfAbsent(parameter, p -> {
             NDArray zeros = manager.zeros(info.shape(), info.dataType());
-            zeros.setName("delta:" + p);
+            zeros.setName(DELTA + p);
             return zeros;
         });
+    }
+
+    /** Installs a restored delta, owned by this session's manager. */
+    void putDelta(String parameter, NDArray delta) {
+        NDArray previous = deltas.put(parameter, delta);
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     @Override
@@ -98,6 +122,65 @@ final class Session implements EditSession {
     public List<AdapterRegistration> adapters() {
         requireOpen();
         return List.copyOf(adapters);
+    }
+
+    // Overlay: what this session's passes add to the base
+
+    @Override
+    public NDArray existingDelta(String parameter) {
+        return deltas.get(parameter);
+    }
+
+    @Override
+    public List<Adapter> adapters(String module) {
+        return adapters.stream().filter(r -> r.module.equals(module)).map(r -> r.adapter).toList();
+    }
+
+    // LanguageModel
+
+    @Override
+    public Tokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    @Override
+    public List<TargetScore> score(List<Completion> items) {
+        requireOpen();
+        return inference.score(items);
+    }
+
+    @Override
+    public List<Generation> generate(List<String> prompts, int maxNewTokens) {
+        requireOpen();
+        return inference.generate(prompts, maxNewTokens);
+    }
+
+    @Override
+    public float[] nextTokenLogits(int[] tokenIds) {
+        requireOpen();
+        return inference.nextTokenLogits(tokenIds);
+    }
+
+    @Override
+    public ForwardResult forward(NDManager into, List<Completion> batch, ForwardOptions options) {
+        requireOpen();
+        return inference.forward(into, batch, options);
+    }
+
+    @Override
+    public GradientCollector newGradientCollector() {
+        return model.newGradientCollector();
+    }
+
+    @Override
+    public void save(Path file, Map<String, NDArray> extra, Map<String, String> metadata) throws IOException {
+        requireOpen();
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        deltas().forEach((parameter, delta) -> tensors.put(DELTA + parameter, delta));
+        extra.forEach((key, tensor) -> tensors.put(EXTRA + key, tensor));
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.put(FORMAT_KEY, FORMAT);
+        Safetensors.write(file, tensors, meta);
     }
 
     @Override

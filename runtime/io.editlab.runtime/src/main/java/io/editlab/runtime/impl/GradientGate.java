@@ -1,0 +1,63 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+import java.util.concurrent.Semaphore;
+
+/**
+ * PyTorch allows one open gradient collector per process: every training job of the runtime
+ * (edit steps of any session, meta-training, pretraining) takes its turn through this gate, while
+ * forward-only scoring runs beside it.
+ */
+final class GradientGate {
+
+    private final Engine engine;
+    private final Semaphore turn = new Semaphore(1, true);
+
+    GradientGate(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Waits for the turn, then opens a collector that gives the turn back when closed. */
+    GradientCollector open() {
+        turn.acquireUninterruptibly();
+        try {
+            return new Turn(engine.newGradientCollector());
+        } catch (RuntimeException e) {
+            turn.release();
+            throw e;
+        }
+    }
+
+    private final class Turn implements GradientCollector {
+        private final GradientCollector collector;
+        private boolean closed;
+
+        Turn(GradientCollector collector) {
+            this.collector = collector;
+        }
+
+        @Override
+        public void backward(NDArray target) {
+            collector.backward(target);
+        }
+
+        @Override
+        public void zeroGradients() {
+            collector.zeroGradients();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    collector.close();
+                } finally {
+                    turn.release();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.editlab.api.model.Adapter;
+import io.editlab.api.model.Capture;
+import io.editlab.api.model.ForwardContext;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One forward pass: its inputs, the overlay it runs with, and everything it allocates (in {@link
+ * #manager()}). Architectures read weights through {@link #weight} and call {@link #hook} at every
+ * hook point, which is where captures and adapters act.
+ */
+final class Pass implements ForwardContext {
+
+    private final NDManager manager;
+    private final NDArray tokenIds;
+    private final int[] queryPositions;
+    private final boolean training;
+    private final Map<String, NDArray> base;
+    private final Overlay overlay;
+    private final Set<String> capture;
+    private final NDArray captureRows;
+    private final Map<String, Object> attributes = new HashMap<>();
+    private final Map<String, NDArray> effective = new HashMap<>();
+    private final Map<String, Probe> probes = new LinkedHashMap<>();
+
+    Pass(NDManager manager, NDArray tokenIds, int[] queryPositions, boolean training, Map<String, NDArray> base,
+            Overlay overlay, Set<String> capture, NDArray captureRows) {
+        this.manager = manager;
+        this.tokenIds = tokenIds;
+        this.queryPositions = queryPositions.clone();
+        this.training = training;
+        this.base = base;
+        this.overlay = overlay;
+        this.capture = capture;
+        this.captureRows = captureRows;
+    }
+
+    /** The weight as this pass sees it: the base, plus the overlay's delta when there is one. */
+    NDArray weight(String name) {
+        NDArray delta = overlay.existingDelta(name);
+        if (delta == null) {
+            return base.get(name);
+        }
+        return effective.computeIfAbsent(name, n -> {
+            NDArray sum = delta.add(base.get(n)); // delta first: the sum must not land in the capped base manager
+            sum.attach(manager);
+            return sum;
+        });
+    }
+
+    /** Runs the captures and adapters of {@code module} on its output. */
+    NDArray hook(String module, NDArray input, NDArray output) {
+        NDArray out = output;
+        if (capture.contains(module)) {
+            out = probe(module, input, out);
+        }
+        for (Adapter adapter : overlay.adapters(module)) {
+            out = adapter.forward(this, input, out);
+            if (!out.getShape().equals(output.getShape())) {
+                throw new IllegalStateException("adapter " + adapter + " at " + module + " returned shape "
+                        + out.getShape() + " instead of " + output.getShape());
+            }
+        }
+        return out;
+    }
+
+    /** Records the module's inputs and adds a zero probe whose gradient is the output gradient. */
+    private NDArray probe(String module, NDArray input, NDArray output) {
+        Shape in = input.getShape();
+        NDArray keys = input.reshape(-1, in.get(in.dimension() - 1)).get(manager, new NDIndex("{}", captureRows))
+                .stopGradient();
+        NDArray zero = manager.zeros(output.getShape(), output.getDataType());
+        zero.setRequiresGradient(true);
+        probes.put(module, new Probe(module, keys, zero));
+        return output.add(zero);
+    }
+
+    Optional<Capture> capture(String module) {
+        return Optional.ofNullable(probes.get(module));
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public NDArray tokenIds() {
+        return tokenIds;
+    }
+
+    @Override
+    public int[] queryPositions() {
+        return queryPositions.clone();
+    }
+
+    @Override
+    public boolean training() {
+        return training;
+    }
+
+    @Override
+    public void setAttribute(String key, Object value) {
+        attributes.put(key, value);
+    }
+
+    @Override
+    public <T> Optional<T> attribute(String key, Class<T> type) {
+        Object value = attributes.get(key);
+        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
+    }
+
+    /** A capture: inputs now, output gradients once a backward pass has filled the probe's gradient. */
+    private final class Probe implements Capture {
+        private final String module;
+        private final NDArray inputs;
+        private final NDArray zero;
+        private NDArray gradients;
+
+        Probe(String module, NDArray inputs, NDArray zero) {
+            this.module = module;
+            this.inputs = inputs;
+            this.zero = zero;
+        }
+
+        @Override
+        public String module() {
+            return module;
+        }
+
+        @Override
+        public NDArray inputs() {
+            return inputs;
+        }
+
+        @Override
+        public synchronized NDArray outputGradients() {
+            if (gradients == null) {
+                NDArray grad;
+                try {
+                    grad = zero.getGradient();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("no gradient at " + module + ": run backward on a loss of this pass first",
+                            e);
+                }
+                Shape out = grad.getShape();
+                gradients = grad.reshape(-1, out.get(out.dimension() - 1)).get(manager, new NDIndex("{}", captureRows));
+                grad.close();
+            }
+            return gradients;
+        }
+    }
+}
