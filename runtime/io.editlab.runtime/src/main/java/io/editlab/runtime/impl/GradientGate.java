@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.GradientCollector;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * PyTorch allows one open gradient collector per process: every training job of the runtime
@@ -14,9 +15,15 @@ final class GradientGate {
 
     private final Engine engine;
     private final Semaphore turn = new Semaphore(1, true);
+    private final AtomicLong backwards = new AtomicLong();
 
     GradientGate(Engine engine) {
         this.engine = engine;
+    }
+
+    /** How many backward passes have run so far: captures use it to tell whether gradients exist yet. */
+    long backwards() {
+        return backwards.get();
     }
 
     /** Waits for the turn, then opens a collector that gives the turn back when closed. */
@@ -41,6 +48,7 @@ final class GradientGate {
         @Override
         public void backward(NDArray target) {
             collector.backward(target);
+            backwards.incrementAndGet();
         }
 
         @Override

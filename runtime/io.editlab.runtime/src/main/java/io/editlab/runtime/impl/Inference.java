@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,17 +37,20 @@ final class Inference {
     private final Overlay overlay;
     private final Supplier<Tokenizer> tokenizer;
     private final Supplier<NDManager> scratch;
+    private final LongSupplier backwards;
 
     /**
      * @param scratch a new manager for internal passes; each is closed after use
+     * @param backwards the number of backward passes run so far
      */
     Inference(Transformer transformer, Map<String, NDArray> base, Overlay overlay, Supplier<Tokenizer> tokenizer,
-            Supplier<NDManager> scratch) {
+            Supplier<NDManager> scratch, LongSupplier backwards) {
         this.transformer = transformer;
         this.base = base;
         this.overlay = overlay;
         this.tokenizer = tokenizer;
         this.scratch = scratch;
+        this.backwards = backwards;
     }
 
     /** A completion as tokens: the input fed to the model and the targets it should predict. */
@@ -160,7 +164,7 @@ final class Inference {
         int[] queries = new int[sequences.length];
         Arrays.fill(queries, queryPosition);
         Pass pass = new Pass(manager, Ops.ids(manager, sequences, length), queries, false, base, overlay, Set.of(),
-                null);
+                null, backwards);
         NDArray hidden = transformer.hidden(pass);
         NDArray last = hidden.get(manager, new NDIndex(":, {}, :", length - 1));
         return transformer.logits(pass, last);
@@ -198,7 +202,7 @@ final class Inference {
         NDArray captureRows = captureTokens == ForwardOptions.CaptureTokens.ALL
                 ? manager.create(allRows.stream().mapToLong(Long::longValue).toArray()) : rows;
         Pass pass = new Pass(manager, Ops.ids(manager, inputs, length), queries, training, base, overlay, capture,
-                captureRows);
+                captureRows, backwards);
         NDArray hidden = transformer.hidden(pass);
         Shape shape = hidden.getShape();
         NDArray selected = hidden.reshape(-1, shape.get(2)).get(manager, new NDIndex("{}", rows));

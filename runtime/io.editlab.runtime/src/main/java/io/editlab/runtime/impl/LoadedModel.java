@@ -69,7 +69,7 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
 
     /** Scoring and generation over this model's weights with an overlay, scratch space under {@code parent}. */
     Inference inference(Overlay overlay, NDManager parent) {
-        return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager);
+        return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager, gate::backwards);
     }
 
     @Override

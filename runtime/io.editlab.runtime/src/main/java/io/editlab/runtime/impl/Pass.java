@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One forward pass: its inputs, the overlay it runs with, and everything it allocates (in {@link
@@ -28,12 +29,13 @@ final class Pass implements ForwardContext {
     private final Overlay overlay;
     private final Set<String> capture;
     private final NDArray captureRows;
+    private final LongSupplier backwards;
     private final Map<String, Object> attributes = new HashMap<>();
     private final Map<String, NDArray> effective = new HashMap<>();
     private final Map<String, Probe> probes = new LinkedHashMap<>();
 
     Pass(NDManager manager, NDArray tokenIds, int[] queryPositions, boolean training, Map<String, NDArray> base,
-            Overlay overlay, Set<String> capture, NDArray captureRows) {
+            Overlay overlay, Set<String> capture, NDArray captureRows, LongSupplier backwards) {
         this.manager = manager;
         this.tokenIds = tokenIds;
         this.queryPositions = queryPositions.clone();
@@ -42,6 +44,7 @@ final class Pass implements ForwardContext {
         this.overlay = overlay;
         this.capture = capture;
         this.captureRows = captureRows;
+        this.backwards = backwards;
     }
 
     /** The weight as this pass sees it: the base, plus the overlay's delta when there is one. */
@@ -80,7 +83,7 @@ final class Pass implements ForwardContext {
                 .stopGradient();
         NDArray zero = manager.zeros(output.getShape(), output.getDataType());
         zero.setRequiresGradient(true);
-        probes.put(module, new Probe(module, keys, zero));
+        probes.put(module, new Probe(module, keys, zero, backwards.getAsLong()));
         return output.add(zero);
     }
 
@@ -124,12 +127,14 @@ final class Pass implements ForwardContext {
         private final String module;
         private final NDArray inputs;
         private final NDArray zero;
+        private final long backwardsBefore;
         private NDArray gradients;
 
-        Probe(String module, NDArray inputs, NDArray zero) {
+        Probe(String module, NDArray inputs, NDArray zero, long backwardsBefore) {
             this.module = module;
             this.inputs = inputs;
             this.zero = zero;
+            this.backwardsBefore = backwardsBefore;
         }
 
         @Override
@@ -145,13 +150,11 @@ final class Pass implements ForwardContext {
         @Override
         public synchronized NDArray outputGradients() {
             if (gradients == null) {
-                NDArray grad;
-                try {
-                    grad = zero.getGradient();
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException("no gradient at " + module + ": run backward on a loss of this pass first",
-                            e);
+                if (backwards.getAsLong() == backwardsBefore) {
+                    throw new IllegalStateException("no gradient at " + module
+                            + " yet: run backward on a loss of this pass first");
                 }
+                NDArray grad = zero.getGradient();
                 Shape out = grad.getShape();
                 gradients = grad.reshape(-1, out.get(out.dimension() - 1)).get(manager, new NDIndex("{}", captureRows));
                 grad.close();
