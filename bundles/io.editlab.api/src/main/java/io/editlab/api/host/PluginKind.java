@@ -1,6 +1,7 @@
 package io.editlab.api.host;
 
 import io.editlab.api.data.DatasetReader;
+import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditMethod;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.api.eval.Metric;
@@ -16,7 +17,9 @@ public enum PluginKind {
     LOSS(Loss.class, Loss.NAME),
     METRIC(Metric.class, Metric.NAME),
     DATASET(DatasetReader.class, DatasetReader.FORMAT),
-    PLANNER(EditOrderPlanner.class, EditOrderPlanner.NAME);
+    PLANNER(EditOrderPlanner.class, EditOrderPlanner.NAME),
+    CORPUS(KnowledgeCorpus.class, KnowledgeCorpus.NAME),
+    COMMAND(Command.class, Command.NAME);
 
     private final Class<?> service;
     private final String nameProperty;

@@ -7,7 +7,7 @@
  * front ends.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.editlab.api.host;
 
 import org.osgi.annotation.bundle.Export;

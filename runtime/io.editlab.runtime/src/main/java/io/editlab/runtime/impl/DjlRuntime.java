@@ -5,10 +5,15 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.editlab.api.edit.ProgressListener;
+import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelInfo;
 import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.train.Pretrainer;
+import io.editlab.api.train.PretrainingReport;
+import io.editlab.api.train.PretrainingSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
@@ -25,12 +30,13 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The one owner of the PyTorch engine and the loaded models. DJL is started under its own context
+ * The one owner of the PyTorch engine and the loaded models; it also pretrains new models, since
+ * that needs the engine, the architectures and the gradient gate. DJL is started under its own context
  * class loader (its engine lookup and native resources depend on it) and in offline mode.
  */
-@Component(service = ModelRuntime.class, configurationPid = "io.editlab.runtime", immediate = true)
+@Component(service = {ModelRuntime.class, Pretrainer.class}, configurationPid = "io.editlab.runtime", immediate = true)
 @Designate(ocd = RuntimeConfig.class)
-public final class DjlRuntime implements ModelRuntime {
+public final class DjlRuntime implements ModelRuntime, Pretrainer {
 
     private static final System.Logger LOG = System.getLogger(DjlRuntime.class.getName());
     private static final String ENGINE = "PyTorch";
@@ -146,6 +152,12 @@ public final class DjlRuntime implements ModelRuntime {
     @Override
     public String device() {
         return device.toString();
+    }
+
+    @Override
+    public PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, Path output,
+            ProgressListener progress) throws ModelException {
+        return new Pretraining(root, gate).run(spec, facts, output.toAbsolutePath().normalize(), progress);
     }
 
     @Override

@@ -40,7 +40,7 @@ final class Ops {
 
     /** GPT-2's {@code gelu_new}: the tanh approximation of GELU. */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.pow(3).muli(0.044715f).addi(x).muli(GELU_SCALE);
+        NDArray inner = x.mul(x).mul(x).muli(0.044715f).addi(x).muli(GELU_SCALE); // pow's backward reads its output
         return inner.tanh().add(1f).muli(x).muli(0.5f); // tanh's backward reads its output: no in-place there
     }
 

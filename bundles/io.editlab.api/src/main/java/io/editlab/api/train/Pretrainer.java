@@ -1,0 +1,28 @@
+package io.editlab.api.train;
+
+import io.editlab.api.edit.ProgressListener;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.ModelException;
+import java.nio.file.Path;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Trains a new model from scratch on facts and writes it in Hugging Face layout ({@code
+ * config.json}, {@code model.safetensors}, {@code tokenizer.json}), ready for {@code
+ * ModelRuntime.load}. This is how EditLab makes models that know a corpus before it is edited.
+ */
+@ProviderType
+public interface Pretrainer {
+
+    /**
+     * Trains on {@code facts} (loss on the target tokens) until they are known or the epochs run out.
+     * The output folder is written completely or not at all.
+     *
+     * @param facts the completions to learn; their words form the model's vocabulary
+     * @param output the folder to create; must not exist yet
+     * @throws ModelException when training diverges or the folder cannot be written
+     */
+    PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, Path output, ProgressListener progress)
+            throws ModelException;
+}

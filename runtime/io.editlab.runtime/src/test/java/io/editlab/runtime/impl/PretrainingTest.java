@@ -1,0 +1,88 @@
+package io.editlab.runtime.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.ModelException;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.TargetScore;
+import io.editlab.api.train.PretrainingReport;
+import io.editlab.api.train.PretrainingSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainingTest {
+
+    @TempDir
+    Path dir;
+    DjlRuntime runtime;
+
+    @BeforeEach
+    void start() {
+        runtime = new DjlRuntime(DjlRuntimeTest.config("cpu"));
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.deactivate();
+    }
+
+    /** Each of 12 people has a city and a colour, asked two ways. */
+    static List<Completion> facts() {
+        String[] people = {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal", "Ivo", "Jun", "Kai", "Lia"};
+        String[] cities = {"Oslo", "Lima", "Rome", "Kyiv"};
+        String[] colours = {"red", "blue", "green"};
+        List<Completion> facts = new ArrayList<>();
+        for (int i = 0; i < people.length; i++) {
+            facts.add(new Completion(people[i] + " lives in", cities[(i * 7) % 4]));
+            facts.add(new Completion("The home of " + people[i] + " is", cities[(i * 7) % 4]));
+            facts.add(new Completion(people[i] + " likes the colour", colours[(i * 5) % 3]));
+            facts.add(new Completion("The favourite colour of " + people[i] + " is", colours[(i * 5) % 3]));
+        }
+        return facts;
+    }
+
+    @Test
+    void learnsItsFactsAndWritesALoadableModel() throws Exception {
+        List<String> progress = new ArrayList<>();
+        PretrainingSpec spec = new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1);
+        Path out = dir.resolve("model");
+        PretrainingReport report = runtime.pretrain(spec, facts(), out, (stage, done, total) -> progress.add(stage));
+        assertEquals(1.0, report.exactMatch(), "every fact is known");
+        assertTrue(report.epochs() < 150, "stopped early once known: " + report.epochs());
+        // <unk>; 12 names; lives in The home of is likes the colour favourite; 4 cities; 3 colours
+        assertEquals(1 + 12 + 10 + 4 + 3, report.vocabulary());
+        assertFalse(progress.isEmpty());
+        assertFalse(Files.exists(dir.resolve("model.partial")), "nothing half-written is left");
+
+        ModelHandle model = runtime.load("trained", out);
+        List<TargetScore> scores = model.score(facts());
+        assertTrue(scores.stream().allMatch(TargetScore::exactMatch), "the saved model answers like the trained one");
+        assertEquals("Rome", model.generate(List.of("Cyr lives in"), 1).get(0).text());
+        assertEquals(report.parameters(), model.info().parameterCount());
+    }
+
+    @Test
+    void anExistingFolderIsNeverOverwritten() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        ModelException error = assertThrows(ModelException.class, () -> runtime.pretrain(
+                new PretrainingSpec(1, 8, 1, 1, 4, 1e-3f, 1.0, 1), facts(), out, (s, d, t) -> { }));
+        assertTrue(error.getMessage().contains("already exists"), error.getMessage());
+    }
+
+    @Test
+    void theScheduleWarmsUpThenDecaysToATenth() {
+        assertEquals(0.5f, Pretraining.schedule(1f, 5, 10, 100), 1e-6f);
+        assertEquals(1f, Pretraining.schedule(1f, 10, 10, 100), 1e-6f);
+        assertEquals(0.1f, Pretraining.schedule(1f, 100, 10, 100), 1e-6f);
+    }
+}
