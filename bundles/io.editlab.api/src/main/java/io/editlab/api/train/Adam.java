@@ -3,6 +3,7 @@ package io.editlab.api.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,7 +83,20 @@ public final class Adam {
     }
 
     /**
-     * Scales every gradient so that their global L2 norm is at most {@code maxNorm}.
+     * Sets every gradient to zero without updating: to skip a step whose gradients are not finite.
+     * (Multiplying by zero would not do: NaN times zero is NaN, and gradients accumulate.)
+     */
+    public void zeroGradients() {
+        for (NDArray p : parameters) {
+            try (NDArray gradient = p.getGradient()) {
+                gradient.set(new NDIndex("..."), 0f);
+            }
+        }
+    }
+
+    /**
+     * Scales every gradient so that their global L2 norm is at most {@code maxNorm}. A norm that is
+     * not finite is returned as is and nothing is scaled: check it and skip the step.
      *
      * @return the global norm before scaling
      */
@@ -94,7 +108,7 @@ public final class Adam {
             }
         }
         double norm = Math.sqrt(squares);
-        if (norm > maxNorm) {
+        if (Double.isFinite(norm) && norm > maxNorm) {
             float scale = (float) (maxNorm / (norm + 1e-6));
             for (NDArray p : parameters) {
                 try (NDArray gradient = p.getGradient()) {

@@ -69,6 +69,23 @@ class AdamTest {
     }
 
     @Test
+    void zeroingClearsEvenNaNGradients() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            NDArray w = manager.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                collector.backward(w.mul(Float.NaN).sum());
+            }
+            Adam adam = new Adam(manager, List.of(w), 0.1f);
+            assertEquals(Double.NaN, adam.clipGradientNorm(1.0));
+            adam.zeroGradients();
+            try (NDArray gradient = w.getGradient()) {
+                assertEquals(0f, gradient.abs().sum().getFloat());
+            }
+        }
+    }
+
+    @Test
     void rejectsNonsenseSettings() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
             assertThrows(IllegalArgumentException.class, () -> new Adam(manager, List.of(), 0f));

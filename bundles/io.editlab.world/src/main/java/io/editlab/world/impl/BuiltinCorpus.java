@@ -6,23 +6,37 @@ import io.editlab.api.model.Completion;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * EditLab's built-in knowledge corpus, {@code builtin}: the synthetic {@link World} of {@value #SUBJECTS}
- * invented people generated with seed {@value #SEED}, for pretraining the built-in model and then editing it.
- * Every framework gets the same facts, paraphrases and edits.
+ * EditLab's built-in knowledge corpus, {@code builtin}: a synthetic {@link World} of invented people,
+ * for pretraining the built-in model and then editing it. The same configuration gives every
+ * framework the same facts, paraphrases and edits.
  */
-@Component(service = KnowledgeCorpus.class, property = KnowledgeCorpus.NAME + "=builtin")
+@Component(service = KnowledgeCorpus.class, property = KnowledgeCorpus.NAME + "=builtin",
+        configurationPid = "io.editlab.world")
+@Designate(ocd = BuiltinCorpus.Config.class)
 public final class BuiltinCorpus implements KnowledgeCorpus {
 
-    static final long SEED = 7;
-    static final int SUBJECTS = 400;
+    @ObjectClassDefinition(name = "EditLab built-in world",
+            description = "The synthetic world the built-in model is pretrained on. A model pretrained on one"
+                    + " configuration does not know another's facts: pretrain again after changing it.")
+    @interface Config {
+        @AttributeDefinition(name = "Seed", description = "Seeds names, facts, counterfactual targets and edit order.")
+        long seed() default 7;
+
+        @AttributeDefinition(name = "Subjects", description = "Invented people; each has 6 facts (home city,"
+                + " profession, language, instrument, sport, pet), so the world has 6 times as many facts and edits.")
+        int subjects() default 200;
+    }
 
     private final World world;
 
     @Activate
-    public BuiltinCorpus() {
-        this.world = World.generate(SEED, SUBJECTS);
+    public BuiltinCorpus(Config config) {
+        this.world = World.generate(config.seed(), config.subjects());
     }
 
     @Override

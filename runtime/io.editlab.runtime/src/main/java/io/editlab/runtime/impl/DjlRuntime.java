@@ -160,6 +160,24 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         return new Pretraining(root, gate).run(spec, facts, output.toAbsolutePath().normalize(), progress);
     }
 
+    Benchmark benchmark() {
+        return new Benchmark(root, gate);
+    }
+
+    /** A manager for a benchmark's own models, closed by the caller. */
+    NDManager benchmarkManager() {
+        return root.newSubManager();
+    }
+
+    /** A GPT-2 with random weights that is not registered as loaded: for measurements only. */
+    LoadedModel randomModel(String id, int layers, int hidden, int heads, int vocab, int positions)
+            throws ModelException {
+        NDManager manager = root.newSubManager();
+        Checkpoint checkpoint = Benchmark.randomGpt2(manager, layers, hidden, heads, vocab, positions);
+        return new LoadedModel(Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, floatType,
+                gate);
+    }
+
     @Override
     public Instant startedAt() {
         return startedAt;

@@ -72,6 +72,15 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
         return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager, gate::backwards);
     }
 
+    Transformer transformer() {
+        return transformer;
+    }
+
+    /** The base weights, for the runtime's own measurements; never handed out through the API. */
+    Map<String, NDArray> weights() {
+        return weights;
+    }
+
     @Override
     public ModelInfo info() {
         return info;

@@ -40,6 +40,8 @@ final class Pretraining {
     private static final Pattern WORDS = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
     static final String UNKNOWN = "<unk>";
     private static final int MEASURE_SAMPLE = 2000;
+    private static final double MAX_GRADIENT_NORM = 1.0;
+    private static final int MAX_SKIPPED_IN_A_ROW = 20;
 
     private final NDManager root;
     private final GradientGate gate;
@@ -96,6 +98,7 @@ final class Pretraining {
         long total = (long) perEpoch * spec.epochs();
         long warmup = Math.max(1, Math.min(200, total / 10));
         long step = 0;
+        int skippedInARow = 0;
         double exactMatch = 0;
         int epoch = 0;
         while (epoch < spec.epochs()) {
@@ -106,10 +109,17 @@ final class Pretraining {
                 step++;
                 adam.setLearningRate(schedule(spec.learningRate(), step, warmup, total));
                 float loss = trainStep(model, order.subList(from, Math.min(order.size(), from + spec.batchSize())), manager);
-                if (!Float.isFinite(loss)) {
-                    throw new ModelException("pretraining diverged at epoch " + epoch + ", step " + step + " (loss " + loss
-                            + "); try a lower learning rate");
+                double norm = adam.clipGradientNorm(MAX_GRADIENT_NORM);
+                if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+                    // PyTorch on this CPU path occasionally yields a non-finite step: skip it, but not forever
+                    adam.zeroGradients();
+                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                        throw new ModelException("pretraining diverged at epoch " + epoch + ", step " + step + " (loss "
+                                + loss + ", gradient norm " + norm + "); try a lower learning rate");
+                    }
+                    continue;
                 }
+                skippedInARow = 0;
                 adam.step();
                 lossSum += loss;
                 progress.progress(String.format(Locale.ROOT, "epoch %d/%d, loss %.4f", epoch, spec.epochs(), loss),

@@ -1,0 +1,76 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.host.Command;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginInfo;
+import io.editlab.api.host.PluginKind;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Runs one {@code ./editlab} command when the framework was started for it: the launcher passes
+ * the arguments in the property {@value #ARGS}, separated by {@value #SEPARATOR_NAME}. The command
+ * runs on its own thread; its exit code ends the process.
+ */
+@Component(immediate = true)
+public final class CommandLine {
+
+    static final String ARGS = "editlab.args";
+    static final String SEPARATOR = "\u001f";
+    static final String SEPARATOR_NAME = "the ASCII unit separator";
+    private static final long WAIT_MILLIS = 30_000;
+
+    @Activate
+    public CommandLine(BundleContext context, @Reference PluginCatalog catalog) {
+        String packed = context.getProperty(ARGS);
+        if (packed == null) {
+            return; // an interactive host: nothing to run
+        }
+        List<String> args = packed.isEmpty() ? List.of() : Arrays.asList(packed.split(SEPARATOR, -1));
+        Thread thread = new Thread(() -> System.exit(run(catalog, args, System.out, System.err)), "editlab-command");
+        thread.start();
+    }
+
+    /** Runs {@code args} and returns the exit code. */
+    static int run(PluginCatalog catalog, List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty()) {
+            err.println("editlab: no command given");
+            listCommands(catalog, err);
+            return 2;
+        }
+        String name = args.get(0);
+        Optional<Command> command = Plugins.await(catalog, PluginKind.COMMAND, Command.class, name, WAIT_MILLIS);
+        if (command.isEmpty()) {
+            err.println("editlab: unknown command '" + name + "'");
+            listCommands(catalog, err);
+            return 2;
+        }
+        try {
+            return command.get().run(args.subList(1, args.size()), out, err);
+        } catch (Args.UsageException e) {
+            err.println("editlab " + name + ": " + e.getMessage());
+            err.println("usage: ./editlab " + name + " " + command.get().usage());
+            return 2;
+        } catch (Exception | Error e) {
+            err.println("editlab " + name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static void listCommands(PluginCatalog catalog, PrintStream err) {
+        err.println("commands:");
+        for (PluginInfo info : catalog.plugins(PluginKind.COMMAND)) {
+            catalog.find(PluginKind.COMMAND, Command.class, info.name())
+                    .ifPresent(c -> err.println("  " + info.name() + " " + c.usage()));
+        }
+    }
+}

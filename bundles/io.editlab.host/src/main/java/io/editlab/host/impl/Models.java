@@ -1,0 +1,70 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.host.Home;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginKind;
+import io.editlab.api.model.ModelException;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.train.Pretrainer;
+import io.editlab.api.train.PretrainingReport;
+import io.editlab.api.train.PretrainingSpec;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where models come from: a folder in Hugging Face layout, or {@code builtin}, the small model
+ * pretrained on the built-in world and cached under {@code <home>/models/builtin}.
+ */
+final class Models {
+
+    static final String BUILTIN = "builtin";
+
+    /** The built-in model: 4 blocks of width 128, trained until it knows its facts. */
+    static final PretrainingSpec BUILTIN_SPEC = new PretrainingSpec(4, 128, 4, 80, 64, 2e-3f, 0.98, 7);
+
+    private Models() {
+    }
+
+    static Path builtinFolder() {
+        return Home.models().resolve(BUILTIN);
+    }
+
+    /** The loaded model for {@code spec} ({@code builtin} or a folder), loading or pretraining it if needed. */
+    static ModelHandle resolve(String spec, ModelRuntime runtime, Pretrainer pretrainer, PluginCatalog catalog,
+            PrintStream err) throws ModelException {
+        Path folder;
+        String id;
+        if (spec.equals(BUILTIN)) {
+            folder = builtinFolder();
+            id = BUILTIN;
+            if (!Files.isDirectory(folder)) {
+                err.println("editlab: the built-in model is not in " + folder + " yet: pretraining it (once)");
+                pretrainBuiltin(folder, pretrainer, catalog, err);
+            }
+        } else {
+            folder = Path.of(spec).toAbsolutePath().normalize();
+            id = folder.getFileName().toString();
+        }
+        Optional<ModelHandle> loaded = runtime.model(id);
+        if (loaded.isPresent() && loaded.get().info().source().equals(folder.toAbsolutePath().normalize())) {
+            return loaded.get();
+        }
+        return runtime.load(loaded.isPresent() ? folder.toString() : id, folder);
+    }
+
+    static PretrainingReport pretrainBuiltin(Path folder, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)
+            throws ModelException {
+        KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
+        ProgressBar bar = new ProgressBar(err);
+        PretrainingReport report = pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), folder, bar);
+        bar.done();
+        err.println(String.format(Locale.ROOT, "editlab: built-in model ready in %s (%.0f s, %d epochs, facts exact"
+                + " match %.3f)", folder, report.seconds(), report.epochs(), report.exactMatch()));
+        return report;
+    }
+}

@@ -1,0 +1,35 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginKind;
+import java.util.Optional;
+
+/** Lookups that tolerate plugins still starting up. */
+final class Plugins {
+
+    private Plugins() {
+    }
+
+    /** The named plugin, waiting up to {@code millis} for it to be registered. */
+    static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            Optional<S> found = catalog.find(kind, type, name);
+            if (found.isPresent() || System.nanoTime() > deadline) {
+                return found;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** The named plugin, or a clear error when it is not installed. */
+    static <S> S require(PluginCatalog catalog, PluginKind kind, Class<S> type, String name) {
+        return await(catalog, kind, type, name, 10_000).orElseThrow(() -> new IllegalStateException(
+                "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + name + "' is installed"));
+    }
+}

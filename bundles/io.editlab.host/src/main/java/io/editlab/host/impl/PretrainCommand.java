@@ -1,0 +1,91 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.host.Command;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginKind;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.model.TargetScore;
+import io.editlab.api.train.Pretrainer;
+import io.editlab.api.train.PretrainingReport;
+import io.editlab.api.train.PretrainingSpec;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code ./editlab pretrain}: trains a model that knows the built-in world or a data file's true facts. */
+@Component(service = Command.class, property = Command.NAME + "=pretrain")
+public final class PretrainCommand implements Command {
+
+    private static final Set<String> KEYS = Set.of("facts", "format", "out", "layers", "hidden", "heads", "epochs",
+            "batch", "lr", "seed");
+
+    private final Pretrainer pretrainer;
+    private final ModelRuntime runtime;
+    private final PluginCatalog catalog;
+
+    @Activate
+    public PretrainCommand(@Reference Pretrainer pretrainer, @Reference ModelRuntime runtime,
+            @Reference PluginCatalog catalog) {
+        this.pretrainer = pretrainer;
+        this.runtime = runtime;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public String usage() {
+        return "[--facts FILE [--format zsre|counterfact]] --out DIR [--layers N --hidden N --heads N --epochs N"
+                + " --batch N --lr X --seed N]";
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
+        Args args = Args.parse(arguments, KEYS);
+        Path output = Path.of(args.require("out")).toAbsolutePath().normalize();
+        PretrainingSpec defaults = Models.BUILTIN_SPEC;
+        PretrainingSpec spec = new PretrainingSpec(args.integer("layers", defaults.layers()),
+                args.integer("hidden", defaults.hidden()), args.integer("heads", defaults.heads()),
+                args.integer("epochs", defaults.epochs()), args.integer("batch", defaults.batchSize()),
+                args.decimal("lr", defaults.learningRate()), defaults.stopAccuracy(),
+                args.integer("seed", (int) defaults.seed()));
+        List<Completion> facts;
+        List<Completion> paraphrases = List.of();
+        if (args.has("facts")) {
+            facts = Facts.trueFacts(Facts.read(catalog, Path.of(args.require("facts")), args.get("format", null)));
+        } else {
+            KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN);
+            facts = corpus.facts();
+            paraphrases = corpus.paraphrases();
+        }
+        err.println(String.format(Locale.ROOT, "editlab: pretraining a %d x %d GPT-2 on %,d facts into %s",
+                spec.layers(), spec.hidden(), facts.size(), output));
+        ProgressBar bar = new ProgressBar(err);
+        PretrainingReport report = pretrainer.pretrain(spec, facts, output, bar);
+        bar.done();
+        ModelHandle model = runtime.load(output.toString(), output);
+        out.println(String.format(Locale.ROOT, "model           %s", output));
+        out.println(String.format(Locale.ROOT, "parameters      %,d (vocabulary %,d)", report.parameters(),
+                report.vocabulary()));
+        out.println(String.format(Locale.ROOT, "training        %d epochs, %.0f s", report.epochs(), report.seconds()));
+        out.println(String.format(Locale.ROOT, "facts           %.3f exact match (teacher forced, %,d)",
+                exactMatch(model, facts), facts.size()));
+        if (!paraphrases.isEmpty()) {
+            out.println(String.format(Locale.ROOT, "paraphrases     %.3f exact match (held-out phrasings, %,d)",
+                    exactMatch(model, paraphrases), paraphrases.size()));
+        }
+        runtime.unload(output.toString());
+        return 0;
+    }
+
+    static double exactMatch(ModelHandle model, List<Completion> items) {
+        List<TargetScore> scores = model.score(items);
+        return scores.stream().filter(TargetScore::exactMatch).count() / (double) scores.size();
+    }
+}
