@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -25,6 +27,7 @@ public final class CommandLine {
     static final String SEPARATOR = "\u001f";
     static final String SEPARATOR_NAME = "the ASCII unit separator";
     private static final long WAIT_MILLIS = 30_000;
+    private static final long SETTLE_MILLIS = 3_000;
 
     @Activate
     public CommandLine(BundleContext context, @Reference PluginCatalog catalog) {
@@ -33,19 +36,41 @@ public final class CommandLine {
             return; // an interactive host: nothing to run
         }
         List<String> args = packed.isEmpty() ? List.of() : Arrays.asList(packed.split(SEPARATOR, -1));
-        Thread thread = new Thread(() -> System.exit(run(catalog, args, System.out, System.err)), "editlab-command");
+        Thread thread = new Thread(() -> System.exit(run(catalog, args, System.out, System.err, startup(context))),
+                "editlab-command");
         thread.start();
     }
 
-    /** Runs {@code args} and returns the exit code. */
-    static int run(PluginCatalog catalog, List<String> args, PrintStream out, PrintStream err) {
+    /**
+     * How long to wait for a command to be registered: until shortly after every bundle has started,
+     * at most {@value #WAIT_MILLIS} ms.
+     */
+    private static LongSupplier startup(BundleContext context) {
+        long[] settledAt = {0};
+        return () -> {
+            boolean started = Arrays.stream(context.getBundles()).allMatch(b -> b.getState() == Bundle.ACTIVE
+                    || b.getHeaders().get("Fragment-Host") != null);
+            if (!started) {
+                settledAt[0] = 0;
+                return WAIT_MILLIS;
+            }
+            if (settledAt[0] == 0) {
+                settledAt[0] = System.nanoTime();
+            }
+            return (System.nanoTime() - settledAt[0]) / 1_000_000 < SETTLE_MILLIS ? WAIT_MILLIS : 0;
+        };
+    }
+
+    /** Runs {@code args} and returns the exit code; {@code patience} says how much longer to wait for the command. */
+    static int run(PluginCatalog catalog, List<String> args, PrintStream out, PrintStream err, LongSupplier patience) {
         if (args.isEmpty()) {
             err.println("editlab: no command given");
             listCommands(catalog, err);
             return 2;
         }
         String name = args.get(0);
-        Optional<Command> command = Plugins.await(catalog, PluginKind.COMMAND, Command.class, name, WAIT_MILLIS);
+        Optional<Command> command = Plugins.await(catalog, PluginKind.COMMAND, Command.class, name, WAIT_MILLIS,
+                patience);
         if (command.isEmpty()) {
             err.println("editlab: unknown command '" + name + "'");
             listCommands(catalog, err);

@@ -3,6 +3,7 @@ package io.editlab.host.impl;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /** Lookups that tolerate plugins still starting up. */
 final class Plugins {
@@ -12,10 +13,19 @@ final class Plugins {
 
     /** The named plugin, waiting up to {@code millis} for it to be registered. */
     static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
+        return await(catalog, kind, type, name, millis, () -> millis);
+    }
+
+    /**
+     * The named plugin, waiting up to {@code millis} for it, or less once {@code patience} (asked on
+     * every try) falls to zero.
+     */
+    static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis,
+            LongSupplier patience) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             Optional<S> found = catalog.find(kind, type, name);
-            if (found.isPresent() || System.nanoTime() > deadline) {
+            if (found.isPresent() || System.nanoTime() > deadline || patience.getAsLong() <= 0) {
                 return found;
             }
             try {

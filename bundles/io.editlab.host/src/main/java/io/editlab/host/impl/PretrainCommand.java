@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.Command;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
@@ -24,8 +25,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Command.class, property = Command.NAME + "=pretrain")
 public final class PretrainCommand implements Command {
 
-    private static final Set<String> KEYS = Set.of("facts", "format", "out", "layers", "hidden", "heads", "epochs",
-            "batch", "lr", "seed");
+    private static final Set<String> KEYS = Set.of("facts", "format", "limit", "out", "layers", "hidden", "heads",
+            "epochs", "batch", "lr", "seed");
 
     private final Pretrainer pretrainer;
     private final ModelRuntime runtime;
@@ -41,8 +42,8 @@ public final class PretrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--facts FILE [--format zsre|counterfact]] --out DIR [--layers N --hidden N --heads N --epochs N"
-                + " --batch N --lr X --seed N]";
+        return "[--facts FILE [--format zsre|counterfact] [--limit RECORDS]] --out DIR [--layers N --hidden N"
+                + " --heads N --epochs N --batch N --lr X --seed N]";
     }
 
     @Override
@@ -58,7 +59,12 @@ public final class PretrainCommand implements Command {
         List<Completion> facts;
         List<Completion> paraphrases = List.of();
         if (args.has("facts")) {
-            facts = Facts.trueFacts(Facts.read(catalog, Path.of(args.require("facts")), args.get("format", null)));
+            List<EditRequest> records = Facts.read(catalog, Path.of(args.require("facts")), args.get("format", null));
+            int limit = args.integer("limit", records.size());
+            if (limit < 1) {
+                throw new Args.UsageException("--limit must be at least 1");
+            }
+            facts = Facts.trueFacts(records.subList(0, Math.min(limit, records.size())));
         } else {
             KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN);
             facts = corpus.facts();

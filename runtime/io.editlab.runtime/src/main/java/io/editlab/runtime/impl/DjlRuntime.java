@@ -71,6 +71,35 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         LOG.log(System.Logger.Level.INFO, "EditLab runtime on {0} ({1})", device, floatType);
     }
 
+    /**
+     * A runtime outside OSGi, for plain unit tests of editor bundles (which put this bundle on their
+     * test class path): pretrain a tiny model with {@link #pretrain}, load it, edit it. Call {@link
+     * #close()} when done.
+     */
+    public static DjlRuntime standalone(String device) {
+        return new DjlRuntime(new RuntimeConfig() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return RuntimeConfig.class;
+            }
+
+            @Override
+            public String device() {
+                return device;
+            }
+
+            @Override
+            public String gpuDataType() {
+                return "float32";
+            }
+        });
+    }
+
+    /** Unloads every model and frees the engine's memory (what deactivation does). */
+    public void close() {
+        deactivate();
+    }
+
     static Device chooseDevice(String choice, int gpus) {
         return switch (choice) {
             case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();

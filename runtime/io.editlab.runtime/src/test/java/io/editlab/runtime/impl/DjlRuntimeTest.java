@@ -15,7 +15,6 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.WeightLayout;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,28 +31,9 @@ class DjlRuntimeTest {
     DjlRuntime runtime;
     NDManager scratch;
 
-    static RuntimeConfig config(String device) {
-        return new RuntimeConfig() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return RuntimeConfig.class;
-            }
-
-            @Override
-            public String device() {
-                return device;
-            }
-
-            @Override
-            public String gpuDataType() {
-                return "float32";
-            }
-        };
-    }
-
     @BeforeEach
     void start() {
-        runtime = new DjlRuntime(config("auto"));
+        runtime = DjlRuntime.standalone("auto");
         scratch = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
     }
 

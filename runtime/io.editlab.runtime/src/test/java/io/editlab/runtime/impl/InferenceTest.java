@@ -49,7 +49,7 @@ class InferenceTest {
 
     @BeforeEach
     void start() throws Exception {
-        runtime = new DjlRuntime(DjlRuntimeTest.config("cpu"));
+        runtime = DjlRuntime.standalone("cpu");
         scratch = Engine.getEngine("PyTorch").newBaseManager();
         JsonObject config = TinyCheckpoints.gpt2Config(2, 16, TinyCheckpoints.WORDS.size(), 32);
         Path folder = TinyCheckpoints.write(dir.resolve("m"), config, TinyCheckpoints.randomTensors(config, scratch, 0.3f));

@@ -28,7 +28,7 @@ class PretrainingTest {
 
     @BeforeEach
     void start() {
-        runtime = new DjlRuntime(DjlRuntimeTest.config("cpu"));
+        runtime = DjlRuntime.standalone("cpu");
     }
 
     @AfterEach

@@ -30,7 +30,7 @@ class TransformerTest {
 
     @BeforeEach
     void start() {
-        runtime = new DjlRuntime(DjlRuntimeTest.config("cpu"));
+        runtime = DjlRuntime.standalone("cpu");
         scratch = Engine.getEngine("PyTorch").newBaseManager();
     }
 
