@@ -2,6 +2,7 @@ package io.editlab.api.eval;
 
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
+import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelHandle;
 import java.util.List;
@@ -22,4 +23,16 @@ public interface EvaluationContext {
 
     /** The result of every {@code apply} call so far, in order. */
     List<EditResult> results();
+
+    /** Whether the protocol also scores by free greedy generation (slower); see {@link ItemScore#generation()}. */
+    boolean scoresGeneration();
+
+    /** Scores of the edited session, batched; repeated items are scored once per evaluation. */
+    List<ItemScore> score(List<Completion> items);
+
+    /** Scores of the unedited base model, batched and cached for the whole run. */
+    List<ItemScore> scoreBase(List<Completion> items);
+
+    /** The largest memory the session's process used so far, in bytes, or -1 when unknown. */
+    long peakMemoryBytes();
 }

@@ -1,0 +1,20 @@
+package io.editlab.metric.cost.impl;
+
+import io.editlab.api.eval.EvaluationContext;
+import io.editlab.api.eval.Metric;
+import io.editlab.api.eval.MetricResult;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+
+/** {@code peak_memory_bytes}: the most memory the process used while the session was edited (NaN if unknown). */
+@Component(service = Metric.class, property = Metric.NAME + "=" + PeakMemoryMetric.NAME_VALUE)
+public final class PeakMemoryMetric implements Metric {
+
+    static final String NAME_VALUE = "peak_memory_bytes";
+
+    @Override
+    public MetricResult evaluate(EvaluationContext context) {
+        long bytes = context.peakMemoryBytes();
+        return new MetricResult(NAME_VALUE, bytes < 0 ? Double.NaN : bytes, 1, Map.of());
+    }
+}
