@@ -1,5 +1,6 @@
 package io.editlab.host.impl;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,26 +19,43 @@ final class Args {
     }
 
     private final Map<String, String> values;
+    private final Map<String, List<String>> repeated;
 
-    private Args(Map<String, String> values) {
+    private Args(Map<String, String> values, Map<String, List<String>> repeated) {
         this.values = values;
+        this.repeated = repeated;
     }
 
     static Args parse(List<String> args, Set<String> keys) {
+        return parse(args, keys, Set.of());
+    }
+
+    /** Parses {@code --key value} pairs; keys in {@code repeatable} may be given several times. */
+    static Args parse(List<String> args, Set<String> keys, Set<String> repeatable) {
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (!arg.startsWith("--") || !keys.contains(arg.substring(2))) {
+            String key = arg.startsWith("--") ? arg.substring(2) : "";
+            if (!keys.contains(key) && !repeatable.contains(key)) {
                 throw new UsageException("unexpected argument '" + arg + "'");
             }
             if (i + 1 >= args.size()) {
                 throw new UsageException(arg + " needs a value");
             }
-            if (values.put(arg.substring(2), args.get(++i)) != null) {
+            String value = args.get(++i);
+            if (repeatable.contains(key)) {
+                repeated.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+            } else if (values.put(key, value) != null) {
                 throw new UsageException(arg + " given twice");
             }
         }
-        return new Args(values);
+        return new Args(values, repeated);
+    }
+
+    /** Every value of a repeatable key, in order. */
+    List<String> all(String key) {
+        return repeated.getOrDefault(key, List.of());
     }
 
     String get(String key, String fallback) {

@@ -8,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.editlab.api.host.Command;
 import io.editlab.api.host.Home;
+import io.editlab.api.host.ProcessMemory;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelRuntime;
 import java.io.PrintStream;
@@ -123,7 +124,7 @@ public final class BenchRuntimeCommand implements Command {
         List<EditSession> open = new ArrayList<>();
         try (LoadedModel base = runtime.randomModel("gpt2-small-size", 12, 768, 12, 50257, 1024)) {
             System.gc();
-            long baseBytes = Benchmark.residentBytes();
+            long baseBytes = ProcessMemory.residentBytes();
             long one = bench.memoryWithSessions(base, 1, open);
             long four = bench.memoryWithSessions(base, 4, open);
             out.println(String.format(Locale.ROOT, "sessions on one gpt2-small-size base, rank-8 LoRA on every MLP"

@@ -7,12 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.gson.JsonObject;
+import io.editlab.api.host.ProcessMemory;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelInfo;
 import io.editlab.api.model.ModuleRole;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,20 +140,6 @@ final class Benchmark {
         return batch * (2.0 * (matrices + head) * length + attention);
     }
 
-    /** Resident memory of this process, from /proc/self/status, or -1 where it cannot be read. */
-    static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
-    }
-
     /**
      * Resident memory with {@code count} sessions open on {@code model}, each with rank-8 LoRA
      * adapters on every block's first MLP linear and one training step taken.
@@ -190,7 +175,7 @@ final class Benchmark {
             });
         }
         System.gc();
-        return residentBytes();
+        return ProcessMemory.residentBytes();
     }
 
     /** A GPT-2 of the given shape with N(0, 0.02) weights, for throughput measurements. */

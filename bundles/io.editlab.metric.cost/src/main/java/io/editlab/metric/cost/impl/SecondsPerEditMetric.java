@@ -23,6 +23,6 @@ public final class SecondsPerEditMetric implements Metric {
         long edits = results.stream().mapToLong(EditResult::edits).sum();
         double seconds = results.stream().mapToLong(EditResult::nanos).sum() / 1e9;
         return new MetricResult(NAME_VALUE, edits == 0 ? Double.NaN : seconds / edits, edits,
-                Map.of("seconds", seconds));
+                Map.of("total", seconds));
     }
 }

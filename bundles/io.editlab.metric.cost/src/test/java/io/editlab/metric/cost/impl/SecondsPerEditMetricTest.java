@@ -14,7 +14,7 @@ class SecondsPerEditMetricTest {
                 new EditResult(3, 2_000_000_000L, null, null)));
         assertEquals(0.6, result.value(), 1e-12);
         assertEquals(5, result.samples());
-        assertEquals(3.0, result.details().get("seconds"), 1e-12);
+        assertEquals(3.0, result.details().get("total"), 1e-12);
     }
 
     @Test

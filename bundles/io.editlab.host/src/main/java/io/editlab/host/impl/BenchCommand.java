@@ -1,0 +1,159 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.host.Command;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginInfo;
+import io.editlab.api.host.PluginKind;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.train.Pretrainer;
+import io.editlab.harness.DatasetInfo;
+import io.editlab.harness.EditorSpec;
+import io.editlab.harness.Harness;
+import io.editlab.harness.Protocol;
+import io.editlab.harness.Reports;
+import io.editlab.harness.RunReport;
+import io.editlab.harness.RunRequest;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code ./editlab bench}: editors side by side on one model under a lifelong-editing protocol. */
+@Component(service = Command.class, property = Command.NAME + "=bench")
+public final class BenchCommand implements Command {
+
+    static final Set<String> KEYS = Set.of("model", "data", "format", "editors", "edits", "batch", "eval", "order",
+            "seed", "checkpoint", "generation", "metrics", "out");
+
+    private final Harness harness;
+    private final ModelRuntime runtime;
+    private final Pretrainer pretrainer;
+    private final PluginCatalog catalog;
+
+    @Activate
+    public BenchCommand(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
+            @Reference PluginCatalog catalog) {
+        this.harness = harness;
+        this.runtime = runtime;
+        this.pretrainer = pretrainer;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public String usage() {
+        return "--model builtin|DIR --data builtin|FILE [--format zsre|counterfact] [--editors a,b,...] [--edits N]"
+                + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
+                + " [--generation true|false] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
+        Args args = Args.parse(arguments, KEYS, Set.of("config"));
+        return bench(args, Path.of(args.require("out")), out, err);
+    }
+
+    /** Runs a comparison described by {@code args} and writes it into {@code folder}. */
+    int bench(Args args, Path folder, PrintStream out, PrintStream err) throws Exception {
+        ModelHandle model = Models.resolve(args.get("model", Models.BUILTIN), runtime, pretrainer, catalog, err);
+        String data = args.get("data", Models.BUILTIN);
+        List<EditRequest> requests;
+        DatasetInfo dataset;
+        if (data.equals(Models.BUILTIN)) {
+            requests = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN).edits();
+            dataset = new DatasetInfo(Models.BUILTIN, "corpus", requests.size());
+        } else {
+            String format = args.has("format") ? args.get("format", null) : Facts.detectFormat(Path.of(data));
+            requests = Facts.read(catalog, Path.of(data), format);
+            dataset = new DatasetInfo(Path.of(data).toAbsolutePath().toString(), format, requests.size());
+        }
+        Protocol protocol = protocol(args, requests.size());
+        List<EditorSpec> editors = editors(args);
+        List<String> metrics = args.has("metrics") ? List.of(args.require("metrics").split(",")) : List.of();
+        err.println(String.format(Locale.ROOT, "editlab bench: %s on %s, %d edits in batches of %d, eval %s, editors %s",
+                model.info().id(), dataset.path(), protocol.edits(), protocol.batchSize(),
+                protocol.evaluation().name().toLowerCase(Locale.ROOT),
+                editors.stream().map(EditorSpec::method).toList()));
+        ProgressBar bar = new ProgressBar(err);
+        RunReport report = harness.run(new RunRequest(model, dataset, requests, editors, protocol, metrics), bar);
+        bar.done();
+        Reports.write(report, folder);
+        out.print(Reports.table(report));
+        out.println(String.format(Locale.ROOT, "protocol: T=%d, batch %d, %s order, eval %s, teacher-forced exact match"
+                + "%s; %.0f s; results in %s", protocol.edits(), protocol.batchSize(),
+                protocol.order().name().toLowerCase(Locale.ROOT), protocol.evaluation().name().toLowerCase(Locale.ROOT),
+                protocol.generation() ? " (generation exact match in *_gen_em)" : "", report.seconds(),
+                folder.toAbsolutePath()));
+        return report.editors().stream().allMatch(e -> e.status().equals("ok")) ? 0 : 1;
+    }
+
+    private static Protocol protocol(Args args, int available) {
+        int edits = args.integer("edits", Math.min(100, available));
+        int batch = args.integer("batch", 1);
+        String order = args.get("order", "file");
+        String eval = args.get("eval", "final");
+        if (!eval.equals("final") && !eval.equals("each")) {
+            throw new Args.UsageException("--eval must be final or each, not '" + eval + "'");
+        }
+        Protocol.Order kind;
+        String planner = null;
+        if (order.equals("file")) {
+            kind = Protocol.Order.FILE;
+        } else if (order.equals("shuffle")) {
+            kind = Protocol.Order.SHUFFLE;
+        } else if (order.startsWith("plan:") && order.length() > 5) {
+            kind = Protocol.Order.PLANNED;
+            planner = order.substring(5);
+        } else {
+            throw new Args.UsageException("--order must be file, shuffle or plan:PLANNER, not '" + order + "'");
+        }
+        if (edits < 1 || edits > available) {
+            throw new Args.UsageException("--edits must be between 1 and " + available + " (the data set's size)");
+        }
+        String generation = args.get("generation", "true");
+        if (!generation.equals("true") && !generation.equals("false")) {
+            throw new Args.UsageException("--generation must be true or false");
+        }
+        return new Protocol(edits, batch, kind, planner, args.integer("seed", 7),
+                eval.equals("final") ? Protocol.Evaluation.FINAL : Protocol.Evaluation.EACH,
+                args.integer("checkpoint", Math.max(1, edits / 10)), Boolean.parseBoolean(generation));
+    }
+
+    /** The editors named by --editors (all installed methods when absent), with their --config overrides. */
+    private List<EditorSpec> editors(Args args) {
+        List<String> names = args.has("editors") ? Arrays.asList(args.require("editors").split(","))
+                : catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name).toList();
+        if (names.isEmpty()) {
+            throw new Args.UsageException("no editing method is installed (drop one into deploy/)");
+        }
+        Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        for (String entry : args.all("config")) {
+            int dot = entry.indexOf('.');
+            int equals = entry.indexOf('=');
+            if (dot < 1 || equals < dot + 2) {
+                throw new Args.UsageException("--config takes EDITOR.KEY=VALUE, not '" + entry + "'");
+            }
+            String editor = entry.substring(0, dot);
+            if (!names.contains(editor)) {
+                throw new Args.UsageException("--config names editor '" + editor + "', which is not in " + names);
+            }
+            overrides.computeIfAbsent(editor, e -> new LinkedHashMap<>())
+                    .put(entry.substring(dot + 1, equals), entry.substring(equals + 1));
+        }
+        List<EditorSpec> specs = new ArrayList<>();
+        for (String name : names) {
+            specs.add(new EditorSpec(name.strip(), overrides.getOrDefault(name, Map.of())));
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,45 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.host.Command;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.train.Pretrainer;
+import io.editlab.harness.Harness;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@code ./editlab demo}: {@code bench} on the built-in model and world with every installed editor,
+ * 100 sequential edits, final-state evaluation, checkpoints every 10 edits.
+ */
+@Component(service = Command.class, property = Command.NAME + "=demo")
+public final class DemoCommand implements Command {
+
+    private final BenchCommand bench;
+
+    @Activate
+    public DemoCommand(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
+            @Reference PluginCatalog catalog) {
+        this.bench = new BenchCommand(harness, runtime, pretrainer, catalog);
+    }
+
+    @Override
+    public String usage() {
+        return "[--out DIR (default results/demo)] [--config EDITOR.KEY=VALUE ...]";
+    }
+
+    @Override
+    public int run(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
+        Args given = Args.parse(arguments, Set.of("out"), Set.of("config"));
+        List<String> demo = new java.util.ArrayList<>(List.of("--model", "builtin", "--data", "builtin", "--edits", "100",
+                "--batch", "1", "--eval", "final", "--checkpoint", "10"));
+        given.all("config").forEach(c -> demo.addAll(List.of("--config", c)));
+        Args args = Args.parse(demo, BenchCommand.KEYS, Set.of("config"));
+        return bench.bench(args, Path.of(given.get("out", "results/demo")), out, err);
+    }
+}
