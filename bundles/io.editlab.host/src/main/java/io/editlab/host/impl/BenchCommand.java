@@ -12,6 +12,7 @@ import io.editlab.api.train.Pretrainer;
 import io.editlab.harness.DatasetInfo;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Harness;
+import io.editlab.harness.HtmlReport;
 import io.editlab.harness.Protocol;
 import io.editlab.harness.Reports;
 import io.editlab.harness.RunReport;
@@ -88,6 +89,7 @@ public final class BenchCommand implements Command {
         RunReport report = harness.run(new RunRequest(model, dataset, requests, editors, protocol, metrics), bar);
         bar.done();
         Reports.write(report, folder);
+        HtmlReport.write(report, folder);
         out.print(Reports.table(report));
         out.println(String.format(Locale.ROOT, "protocol: T=%d, batch %d, %s order, eval %s, teacher-forced exact match"
                 + "%s; %.0f s; results in %s", protocol.edits(), protocol.batchSize(),

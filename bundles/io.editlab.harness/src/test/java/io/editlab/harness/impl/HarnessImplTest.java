@@ -1,0 +1,245 @@
+package io.editlab.harness.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.edit.EditResult;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.edit.EditorState;
+import io.editlab.api.eval.ItemScore;
+import io.editlab.api.eval.Metric;
+import io.editlab.api.eval.MetricResult;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginInfo;
+import io.editlab.api.host.PluginKind;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModuleRole;
+import io.editlab.api.plan.EditOrderPlanner;
+import io.editlab.api.train.PretrainingSpec;
+import io.editlab.harness.DatasetInfo;
+import io.editlab.harness.EditorSpec;
+import io.editlab.harness.Protocol;
+import io.editlab.harness.RunReport;
+import io.editlab.harness.RunRequest;
+import io.editlab.runtime.impl.DjlRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The runner on a real tiny model, with test editors and metrics in a hand-made catalog. */
+class HarnessImplTest {
+
+    static DjlRuntime runtime;
+    static ModelHandle model;
+    static List<EditRequest> requests = new ArrayList<>();
+
+    @BeforeAll
+    static void pretrain() throws Exception {
+        runtime = DjlRuntime.standalone("cpu");
+        String[] people = {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal"};
+        String[] cities = {"Oslo", "Lima", "Rome", "Kyiv"};
+        List<Completion> facts = new ArrayList<>();
+        for (int i = 0; i < people.length; i++) {
+            facts.add(new Completion(people[i] + " lives in", cities[i % 4]));
+            requests.add(new EditRequest(Integer.toString(i), people[i] + " lives in", cities[(i + 1) % 4], people[i],
+                    cities[i % 4], List.of(), List.of(), List.of()));
+        }
+        Path dir = Files.createTempDirectory("harness");
+        runtime.pretrain(new PretrainingSpec(1, 16, 2, 200, 8, 3e-3f, 1.0, 1), facts, dir.resolve("m"), (s, d, t) -> { });
+        model = runtime.load("m", dir.resolve("m"));
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    /** Does nothing: the unedited model. */
+    static class Noop implements Editor {
+        @Override
+        public EditResult apply(List<EditRequest> batch) {
+            return new EditResult(batch.size(), 0, Set.of(), Map.of());
+        }
+
+        @Override
+        public EditorState state(NDManager into) {
+            return new EditorState(Map.of(), Map.of());
+        }
+
+        @Override
+        public void restore(EditorState state) {
+            // nothing to restore
+        }
+
+        @Override
+        public void close() {
+            // nothing to close
+        }
+    }
+
+    static EditMethod method(java.util.function.Function<io.editlab.api.model.EditSession, Editor> factory) {
+        return (session, overrides) -> factory.apply(session);
+    }
+
+    /** Throws on its second batch. */
+    static final EditMethod BOOM = method(session -> new Noop() {
+        int calls;
+
+        @Override
+        public EditResult apply(List<EditRequest> batch) {
+            if (++calls == 2) {
+                throw new IllegalStateException("out of ideas");
+            }
+            return super.apply(batch);
+        }
+    });
+
+    /** Puts NaN into a weight. */
+    static final EditMethod NAN = method(session -> new Noop() {
+        @Override
+        public EditResult apply(List<EditRequest> batch) {
+            session.delta(session.model().module(0, ModuleRole.MLP_DOWN) + ".weight").addi(Float.NaN);
+            return super.apply(batch);
+        }
+    });
+
+    /** Counts the edits it is shown; also exercises scoring. */
+    static final Metric COUNT = context -> {
+        List<ItemScore> scores = context.score(context.edits().stream()
+                .map(r -> new Completion(r.prompt(), r.target())).toList());
+        return new MetricResult("count", context.edits().size(), scores.size(), Map.of("scored", (double) scores.size()));
+    };
+
+    /** A catalog over fixed services. */
+    static PluginCatalog catalog(Map<String, Object> methods, EditOrderPlanner planner) {
+        return new PluginCatalog() {
+            @Override
+            public List<PluginInfo> plugins() {
+                List<PluginInfo> all = new ArrayList<>(plugins(PluginKind.METHOD));
+                all.addAll(plugins(PluginKind.METRIC));
+                return all;
+            }
+
+            @Override
+            public List<PluginInfo> plugins(PluginKind kind) {
+                return switch (kind) {
+                    case METHOD -> methods.keySet().stream().map(n -> new PluginInfo(kind, n, "test." + n, "1.2.3", 9)).toList();
+                    case METRIC -> List.of(new PluginInfo(kind, "count", "test.count", "1.0.0", 10));
+                    default -> List.of();
+                };
+            }
+
+            @Override
+            public <S> Optional<S> find(PluginKind kind, Class<S> type, String name) {
+                Object found = switch (kind) {
+                    case METHOD -> methods.get(name);
+                    case METRIC -> name.equals("count") ? COUNT : null;
+                    case PLANNER -> name.equals("reverse") ? planner : null;
+                    default -> null;
+                };
+                return Optional.ofNullable(found).map(type::cast);
+            }
+        };
+    }
+
+    static RunRequest request(List<String> editors, Protocol protocol) {
+        return new RunRequest(model, new DatasetInfo("test", "list", requests.size()), requests,
+                editors.stream().map(e -> new EditorSpec(e, Map.of())).toList(), protocol, List.of());
+    }
+
+    @Test
+    void aFailingEditorIsRecordedAndTheOthersFinish() {
+        Map<String, Object> methods = new LinkedHashMap<>();
+        methods.put("noop", method(s -> new Noop()));
+        methods.put("boom", BOOM);
+        methods.put("nan", NAN);
+        HarnessImpl harness = new HarnessImpl(catalog(methods, null));
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, true);
+        RunReport report = harness.run(request(List.of("boom", "noop", "nan", "absent"), protocol), (s, d, t) -> { });
+
+        Map<String, RunReport.EditorReport> byName = new LinkedHashMap<>();
+        report.editors().forEach(e -> byName.put(e.name(), e));
+        assertEquals("failed", byName.get("boom").status());
+        assertEquals("IllegalStateException: out of ideas", byName.get("boom").error());
+        assertEquals("ok", byName.get("noop").status());
+        assertNull(byName.get("noop").error());
+        assertEquals(8.0, byName.get("noop").finalValues().get("count"));
+        assertEquals(List.of(4, 8), byName.get("noop").checkpoints().stream().map(RunReport.Checkpoint::edits).toList());
+        assertEquals(4.0, byName.get("noop").checkpoints().get(0).values().get("count"), "all edits so far");
+        assertEquals(8.0, byName.get("noop").finalValues().get("count_scored"), "details are flattened");
+        assertEquals("1.2.3", byName.get("noop").version());
+        assertEquals("failed", byName.get("nan").status());
+        assertTrue(byName.get("nan").error().contains("NaN"), byName.get("nan").error());
+        assertEquals("no editing method 'absent' is installed", byName.get("absent").error());
+        assertTrue(model.sessions().isEmpty(), "every session was closed, failed or not");
+    }
+
+    @Test
+    void eachModeAveragesBatchEvaluations() {
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), null));
+        Protocol protocol = new Protocol(6, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.EACH, 0, false);
+        RunReport report = harness.run(request(List.of("noop"), protocol), (s, d, t) -> { });
+        assertEquals(2.0, report.editors().get(0).finalValues().get("count"), "each evaluation sees its batch of 2");
+        assertTrue(report.editors().get(0).checkpoints().isEmpty());
+    }
+
+    @Test
+    void ordersAreAppliedBeforeTheFirstTEditsAreTaken() {
+        List<List<String>> seen = new ArrayList<>();
+        EditMethod recorder = method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                seen.add(batch.stream().map(EditRequest::id).toList());
+                return super.apply(batch);
+            }
+        });
+        EditOrderPlanner reverse = (edits, context) -> {
+            List<EditRequest> reversed = new ArrayList<>(edits);
+            Collections.reverse(reversed);
+            return reversed;
+        };
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder), reverse));
+        harness.run(request(List.of("rec"), new Protocol(4, 4, Protocol.Order.PLANNED, "reverse", 1,
+                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+        assertEquals(List.of("3", "2", "1", "0"), seen.get(0), "the planner orders the first T");
+        seen.clear();
+        harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
+                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+        List<String> first = seen.get(0);
+        seen.clear();
+        harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
+                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+        assertEquals(first, seen.get(0), "the same seed gives the same order");
+        assertTrue(!first.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7")), "shuffled");
+    }
+
+    @Test
+    void aPlannerThatLosesEditsIsRejected() {
+        EditOrderPlanner lossy = (edits, context) -> edits.subList(1, edits.size());
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), lossy));
+        Protocol protocol = new Protocol(4, 1, Protocol.Order.PLANNED, "reverse", 1, Protocol.Evaluation.FINAL, 0, false);
+        assertThrows(IllegalStateException.class, () -> harness.run(request(List.of("noop"), protocol), (s, d, t) -> { }));
+    }
+
+    @Test
+    void averagesIgnoreMissingNumbers() {
+        assertEquals(Map.of("a", 2.0, "b", Double.NaN), HarnessImpl.average(List.of(Map.of("a", 1.0, "b", Double.NaN),
+                Map.of("a", 3.0))));
+    }
+
+}
