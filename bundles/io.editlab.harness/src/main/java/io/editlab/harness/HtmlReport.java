@@ -50,12 +50,14 @@ public final class HtmlReport {
                 <script>
                 const report = %s;
                 const headline = ["reliability", "generalization", "locality", "retention", "portability", "seconds_per_edit", "peak_memory_bytes"];
-                const fmt = v => v === null || v === undefined ? "-" : (Math.abs(v) >= 1000 ? v.toExponential(2) : v.toFixed(3));
+                const rates = ["reliability", "generalization", "locality", "retention", "portability"];
+                const fmt = (h, v) => v === null || v === undefined ? "-"
+                  : h === "peak_memory_bytes" ? Math.round(v / 1048576) + " MB" : v.toFixed(3);
                 const table = document.getElementById("final");
                 table.innerHTML = "<tr><th>editor</th><th>version</th><th>status</th>" + headline.map(h => "<th>" + h + "</th>").join("") + "</tr>"
                   + report.editors.map(e => "<tr class='" + e.status + "'><td>" + e.name + "</td><td>" + e.version + "</td><td>" + e.status
                     + (e.error ? " (" + e.error.replace(/</g, "&lt;") + ")" : "") + "</td>"
-                    + headline.map(h => "<td>" + fmt(e.final[h]) + "</td>").join("") + "</tr>").join("");
+                    + headline.map(h => "<td>" + fmt(h, e.final[h]) + "</td>").join("") + "</tr>").join("");
                 for (const metric of headline) {
                   const series = report.editors.filter(e => e.checkpoints.some(c => c[metric] !== null && c[metric] !== undefined));
                   if (series.length === 0) continue;
@@ -66,7 +68,8 @@ public final class HtmlReport {
                   new Chart(canvas, { type: "line",
                     data: { datasets: series.map(e => ({ label: e.name, data: e.checkpoints.map(c => ({ x: c.edits, y: c[metric] })) })) },
                     options: { animation: false, parsing: false, plugins: { title: { display: true, text: metric } },
-                      scales: { x: { type: "linear", title: { display: true, text: "edits" } } } } });
+                      scales: { x: { type: "linear", title: { display: true, text: "edits" } },
+                        y: rates.includes(metric) ? { min: 0, max: 1 } : {} } } });
                 }
                 </script></body></html>
                 """.formatted(escape(title), chartJs(), escape(title), data);

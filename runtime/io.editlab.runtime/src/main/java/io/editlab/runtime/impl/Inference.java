@@ -15,7 +15,6 @@ import io.editlab.api.model.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,43 +108,65 @@ final class Inference {
             throw new IllegalArgumentException("maxNewTokens must not be negative");
         }
         Tokenizer t = tokenizer.get();
-        List<int[]> encoded = prompts.stream().map(t::encode).toList();
-        Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
-        for (int i = 0; i < encoded.size(); i++) {
-            if (encoded.get(i).length == 0) {
-                throw new IllegalArgumentException("the prompt '" + prompts.get(i) + "' has no tokens");
+        List<int[]> encoded = new ArrayList<>();
+        for (String prompt : prompts) {
+            int[] ids = t.encode(prompt);
+            if (ids.length == 0 || ids.length >= transformer.maxPositions()) {
+                throw new IllegalArgumentException("the prompt '" + prompt + "' has " + ids.length
+                        + " tokens; it needs 1 to " + (transformer.maxPositions() - 1));
             }
-            byLength.computeIfAbsent(encoded.get(i).length, n -> new ArrayList<>()).add(i);
+            encoded.add(ids);
         }
         Generation[] out = new Generation[prompts.size()];
-        for (List<Integer> group : byLength.values()) { // same length: no padding while generating
-            for (int from = 0; from < group.size(); from += BATCH) {
-                List<Integer> part = group.subList(from, Math.min(group.size(), from + BATCH));
-                int[][] sequences = part.stream().map(encoded::get).toArray(int[][]::new);
-                int promptLength = sequences[0].length;
-                int steps = Math.min(maxNewTokens, transformer.maxPositions() - promptLength);
-                for (int step = 0; step < steps; step++) {
-                    int[] next = nextTokens(sequences, promptLength - 1);
-                    for (int i = 0; i < sequences.length; i++) {
-                        sequences[i] = Arrays.copyOf(sequences[i], sequences[i].length + 1);
-                        sequences[i][sequences[i].length - 1] = next[i];
-                    }
-                }
-                for (int i = 0; i < part.size(); i++) {
-                    int[] generated = Arrays.copyOfRange(sequences[i], promptLength, sequences[i].length);
-                    out[part.get(i)] = new Generation(prompts.get(part.get(i)), generated, t.decode(generated));
-                }
+        for (List<Integer> batch : batches(encoded.stream().map(e -> e.length).toList())) {
+            int[][] prompt = batch.stream().map(encoded::get).toArray(int[][]::new);
+            int[][] generated = continueGreedily(prompt, maxNewTokens);
+            for (int i = 0; i < batch.size(); i++) {
+                out[batch.get(i)] = new Generation(prompts.get(batch.get(i)), generated[i], t.decode(generated[i]));
             }
         }
         return List.of(out);
     }
 
-    private int[] nextTokens(int[][] sequences, int queryPosition) {
-        try (NDManager manager = scratch.get()) {
-            NDArray logits = lastLogits(manager, sequences, queryPosition);
-            long[] next = logits.argMax(1).toLongArray();
-            return Arrays.stream(next).mapToInt(Math::toIntExact).toArray();
+    /**
+     * Greedy continuations of prompts of any lengths in one batch: right-padded, each row's next
+     * token read at its own last position (padding after a row is never seen by it).
+     */
+    private int[][] continueGreedily(int[][] prompts, int maxNewTokens) {
+        int[][] sequences = Arrays.stream(prompts).map(int[]::clone).toArray(int[][]::new);
+        int[] queries = Arrays.stream(prompts).mapToInt(p -> p.length - 1).toArray();
+        int[] steps = Arrays.stream(prompts).mapToInt(p -> Math.min(maxNewTokens, transformer.maxPositions() - p.length))
+                .toArray();
+        int longest = Arrays.stream(steps).max().orElse(0);
+        for (int step = 0; step < longest; step++) {
+            int[] last = Arrays.stream(sequences).mapToInt(q -> q.length - 1).toArray();
+            int[] next;
+            try (NDManager manager = scratch.get()) {
+                int length = Arrays.stream(sequences).mapToInt(q -> q.length).max().orElseThrow();
+                Pass pass = new Pass(manager, Ops.ids(manager, sequences, length), queries, false, base, overlay,
+                        Set.of(), null, backwards);
+                NDArray hidden = transformer.hidden(pass);
+                long[] rows = new long[sequences.length];
+                for (int b = 0; b < rows.length; b++) {
+                    rows[b] = (long) b * length + last[b];
+                }
+                NDArray selected = hidden.reshape(-1, hidden.getShape().get(2))
+                        .get(manager, new NDIndex("{}", manager.create(rows)));
+                next = Arrays.stream(transformer.logits(pass, selected).argMax(1).toLongArray())
+                        .mapToInt(Math::toIntExact).toArray();
+            }
+            for (int b = 0; b < sequences.length; b++) {
+                if (step < steps[b]) {
+                    sequences[b] = Arrays.copyOf(sequences[b], sequences[b].length + 1);
+                    sequences[b][sequences[b].length - 1] = next[b];
+                }
+            }
         }
+        int[][] generated = new int[prompts.length][];
+        for (int b = 0; b < prompts.length; b++) {
+            generated[b] = Arrays.copyOfRange(sequences[b], prompts[b].length, sequences[b].length);
+        }
+        return generated;
     }
 
     float[] nextTokenLogits(int[] tokenIds) {
