@@ -165,14 +165,27 @@ final class Safetensors {
             mapped.order(ByteOrder.LITTLE_ENDIAN);
             // The mapped array shares the file's pages, which go away with the mapping: copy out of it.
             // toType(sameType, true) may alias in the PyTorch engine, so a same-type copy is a duplicate.
-            try (NDArray view = manager.create(mapped, entry.shape(), entry.dataType())) {
-                NDArray owned = target == entry.dataType() ? view.duplicate() : view.toType(target, false);
+            // Buffers of bfloat16 abort the native side: they are widened to float32 here first.
+            ByteBuffer data = entry.dataType() == DataType.BFLOAT16 ? widenBfloat16(mapped) : mapped;
+            DataType stored = entry.dataType() == DataType.BFLOAT16 ? DataType.FLOAT32 : entry.dataType();
+            try (NDArray view = manager.create(data, entry.shape(), stored)) {
+                NDArray owned = target == stored ? view.duplicate() : view.toType(target, false);
                 owned.setName(entry.name());
                 return owned;
             }
         } catch (IOException e) {
             throw new ModelException(file + ": tensor '" + entry.name() + "': cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** bfloat16 values as float32: each is the upper half of the float32 with the same value. */
+    static ByteBuffer widenBfloat16(ByteBuffer bf16) {
+        int n = bf16.remaining() / 2;
+        ByteBuffer wide = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) {
+            wide.putInt(i * 4, (bf16.getShort(bf16.position() + i * 2) & 0xFFFF) << 16);
+        }
+        return wide;
     }
 
     /**

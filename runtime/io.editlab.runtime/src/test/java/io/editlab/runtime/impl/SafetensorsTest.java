@@ -72,6 +72,21 @@ class SafetensorsTest {
     }
 
     @Test
+    void bfloat16IsWidenedToTheComputeType() throws Exception {
+        // bfloat16 is the top half of a float32: 0x3FC0 is 1.5, 0xC040 is -3.0
+        String json = "{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
+        ByteBuffer data = ByteBuffer.allocate(8 + json.length() + 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.putLong(json.length()).put(json.getBytes(StandardCharsets.US_ASCII)).putShort((short) 0x3FC0)
+                .putShort((short) 0xC040);
+        Path file = dir.resolve("bf16.safetensors");
+        Files.write(file, data.array());
+        Safetensors read = Safetensors.open(file);
+        NDArray w = read.load(manager, read.entries().get(0), DataType.FLOAT32);
+        assertEquals(DataType.FLOAT32, w.getDataType());
+        assertArrayEquals(new float[] {1.5f, -3f}, w.toFloatArray());
+    }
+
+    @Test
     void aTruncatedDataBlockNamesTheFileAndTensor() throws Exception {
         Path file = dir.resolve("cut.safetensors");
         Safetensors.write(file, Map.of("layer.weight", manager.ones(new Shape(4, 4))), Map.of());
