@@ -103,7 +103,7 @@ public final class Adam {
     public double clipGradientNorm(double maxNorm) {
         double squares = 0;
         for (NDArray p : parameters) {
-            try (NDArray gradient = p.getGradient(); NDArray sum = gradient.square().sum()) {
+            try (NDArray gradient = p.getGradient(); NDArray square = gradient.square(); NDArray sum = square.sum()) {
                 squares += sum.getFloat();
             }
         }

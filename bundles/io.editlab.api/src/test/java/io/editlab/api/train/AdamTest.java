@@ -69,6 +69,23 @@ class AdamTest {
     }
 
     @Test
+    void clippingLeavesNoArraysBehind() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            NDArray w = manager.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                collector.backward(w.square().sum());
+            }
+            Adam adam = new Adam(manager, List.of(w), 0.1f);
+            int before = manager.getManagedArrays().size();
+            for (int i = 0; i < 10; i++) {
+                adam.clipGradientNorm(1.0);
+            }
+            assertEquals(before, manager.getManagedArrays().size());
+        }
+    }
+
+    @Test
     void zeroingClearsEvenNaNGradients() {
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
             NDArray w = manager.create(new float[] {1f, 2f});

@@ -1,0 +1,34 @@
+package io.editlab.grace.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The GRACE editing method ({@code editlab.method=grace}; Hartvigsen et al., "Aging with GRACE",
+ * NeurIPS 2023): each editor keeps a codebook of keys, deferral radii and trained values at one
+ * linear module of its session. Defaults come from the configuration {@code io.editlab.grace};
+ * {@link #create}'s overrides take precedence for one editor.
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + GraceSettings.METHOD,
+        configurationPid = "io.editlab.grace")
+@Designate(ocd = GraceConfig.class)
+public final class GraceMethod implements EditMethod {
+
+    private final GraceConfig config;
+
+    @Activate
+    public GraceMethod(GraceConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        return new GraceEditor(session, GraceSettings.resolve(config, overrides, session.model()));
+    }
+}
