@@ -53,6 +53,9 @@ public final class Reports {
         for (EditorReport editor : report.editors()) {
             JsonObject e = new JsonObject();
             e.addProperty("name", editor.name());
+            JsonObject config = new JsonObject();
+            new TreeSet<>(editor.config().keySet()).forEach(key -> config.addProperty(key, editor.config().get(key)));
+            e.add("config", config);
             e.addProperty("bundle", editor.bundle());
             e.addProperty("version", editor.version());
             e.addProperty("status", editor.status());

@@ -25,15 +25,17 @@ public record RunReport(ModelInfo model, DatasetInfo dataset, Protocol protocol,
      * {@code <metric>_<detail>} (e.g. {@code reliability_token_acc}).
      *
      * @param name the method id
+     * @param config the configuration overrides it ran with (its defaults for everything else)
      * @param bundle and version: the bundle that provided it
      * @param status {@code ok} or {@code failed}
      * @param error why it failed, or null
      * @param finalValues the final numbers (empty when it failed before the end)
      * @param checkpoints numbers over all edits so far, every {@link Protocol#checkpointEvery()} edits
      */
-    public record EditorReport(String name, String bundle, String version, String status, String error,
-            Map<String, Double> finalValues, List<Checkpoint> checkpoints) {
+    public record EditorReport(String name, Map<String, String> config, String bundle, String version, String status,
+            String error, Map<String, Double> finalValues, List<Checkpoint> checkpoints) {
         public EditorReport {
+            config = Map.copyOf(config);
             finalValues = Map.copyOf(finalValues);
             checkpoints = List.copyOf(checkpoints);
         }

@@ -24,6 +24,13 @@ public interface EvaluationContext {
     /** The result of every {@code apply} call so far, in order. */
     List<EditResult> results();
 
+    /**
+     * The locality probes of {@link #edits()} that are really unrelated to them: probes whose prompt is
+     * one of the edited prompts or rephrasings are left out (in a long stream, an earlier edit's
+     * probe can be a later edit's fact, and its answer then changes as it should).
+     */
+    List<Completion> unrelatedProbes();
+
     /** Whether the protocol also scores by free greedy generation (slower); see {@link ItemScore#generation()}. */
     boolean scoresGeneration();
 

@@ -7,7 +7,9 @@ import io.editlab.api.eval.ItemScore;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelHandle;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** One evaluation point of one editor: what its metrics see. */
 final class Evaluation implements EvaluationContext {
@@ -54,6 +56,17 @@ final class Evaluation implements EvaluationContext {
     @Override
     public List<EditResult> results() {
         return results;
+    }
+
+    @Override
+    public List<Completion> unrelatedProbes() {
+        Set<String> edited = new HashSet<>();
+        for (EditRequest edit : edits) {
+            edited.add(edit.prompt());
+            edited.addAll(edit.rephrases());
+        }
+        return edits.stream().flatMap(r -> r.locality().stream()).filter(p -> !edited.contains(p.prompt()))
+                .map(p -> new Completion(p.prompt(), p.answer())).toList();
     }
 
     @Override

@@ -123,8 +123,8 @@ public final class HarnessImpl implements Harness {
                 .orElse(null);
         EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, name).orElse(null);
         if (info == null || method == null) {
-            return new EditorReport(name, "", "", "failed", "no editing method '" + name + "' is installed", Map.of(),
-                    List.of());
+            return new EditorReport(name, spec.overrides(), "", "", "failed", "no editing method '" + name
+                    + "' is installed", Map.of(), List.of());
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
         EditSession session = null;
@@ -134,11 +134,13 @@ public final class HarnessImpl implements Harness {
             editor = method.create(session, spec.overrides());
             Map<String, Double> finals = edit(model, session, editor, name, stream, protocol, metrics, baseScores,
                     checkpoints, progress);
-            return new EditorReport(name, info.bundle(), info.version(), "ok", null, finals, checkpoints);
+            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "ok", null, finals,
+                    checkpoints);
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "editor " + name + " failed", e);
             String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            return new EditorReport(name, info.bundle(), info.version(), "failed", error, Map.of(), checkpoints);
+            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "failed", error, Map.of(),
+                    checkpoints);
         } finally {
             if (editor != null) {
                 close(editor, name);

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportsTest {
 
     static RunReport report() {
-        RunReport.EditorReport ok = new RunReport.EditorReport("grace", "io.editlab.grace", "1.0.0", "ok", null,
+        RunReport.EditorReport ok = new RunReport.EditorReport("grace", Map.of("epsilon", "0.5"), "io.editlab.grace", "1.0.0", "ok", null,
                 Map.of("reliability", 1.0, "locality", 0.5, "portability", Double.NaN, "reliability_token_acc", 1.0),
                 List.of(new RunReport.Checkpoint(5, Map.of("reliability", 0.8))));
-        RunReport.EditorReport failed = new RunReport.EditorReport("ft-l", "io.editlab.ftl", "1.0.0", "failed",
+        RunReport.EditorReport failed = new RunReport.EditorReport("ft-l", Map.of(), "io.editlab.ftl", "1.0.0", "failed",
                 "EditException: diverged </script>", Map.of(), List.of());
         return new RunReport(new ModelInfo("builtin", "gpt2", Path.of("/m"), "cpu()", 100),
                 new DatasetInfo("builtin", "corpus", 1200),
@@ -37,6 +37,7 @@ class ReportsTest {
         assertEquals("[\"teacher_forced\",\"generation\"]", json.getAsJsonObject("protocol").get("scoring").toString());
         var grace = json.getAsJsonArray("editors").get(0).getAsJsonObject();
         assertEquals(1.0, grace.getAsJsonObject("final").get("reliability").getAsDouble());
+        assertEquals("0.5", grace.getAsJsonObject("config").get("epsilon").getAsString());
         assertTrue(grace.getAsJsonObject("final").get("portability").isJsonNull());
         assertTrue(grace.getAsJsonObject("final").get("retention").isJsonNull(), "every headline key is present");
         assertEquals(5, grace.getAsJsonArray("checkpoints").get(0).getAsJsonObject().get("edits").getAsInt());

@@ -131,10 +131,15 @@ public final class BenchCommand implements Command {
                 args.integer("checkpoint", Math.max(1, edits / 10)), Boolean.parseBoolean(generation));
     }
 
+    /** The ids of the editing methods installed now. */
+    List<String> installedMethods() {
+        return catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name).distinct().toList();
+    }
+
     /** The editors named by --editors (all installed methods when absent), with their --config overrides. */
     private List<EditorSpec> editors(Args args) {
         List<String> names = args.has("editors") ? Arrays.asList(args.require("editors").split(","))
-                : catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name).toList();
+                : installedMethods();
         if (names.isEmpty()) {
             throw new Args.UsageException("no editing method is installed (drop one into deploy/)");
         }

@@ -36,9 +36,29 @@ public final class CommandLine {
             return; // an interactive host: nothing to run
         }
         List<String> args = packed.isEmpty() ? List.of() : Arrays.asList(packed.split(SEPARATOR, -1));
-        Thread thread = new Thread(() -> System.exit(run(catalog, args, System.out, System.err, startup(context))),
-                "editlab-command");
+        Thread thread = new Thread(() -> {
+            awaitStarted(context); // every plugin registered before a command looks for them
+            System.exit(run(catalog, args, System.out, System.err, startup(context)));
+        }, "editlab-command");
         thread.start();
+    }
+
+    /** Waits until every bundle is active (SCR registers a bundle's components as it starts), at most 30 s. */
+    private static void awaitStarted(BundleContext context) {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline && !allActive(context)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean allActive(BundleContext context) {
+        return Arrays.stream(context.getBundles())
+                .allMatch(b -> b.getState() == Bundle.ACTIVE || b.getHeaders().get("Fragment-Host") != null);
     }
 
     /**
@@ -48,9 +68,7 @@ public final class CommandLine {
     private static LongSupplier startup(BundleContext context) {
         long[] settledAt = {0};
         return () -> {
-            boolean started = Arrays.stream(context.getBundles()).allMatch(b -> b.getState() == Bundle.ACTIVE
-                    || b.getHeaders().get("Fragment-Host") != null);
-            if (!started) {
+            if (!allActive(context)) {
                 settledAt[0] = 0;
                 return WAIT_MILLIS;
             }

@@ -15,7 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code ./editlab demo}: {@code bench} on the built-in model and world with every installed editor,
- * 100 sequential edits, final-state evaluation, checkpoints every 10 edits.
+ * 100 sequential edits, final-state evaluation, checkpoints every 10 edits, and the editor settings
+ * for the built-in model in {@code demo.properties}.
  */
 @Component(service = Command.class, property = Command.NAME + "=demo")
 public final class DemoCommand implements Command {
@@ -28,6 +29,18 @@ public final class DemoCommand implements Command {
         this.bench = new BenchCommand(harness, runtime, pretrainer, catalog);
     }
 
+    /** The demo's editor settings for the built-in model, for the editors installed now. */
+    private List<String> profile() throws java.io.IOException {
+        java.util.Properties profile = new java.util.Properties();
+        try (java.io.InputStream in = DemoCommand.class.getResourceAsStream("demo.properties")) {
+            profile.load(in);
+        }
+        java.util.Set<String> installed = new java.util.HashSet<>(bench.installedMethods());
+        return profile.stringPropertyNames().stream().sorted()
+                .filter(key -> installed.contains(key.substring(0, Math.max(0, key.indexOf('.')))))
+                .map(key -> key + "=" + profile.getProperty(key)).toList();
+    }
+
     @Override
     public String usage() {
         return "[--out DIR (default results/demo)] [--config EDITOR.KEY=VALUE ...]";
@@ -38,6 +51,9 @@ public final class DemoCommand implements Command {
         Args given = Args.parse(arguments, Set.of("out"), Set.of("config"));
         List<String> demo = new java.util.ArrayList<>(List.of("--model", "builtin", "--data", "builtin", "--edits", "100",
                 "--batch", "1", "--eval", "final", "--checkpoint", "10"));
+        for (String entry : profile()) {
+            demo.addAll(List.of("--config", entry));
+        }
         given.all("config").forEach(c -> demo.addAll(List.of("--config", c)));
         Args args = Args.parse(demo, BenchCommand.KEYS, Set.of("config"));
         return bench.bench(args, Path.of(given.get("out", "results/demo")), out, err);

@@ -2,6 +2,7 @@ package io.editlab.runtime.impl;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,7 @@ final class GradientGate {
     private final Engine engine;
     private final Semaphore turn = new Semaphore(1, true);
     private final AtomicLong backwards = new AtomicLong();
+    private volatile Thread holder;
 
     GradientGate(Engine engine) {
         this.engine = engine;
@@ -30,10 +32,24 @@ final class GradientGate {
     GradientCollector open() {
         turn.acquireUninterruptibly();
         try {
-            return new Turn(engine.newGradientCollector());
+            Turn opened = new Turn(engine.newGradientCollector());
+            holder = Thread.currentThread();
+            return opened;
         } catch (RuntimeException e) {
             turn.release();
             throw e;
+        }
+    }
+
+    /**
+     * Puts the calling thread in inference mode unless it holds the gate. PyTorch's gradient mode is
+     * per thread and on by default, and DJL turns it off only on the thread that started the engine;
+     * without this, a thread that never opened a collector would record graphs while scoring and
+     * refuse in-place updates of trainable arrays.
+     */
+    void inferenceOnThisThread() {
+        if (holder != Thread.currentThread() && JniUtils.isGradMode()) {
+            JniUtils.setGradMode(false);
         }
     }
 
@@ -63,6 +79,7 @@ final class GradientGate {
                 try {
                     collector.close();
                 } finally {
+                    holder = null;
                     turn.release();
                 }
             }

@@ -37,19 +37,22 @@ final class Inference {
     private final Supplier<Tokenizer> tokenizer;
     private final Supplier<NDManager> scratch;
     private final LongSupplier backwards;
+    private final Runnable inferenceMode;
 
     /**
      * @param scratch a new manager for internal passes; each is closed after use
      * @param backwards the number of backward passes run so far
+     * @param inferenceMode puts the calling thread out of gradient mode unless it is training
      */
     Inference(Transformer transformer, Map<String, NDArray> base, Overlay overlay, Supplier<Tokenizer> tokenizer,
-            Supplier<NDManager> scratch, LongSupplier backwards) {
+            Supplier<NDManager> scratch, LongSupplier backwards, Runnable inferenceMode) {
         this.transformer = transformer;
         this.base = base;
         this.overlay = overlay;
         this.tokenizer = tokenizer;
         this.scratch = scratch;
         this.backwards = backwards;
+        this.inferenceMode = inferenceMode;
     }
 
     /** A completion as tokens: the input fed to the model and the targets it should predict. */
@@ -79,6 +82,7 @@ final class Inference {
     }
 
     List<TargetScore> score(List<Completion> items) {
+        inferenceMode.run();
         List<Encoded> encoded = items.stream().map(this::encode).toList();
         TargetScore[] scores = new TargetScore[encoded.size()];
         for (List<Integer> batch : batches(encoded.stream().map(e -> e.input().length).toList())) {
@@ -104,6 +108,7 @@ final class Inference {
     }
 
     List<Generation> generate(List<String> prompts, int maxNewTokens) {
+        inferenceMode.run();
         if (maxNewTokens < 0) {
             throw new IllegalArgumentException("maxNewTokens must not be negative");
         }
@@ -170,6 +175,7 @@ final class Inference {
     }
 
     float[] nextTokenLogits(int[] tokenIds) {
+        inferenceMode.run();
         if (tokenIds.length == 0 || tokenIds.length > transformer.maxPositions()) {
             throw new IllegalArgumentException("need 1 to " + transformer.maxPositions() + " token ids, got "
                     + tokenIds.length);
@@ -195,6 +201,7 @@ final class Inference {
         if (batch.isEmpty()) {
             throw new IllegalArgumentException("the batch is empty");
         }
+        inferenceMode.run(); // a no-op inside a collector: training passes keep their graph
         return teacher(manager, batch.stream().map(this::encode).toList(), options.training(), options.capture(),
                 options.captureTokens());
     }

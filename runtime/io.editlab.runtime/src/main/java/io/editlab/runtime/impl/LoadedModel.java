@@ -67,9 +67,15 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
         manager.cap(); // nothing may attach to the base: results of ops on it would leak here
     }
 
+    /** Puts the calling thread out of gradient mode unless it holds the gradient gate. */
+    void inferenceOnThisThread() {
+        gate.inferenceOnThisThread();
+    }
+
     /** Scoring and generation over this model's weights with an overlay, scratch space under {@code parent}. */
     Inference inference(Overlay overlay, NDManager parent) {
-        return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager, gate::backwards);
+        return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager, gate::backwards,
+                gate::inferenceOnThisThread);
     }
 
     Transformer transformer() {

@@ -73,7 +73,7 @@ final class Pretraining {
             Map<String, NDArray> weights = initialWeights(architecture, spec, manager);
             try (TextTokenizer tokenizer = TextTokenizer.of(tokenizerJson, partial, vocabulary.size())) {
                 Inference model = new Inference(architecture.transformer(), weights, Overlay.NONE, () -> tokenizer,
-                        manager::newSubManager, gate::backwards);
+                        manager::newSubManager, gate::backwards, gate::inferenceOnThisThread);
                 Trained trained = train(spec, facts, model, weights, manager, progress);
                 Safetensors.write(partial.resolve(Checkpoint.SINGLE), weights, Map.of("format", "pt"));
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE);

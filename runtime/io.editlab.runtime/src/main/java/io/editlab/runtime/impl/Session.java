@@ -72,6 +72,7 @@ final class Session implements EditSession, Overlay {
     @Override
     public NDArray delta(String parameter) {
         requireOpen();
+        model.inferenceOnThisThread(); // editors change deltas in place between training steps
         ParameterInfo info = model.requireParameter(parameter);
         return deltas.computeIfAbsent(parameter, p -> {
             NDArray zeros = manager.zeros(info.shape(), info.dataType());

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scoring, generation, sessions' overlays in the forward pass, captures and snapshots. */
+@SuppressWarnings("unchecked")
 class InferenceTest {
 
     static final List<Completion> ITEMS = List.of(
@@ -233,6 +234,29 @@ class InferenceTest {
         ModelException error = assertThrows(ModelException.class, () -> model.restoreSession("x", file));
         assertTrue(error.getMessage().contains("transformer.h.0.mlp.c_fc.weight"), error.getMessage());
         assertEquals(0, model.sessions().size(), "the half-restored session was closed");
+    }
+
+    @Test
+    void aNewThreadCanUpdateTrainableDeltasInPlaceAndScore() throws Exception {
+        EditSession session = model.openSession("thread");
+        String weight = model.module(1, ModuleRole.MLP_DOWN) + ".weight";
+        session.delta(weight).setRequiresGradient(true);
+        Throwable[] failure = new Throwable[1];
+        List<TargetScore>[] scores = new List[1];
+        Thread thread = new Thread(() -> {
+            try {
+                session.delta(weight).addi(0.01f); // refused while PyTorch's per-thread grad mode is on
+                scores[0] = session.score(ITEMS);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure[0] != null) {
+            throw new AssertionError("a fresh thread failed", failure[0]);
+        }
+        assertEquals(ITEMS.size(), scores[0].size());
     }
 
     @Test

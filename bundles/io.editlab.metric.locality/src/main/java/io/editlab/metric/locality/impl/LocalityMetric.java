@@ -12,7 +12,8 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * {@code locality}: on prompts unrelated to the edits, does the edited model still predict what the
+ * {@code locality}: on prompts unrelated to the edits ({@link EvaluationContext#unrelatedProbes()}),
+ * does the edited model still predict what the
  * unedited model predicted? Compared with the unedited model's own argmax tokens at the answer
  * positions (EasyEdit/WISE protocol), not with the reference answers.
  */
@@ -23,8 +24,7 @@ public final class LocalityMetric implements Metric {
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        List<Completion> probes = context.edits().stream()
-                .flatMap(r -> r.locality().stream().map(p -> new Completion(p.prompt(), p.answer()))).toList();
+        List<Completion> probes = context.unrelatedProbes();
         return agreement(context.scoreBase(probes), context.score(probes), context.scoresGeneration());
     }
 

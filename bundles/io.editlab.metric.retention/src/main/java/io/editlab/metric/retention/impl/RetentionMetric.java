@@ -27,8 +27,7 @@ public final class RetentionMetric implements Metric {
         List<EditRequest> earlier = earlierEdits(context.edits(),
                 context.results().isEmpty() ? 0 : context.results().get(context.results().size() - 1).edits());
         List<Completion> recalled = earlier.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
-        List<Completion> upstream = context.edits().stream()
-                .flatMap(r -> r.locality().stream().map(p -> new Completion(p.prompt(), p.answer()))).toList();
+        List<Completion> upstream = context.unrelatedProbes();
         return retention(context.score(recalled), context.score(upstream), context.scoreBase(upstream));
     }
 

@@ -1,0 +1,246 @@
+package io.editlab.ftl.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.edit.EditResult;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.edit.EditorState;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ForwardOptions;
+import io.editlab.api.train.Adam;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * FT-L on one session. Each {@link #apply} fine-tunes the session's delta of one weight with Adam on
+ * the requests' (prompt, target) completions, loss = mean negative log-likelihood of the target
+ * tokens: {@code steps} passes, one Adam step per mini-batch, and after every step each element of
+ * the delta is clamped to within {@code normConstraint} of its value at the start of the call.
+ *
+ * <p>Edits accumulate (lifelong editing): a call starts from the delta earlier calls left, and the
+ * constraint bounds each call's change, not the total, so later edits gradually overwrite earlier
+ * ones. Adam's moments are fresh for every call, as in ROME's {@code execute_ft}: the editor keeps
+ * no arrays between calls, and its whole state is the delta. The methods are synchronized: one
+ * call at a time.
+ */
+final class FtlEditor implements Editor {
+
+    static final String DELTA = "delta";
+    static final String FORMAT_KEY = "ftl.format";
+    static final String WEIGHT_KEY = "ftl.weight";
+    static final String LAYER_KEY = "ftl.layer";
+    static final String MODULE_KEY = "ftl.module";
+    static final String FORMAT = "1";
+
+    /**
+     * ROME's convergence threshold: a mini-batch whose loss is below it takes no step, and a pass
+     * whose mean loss is below it ends the call.
+     */
+    private static final double CONVERGED = 1e-2;
+
+    /**
+     * Non-finite steps skipped in a row before a call fails. PyTorch's CPU path occasionally yields a
+     * lone non-finite gradient (the runtime's pretraining skips those too); a step is then skipped.
+     * Several in a row mean that the training diverged.
+     */
+    private static final int MAX_SKIPPED_IN_A_ROW = 3;
+    private static final NDIndex ALL = new NDIndex("...");
+
+    private final EditSession session;
+    private final FtlSettings settings;
+    private final int block;
+    private final String weight;
+    private boolean closed;
+
+    /** @throws EditException when the configured block or module does not exist in the session's model */
+    FtlEditor(EditSession session, FtlSettings settings) throws EditException {
+        this.session = session;
+        this.settings = settings;
+        this.block = settings.block(session.model());
+        this.weight = settings.weight(session.model(), block);
+    }
+
+    /**
+     * Fine-tunes the delta on {@code batch}. The result's stats are {@code final_loss} (the last
+     * pass's mean loss, measured before each of its steps), {@code steps} (passes run; fewer than
+     * configured once a pass's mean loss falls below 0.01), {@code updates} (Adam steps taken) and
+     * {@code skipped} (steps skipped because the loss or gradient was not finite).
+     *
+     * @throws EditException when the training diverges (more than 3 non-finite steps in a row) or a
+     *     request does not fit the model; the delta is then exactly as before the call
+     */
+    @Override
+    public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
+        requireOpen();
+        long started = System.nanoTime();
+        if (batch.isEmpty()) {
+            return new EditResult(0, System.nanoTime() - started, Set.of(), Map.of());
+        }
+        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        NDArray delta = session.delta(weight);
+        try (NDManager scratch = session.manager().newSubManager()) {
+            NDArray start = copy(delta, scratch);
+            delta.setRequiresGradient(true);
+            Adam adam = new Adam(scratch, List.of(delta), settings.learningRate());
+            boolean failed = true;
+            try {
+                adam.zeroGradients(); // a call that failed after its backward pass may have left some
+                Outcome outcome = train(completions, delta, start, adam, scratch);
+                failed = false;
+                return new EditResult(batch.size(), System.nanoTime() - started, Set.of(weight), Map.of(
+                        "final_loss", outcome.loss, "steps", (double) outcome.passes,
+                        "updates", (double) outcome.updates, "skipped", (double) outcome.skipped));
+            } catch (IllegalArgumentException e) {
+                throw new EditException(FtlMethod.ID + ": " + e.getMessage(), e);
+            } finally {
+                adam.zeroGradients();
+                delta.setRequiresGradient(false);
+                if (failed) {
+                    delta.set(ALL, start); // nothing of a failed call remains
+                }
+            }
+        }
+    }
+
+    /**
+     * What one call's training did: the last pass's mean loss (over its mini-batches of finite loss),
+     * the passes run, the Adam steps taken and the steps skipped as non-finite.
+     */
+    private record Outcome(double loss, int passes, int updates, int skipped) {
+    }
+
+    private Outcome train(List<Completion> completions, NDArray delta, NDArray start, Adam adam, NDManager scratch)
+            throws EditException {
+        NDArray lower = start.sub(settings.normConstraint());
+        NDArray upper = start.add(settings.normConstraint());
+        double passLoss = Double.NaN;
+        int passes = 0;
+        int updates = 0;
+        int skipped = 0;
+        int skippedInARow = 0;
+        while (passes < settings.steps()) {
+            passes++;
+            double sum = 0;
+            int counted = 0;
+            for (int from = 0; from < completions.size(); from += settings.batchSize()) {
+                int to = Math.min(completions.size(), from + settings.batchSize());
+                List<Completion> part = completions.subList(from, to);
+                float loss = backward(part, scratch);
+                boolean stepping = Float.isFinite(loss) && loss >= CONVERGED;
+                // an infinite bound clips nothing: this only measures the gradient's norm
+                double norm = stepping ? adam.clipGradientNorm(Double.POSITIVE_INFINITY) : 0;
+                if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+                    adam.zeroGradients();
+                    skipped++;
+                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                        throw diverged(loss, norm, passes);
+                    }
+                    continue;
+                }
+                skippedInARow = 0;
+                sum += (double) loss * part.size();
+                counted += part.size();
+                if (stepping) {
+                    adam.step();
+                    updates++;
+                    clamp(delta, lower, upper);
+                }
+            }
+            if (counted > 0) {
+                passLoss = sum / counted;
+                if (passLoss < CONVERGED) {
+                    break;
+                }
+            }
+        }
+        return new Outcome(passLoss, passes, updates, skipped);
+    }
+
+    /** The loss of one mini-batch; its gradient is left on the delta when the loss calls for a step. */
+    private float backward(List<Completion> part, NDManager scratch) {
+        try (NDManager step = scratch.newSubManager(); GradientCollector collector = session.newGradientCollector()) {
+            NDArray loss = session.forward(step, part, ForwardOptions.TRAINING).loss();
+            float value = loss.getFloat();
+            if (Float.isFinite(value) && value >= CONVERGED) {
+                collector.backward(loss);
+            }
+            return value;
+        }
+    }
+
+    /** Puts every element of {@code delta} back into {@code [lower, upper]}, in place. */
+    private static void clamp(NDArray delta, NDArray lower, NDArray upper) {
+        try (NDArray floor = lower.maximum(delta); NDArray clamped = floor.minimum(upper)) {
+            delta.set(ALL, clamped);
+        }
+    }
+
+    private EditException diverged(float loss, double norm, int pass) {
+        return new EditException(FtlMethod.ID + ": training of " + weight + " diverged in pass " + pass + ": "
+                + (MAX_SKIPPED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient (last: loss " + loss
+                + ", gradient norm " + norm + "); lower learningRate (now " + settings.learningRate()
+                + ") or normConstraint (now " + settings.normConstraint() + ")");
+    }
+
+    /** The delta and what it belongs to; the delta is copied into {@code into}. */
+    @Override
+    public synchronized EditorState state(NDManager into) {
+        requireOpen();
+        return new EditorState(Map.of(DELTA, copy(session.delta(weight), into)), Map.of(FORMAT_KEY, FORMAT,
+                WEIGHT_KEY, weight, LAYER_KEY, Integer.toString(block), MODULE_KEY, settings.module().name()));
+    }
+
+    /**
+     * Sets the delta to the one in {@code state}.
+     *
+     * @throws EditException when the state is not an FT-L state of this format, was taken from an
+     *     editor of another weight, or its delta's shape or type differs from the weight's
+     */
+    @Override
+    public synchronized void restore(EditorState state) throws EditException {
+        requireOpen();
+        String format = state.metadata().get(FORMAT_KEY);
+        if (!FORMAT.equals(format)) {
+            throw new EditException(FtlMethod.ID + ": not an FT-L state of format " + FORMAT + " (" + FORMAT_KEY
+                    + " is " + format + ")");
+        }
+        String saved = state.metadata().get(WEIGHT_KEY);
+        if (!weight.equals(saved)) {
+            throw new EditException(FtlMethod.ID + ": the state is of " + saved + ", this editor tunes " + weight);
+        }
+        NDArray value = state.tensors().get(DELTA);
+        NDArray delta = session.delta(weight);
+        if (value == null || !value.getShape().equals(delta.getShape())
+                || value.getDataType() != delta.getDataType()) {
+            throw new EditException(FtlMethod.ID + ": the state's delta is "
+                    + (value == null ? "missing" : value.getDataType() + " " + value.getShape()) + ", " + weight
+                    + " is " + delta.getDataType() + " " + delta.getShape());
+        }
+        delta.set(ALL, value);
+    }
+
+    /** Marks the editor closed; it holds no arrays of its own (the delta belongs to the session). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + FtlMethod.ID + " editor of " + weight + " is closed");
+        }
+    }
+
+    /** A copy of {@code source} owned by {@code into}. */
+    private static NDArray copy(NDArray source, NDManager into) {
+        NDArray copy = source.duplicate();
+        copy.attach(into);
+        return copy;
+    }
+}

@@ -1,0 +1,43 @@
+package io.editlab.ftl.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * FT-L, the constrained fine-tuning baseline of the ROME paper, as the editing method {@code ft-l}:
+ * each editor fine-tunes one MLP projection's weight of its session on the edit targets, bounding
+ * every element of the change made by one apply call. Its defaults come from the configuration
+ * {@code io.editlab.ftl}; each editor may override any of them (same keys).
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + FtlMethod.ID,
+        configurationPid = "io.editlab.ftl")
+@Designate(ocd = FtlConfig.class)
+public final class FtlMethod implements EditMethod {
+
+    /** The method's id, the value of {@link EditMethod#NAME}. */
+    static final String ID = "ft-l";
+
+    private final FtlConfig config;
+
+    /** @throws IllegalArgumentException when the configured defaults are invalid */
+    @Activate
+    public FtlMethod(FtlConfig config) {
+        try {
+            FtlSettings.read(config, Map.of());
+        } catch (EditException e) {
+            throw new IllegalArgumentException("invalid configuration io.editlab.ftl: " + e.getMessage(), e);
+        }
+        this.config = config;
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        return new FtlEditor(session, FtlSettings.read(config, overrides));
+    }
+}
