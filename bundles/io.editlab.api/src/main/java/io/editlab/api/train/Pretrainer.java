@@ -20,9 +20,11 @@ public interface Pretrainer {
      * The output folder is written completely or not at all.
      *
      * @param facts the completions to learn; their words form the model's vocabulary
+     * @param vocabulary further texts whose words join the vocabulary without being trained on: the
+     *     new targets of later edits, which the model must be able to write
      * @param output the folder to create; must not exist yet
      * @throws ModelException when training diverges or the folder cannot be written
      */
-    PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, Path output, ProgressListener progress)
-            throws ModelException;
+    PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, List<String> vocabulary, Path output,
+            ProgressListener progress) throws ModelException;
 }

@@ -25,7 +25,7 @@ final class TinyModel {
 
     /** Pretrains the model into {@code folder} (a few seconds on a CPU). */
     static void pretrain(DjlRuntime runtime, Path folder) throws Exception {
-        runtime.pretrain(new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1), facts(), folder, (s, d, t) -> { });
+        runtime.pretrain(new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1), facts(), List.of(), folder, (s, d, t) -> { });
     }
 
     /** Each person's city and colour, asked two ways. */

@@ -60,7 +60,7 @@ class HarnessImplTest {
                     cities[i % 4], List.of(), List.of(), List.of()));
         }
         Path dir = Files.createTempDirectory("harness");
-        runtime.pretrain(new PretrainingSpec(1, 16, 2, 200, 8, 3e-3f, 1.0, 1), facts, dir.resolve("m"), (s, d, t) -> { });
+        runtime.pretrain(new PretrainingSpec(1, 16, 2, 200, 8, 3e-3f, 1.0, 1), facts, List.of(), dir.resolve("m"), (s, d, t) -> { });
         model = runtime.load("m", dir.resolve("m"));
     }
 

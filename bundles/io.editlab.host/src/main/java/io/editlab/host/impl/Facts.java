@@ -48,6 +48,11 @@ final class Facts {
         return reader.read(file);
     }
 
+    /** The new targets of edit requests: words a model must be able to write before it is edited. */
+    static List<String> newTargets(List<EditRequest> requests) {
+        return requests.stream().map(EditRequest::target).distinct().toList();
+    }
+
     /**
      * The true facts behind edit requests: each prompt and rephrasing with the true answer, and each
      * locality probe with its answer; duplicates once.

@@ -61,7 +61,8 @@ final class Models {
             throws ModelException {
         KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
         ProgressBar bar = new ProgressBar(err);
-        PretrainingReport report = pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), folder, bar);
+        PretrainingReport report = pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), Facts.newTargets(corpus.edits()),
+                folder, bar);
         bar.done();
         err.println(String.format(Locale.ROOT, "editlab: built-in model ready in %s (%.0f s, %d epochs, facts exact"
                 + " match %.3f)", folder, report.seconds(), report.epochs(), report.exactMatch()));

@@ -57,6 +57,7 @@ public final class PretrainCommand implements Command {
                 args.decimal("lr", defaults.learningRate()), defaults.stopAccuracy(),
                 args.integer("seed", (int) defaults.seed()));
         List<Completion> facts;
+        List<String> targets;
         List<Completion> paraphrases = List.of();
         if (args.has("facts")) {
             List<EditRequest> records = Facts.read(catalog, Path.of(args.require("facts")), args.get("format", null));
@@ -64,16 +65,19 @@ public final class PretrainCommand implements Command {
             if (limit < 1) {
                 throw new Args.UsageException("--limit must be at least 1");
             }
-            facts = Facts.trueFacts(records.subList(0, Math.min(limit, records.size())));
+            List<EditRequest> kept = records.subList(0, Math.min(limit, records.size()));
+            facts = Facts.trueFacts(kept);
+            targets = Facts.newTargets(kept);
         } else {
             KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN);
             facts = corpus.facts();
+            targets = Facts.newTargets(corpus.edits());
             paraphrases = corpus.paraphrases();
         }
         err.println(String.format(Locale.ROOT, "editlab: pretraining a %d x %d GPT-2 on %,d facts into %s",
                 spec.layers(), spec.hidden(), facts.size(), output));
         ProgressBar bar = new ProgressBar(err);
-        PretrainingReport report = pretrainer.pretrain(spec, facts, output, bar);
+        PretrainingReport report = pretrainer.pretrain(spec, facts, targets, output, bar);
         bar.done();
         ModelHandle model = runtime.load(output.toString(), output);
         out.println(String.format(Locale.ROOT, "model           %s", output));

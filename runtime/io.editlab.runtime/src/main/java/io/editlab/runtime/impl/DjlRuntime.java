@@ -184,9 +184,9 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
     }
 
     @Override
-    public PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, Path output,
+    public PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, List<String> vocabulary, Path output,
             ProgressListener progress) throws ModelException {
-        return new Pretraining(root, gate).run(spec, facts, output.toAbsolutePath().normalize(), progress);
+        return new Pretraining(root, gate).run(spec, facts, vocabulary, output.toAbsolutePath().normalize(), progress);
     }
 
     Benchmark benchmark() {

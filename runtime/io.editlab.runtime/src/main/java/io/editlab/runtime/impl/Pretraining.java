@@ -51,8 +51,8 @@ final class Pretraining {
         this.gate = gate;
     }
 
-    PretrainingReport run(PretrainingSpec spec, List<Completion> facts, Path output, ProgressListener progress)
-            throws ModelException {
+    PretrainingReport run(PretrainingSpec spec, List<Completion> facts, List<String> extraWords, Path output,
+            ProgressListener progress) throws ModelException {
         if (facts.isEmpty()) {
             throw new ModelException("nothing to pretrain on: no facts");
         }
@@ -64,7 +64,7 @@ final class Pretraining {
         try (NDManager manager = root.newSubManager()) {
             deleteTree(partial);
             Files.createDirectories(partial);
-            List<String> vocabulary = vocabulary(facts);
+            List<String> vocabulary = vocabulary(facts, extraWords);
             String tokenizerJson = TextTokenizer.wordLevel(vocabulary, UNKNOWN);
             Files.writeString(partial.resolve(TextTokenizer.JSON), tokenizerJson);
             JsonObject config = config(spec, vocabulary.size(), positions(facts));
@@ -164,14 +164,15 @@ final class Pretraining {
         return scores.stream().filter(TargetScore::exactMatch).count() / (double) scores.size();
     }
 
-    /** {@code <unk>} and then every word of the completions, in order of first appearance. */
-    static List<String> vocabulary(List<Completion> facts) {
+    /** {@code <unk>}, every word of the completions, then of the extra texts, in order of first appearance. */
+    static List<String> vocabulary(List<Completion> facts, List<String> extra) {
         Set<String> words = new LinkedHashSet<>();
         words.add(UNKNOWN);
         for (Completion fact : facts) {
             addWords(fact.prompt(), words);
             addWords(fact.target(), words);
         }
+        extra.forEach(text -> addWords(text, words));
         return List.copyOf(words);
     }
 
