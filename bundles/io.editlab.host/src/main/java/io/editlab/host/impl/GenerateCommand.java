@@ -15,18 +15,12 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab generate}: greedy continuation of a prompt. */
 @Component(service = Command.class, property = Command.NAME + "=generate")
-public final class GenerateCommand implements Command {
-
-    private final ModelRuntime runtime;
-    private final Pretrainer pretrainer;
-    private final PluginCatalog catalog;
+public final class GenerateCommand extends ModelCommand {
 
     @Activate
     public GenerateCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
             @Reference PluginCatalog catalog) {
-        this.runtime = runtime;
-        this.pretrainer = pretrainer;
-        this.catalog = catalog;
+        super(runtime, pretrainer, catalog);
     }
 
     @Override
@@ -42,7 +36,7 @@ public final class GenerateCommand implements Command {
         if (tokens < 1) {
             throw new Args.UsageException("--tokens must be at least 1");
         }
-        ModelHandle model = Models.resolve(args.require("model"), runtime, pretrainer, catalog, err);
+        ModelHandle model = model(args.require("model"), err);
         Generation generation = model.generate(List.of(prompt), tokens).get(0);
         out.println(prompt + " " + generation.text().strip());
         return 0;

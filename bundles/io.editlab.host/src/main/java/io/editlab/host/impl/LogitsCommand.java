@@ -15,18 +15,12 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab logits}: the logits after a token sequence, as a JSON array (for numerical checks). */
 @Component(service = Command.class, property = Command.NAME + "=logits")
-public final class LogitsCommand implements Command {
-
-    private final ModelRuntime runtime;
-    private final Pretrainer pretrainer;
-    private final PluginCatalog catalog;
+public final class LogitsCommand extends ModelCommand {
 
     @Activate
     public LogitsCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
             @Reference PluginCatalog catalog) {
-        this.runtime = runtime;
-        this.pretrainer = pretrainer;
-        this.catalog = catalog;
+        super(runtime, pretrainer, catalog);
     }
 
     @Override
@@ -44,7 +38,7 @@ public final class LogitsCommand implements Command {
         } catch (NumberFormatException e) {
             throw new Args.UsageException("--token-ids must be comma-separated whole numbers");
         }
-        ModelHandle model = Models.resolve(args.require("model"), runtime, pretrainer, catalog, err);
+        ModelHandle model = model(args.require("model"), err);
         float[] logits = model.nextTokenLogits(ids);
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < logits.length; i++) {
