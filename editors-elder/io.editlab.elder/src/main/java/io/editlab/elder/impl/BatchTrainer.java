@@ -1,0 +1,91 @@
+package io.editlab.elder.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.loss.Loss;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ForwardOptions;
+import io.editlab.api.model.ForwardResult;
+import io.editlab.api.train.Adam;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * ELDER's editing loop for one batch (methods.md 1.8, after MELO's): a fresh Adam over every LoRA
+ * and router parameter, {@code iterations} steps of {@code L_model + lambda * L_guide} with the
+ * learning rate multiplied by gamma every {@code stepSize} steps (StepLR).
+ */
+final class BatchTrainer {
+
+    private final EditSession session;
+    private final ElderState state;
+    private final Supplier<Loss> guide;
+    private final String attribute;
+
+    BatchTrainer(EditSession session, ElderState state, Supplier<Loss> guide, String attribute) {
+        this.session = session;
+        this.state = state;
+        this.guide = guide;
+        this.attribute = attribute;
+    }
+
+    /**
+     * Trains the shared parameters on {@code batch} in place.
+     *
+     * @param masks per edit, its preset allocation as a k-hot {@code [L * N]} mask
+     * @return the loss of the last step
+     * @throws EditException when a loss is not finite; the parameters are then partly trained and the
+     *     caller restores them
+     */
+    double train(List<Completion> batch, List<float[]> masks) throws EditException {
+        ElderSettings settings = state.settings();
+        List<NDArray> parameters = state.parameters();
+        parameters.forEach(p -> p.setRequiresGradient(true));
+        try (NDManager moments = state.manager().newSubManager()) {
+            Adam adam = new Adam(moments, parameters, settings.learningRate());
+            double loss = Double.NaN;
+            for (int step = 1; step <= settings.iterations(); step++) {
+                loss = step(adam, batch, masks, step);
+                if (settings.stepSize() > 0 && step % settings.stepSize() == 0) {
+                    adam.setLearningRate(adam.learningRate() * settings.gamma());
+                }
+            }
+            return loss;
+        } finally {
+            parameters.forEach(p -> p.setRequiresGradient(false));
+        }
+    }
+
+    private double step(Adam adam, List<Completion> batch, List<float[]> masks, int step)
+            throws EditException {
+        ElderSettings settings = state.settings();
+        try (NDManager scratch = session.manager().newSubManager();
+                GradientCollector collector = session.newGradientCollector()) {
+            ForwardResult result = session.forward(scratch, batch, ForwardOptions.TRAINING);
+            ElderPass pass = result.context().attribute(attribute, ElderPass.class).orElseThrow(() ->
+                    new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
+            NDArray probabilities = NDArrays.stack(new NDList(pass.probabilities), 1);   // [B, L, N]
+            float[] flat = new float[masks.size() * settings.layers() * settings.experts()];
+            for (int b = 0; b < masks.size(); b++) {
+                System.arraycopy(masks.get(b), 0, flat, b * masks.get(b).length, masks.get(b).length);
+            }
+            NDArray target = scratch.create(flat, new Shape(masks.size(), settings.layers(), settings.experts()));
+            NDArray guided = guide.get().compute(probabilities, target);
+            NDArray loss = result.loss().add(guided.mul(settings.guidance()));
+            float value = loss.getFloat();
+            if (!Float.isFinite(value)) {
+                throw new EditException(ElderSettings.METHOD + ": the loss was " + value + " at step " + step + " of "
+                        + settings.iterations() + "; the editor is left as it was before the batch");
+            }
+            collector.backward(loss);
+            adam.step();
+            return value;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.editlab.elder.impl;
+
+import io.editlab.api.edit.ConfigOverrides;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.api.model.ModuleRole;
+import io.editlab.api.model.ParameterInfo;
+import io.editlab.api.model.WeightLayout;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One editor's validated configuration, resolved against its model.
+ *
+ * @param firstLayer the block of the first mixture layer (never -1)
+ * @param queryModule the module whose input at the last prompt token is the query
+ * @param mixtureModules the L modules that get a mixture of LoRAs, in forward order
+ * @param width the input width of the query module and of every mixture module
+ * @param outWidth the output width of every mixture module
+ * @param experts N
+ * @param rank r
+ * @param scale alpha / r
+ * @param topK k
+ * @param guidance lambda
+ * @param threshold epsilon (never -1)
+ * @param learningRate Adam's learning rate
+ * @param iterations steps per batch
+ * @param stepSize StepLR period, 0 for none
+ * @param gamma StepLR factor
+ * @param routerBias whether routers have a bias
+ * @param seed for initialisation and allocations
+ */
+record ElderSettings(int firstLayer, String queryModule, List<String> mixtureModules, int width, int outWidth,
+        int experts, int rank, float scale, int topK, float guidance, int threshold, float learningRate,
+        int iterations, int stepSize, float gamma, boolean routerBias, long seed) {
+
+    static final String METHOD = "elder";
+
+    /** The configuration keys: the attribute names of {@link ElderConfig}. */
+    static final Set<String> KEYS = Arrays.stream(ElderConfig.class.getDeclaredMethods()).map(Method::getName)
+            .collect(Collectors.toUnmodifiableSet());
+
+    ElderSettings {
+        mixtureModules = List.copyOf(mixtureModules);
+    }
+
+    /** L, the number of mixture layers. */
+    int layers() {
+        return mixtureModules.size();
+    }
+
+    /**
+     * Merges {@code overrides} over {@code defaults} and checks the result for {@code model}.
+     *
+     * @throws EditException naming the key of an unknown, malformed or out-of-range value
+     */
+    static ElderSettings resolve(ElderConfig defaults, Map<String, ?> overrides, ModelHandle model)
+            throws EditException {
+        ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
+        int layers = values.integer("layers", defaults.layers());
+        if (layers < 1 || layers >= model.layers()) {
+            throw values.invalid("layers", layers, "from 1 to " + (model.layers() - 1)
+                    + " (one block must precede them for the query)");
+        }
+        int requested = values.integer("firstLayer", defaults.firstLayer());
+        int first = requested == -1 ? model.layers() / 2 : requested;
+        if (first < 1 || first + layers > model.layers()) {
+            throw values.invalid("firstLayer", requested, "-1 (layers / 2) or a block from 1 to "
+                    + (model.layers() - layers) + " so that " + layers + " mixture layers fit");
+        }
+        String roleName = values.text("module", defaults.module());
+        ModuleRole role = Arrays.stream(ModuleRole.values()).filter(r -> r.name().equalsIgnoreCase(roleName.strip()))
+                .filter(r -> linearWeight(model, first, r).isPresent()).findFirst()
+                .orElseThrow(() -> values.invalid("module", roleName, "the role of a linear module, one of "
+                        + linearRoles(model, first)));
+        String queryModule = model.module(first - 1, role);
+        int width = inWidth(linearWeight(model, first - 1, role).orElseThrow(() -> values.invalid("module", roleName,
+                "a linear module in block " + (first - 1) + " too (the query module)")));
+        List<String> modules = new ArrayList<>();
+        int outWidth = -1;
+        for (int block = first; block < first + layers; block++) {
+            ParameterInfo weight = linearWeight(model, block, role).orElseThrow(() -> values.invalid("module",
+                    roleName, "a linear module in every mixture block"));
+            if (inWidth(weight) != width) {
+                throw values.invalid("module", roleName, "a module whose input width in block " + block + " ("
+                        + inWidth(weight) + ") equals the query width " + width + " of block " + (first - 1));
+            }
+            outWidth = outWidth(weight);
+            modules.add(model.module(block, role));
+        }
+        int experts = values.integer("experts", defaults.experts());
+        if (experts < 1) {
+            throw values.invalid("experts", experts, "at least 1");
+        }
+        int rank = values.integer("rank", defaults.rank());
+        if (rank < 1) {
+            throw values.invalid("rank", rank, "at least 1");
+        }
+        double alpha = values.decimal("alpha", defaults.alpha());
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw values.invalid("alpha", alpha, "a positive finite number");
+        }
+        int topK = values.integer("topK", defaults.topK());
+        if (topK < 1 || topK > experts) {
+            throw values.invalid("topK", topK, "from 1 to experts (" + experts + ")");
+        }
+        double guidance = values.decimal("guidance", defaults.guidance());
+        if (!(guidance >= 0) || Double.isInfinite(guidance)) {
+            throw values.invalid("guidance", guidance, "a finite number >= 0");
+        }
+        int threshold = values.integer("threshold", defaults.threshold());
+        if (threshold < -1) {
+            throw values.invalid("threshold", threshold, "-1 (layers * topK) or a distance >= 0");
+        }
+        double learningRate = values.decimal("learningRate", defaults.learningRate());
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw values.invalid("learningRate", learningRate, "a positive finite number");
+        }
+        int iterations = values.integer("iterations", defaults.iterations());
+        if (iterations < 1) {
+            throw values.invalid("iterations", iterations, "at least 1");
+        }
+        int stepSize = values.integer("stepSize", defaults.stepSize());
+        if (stepSize < 0) {
+            throw values.invalid("stepSize", stepSize, "0 (no schedule) or more");
+        }
+        double gamma = values.decimal("gamma", defaults.gamma());
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw values.invalid("gamma", gamma, "in (0, 1]");
+        }
+        boolean bias = values.bool("routerBias", defaults.routerBias());
+        long seed;
+        try {
+            seed = Long.parseLong(values.text("seed", Long.toString(defaults.seed())).strip());
+        } catch (NumberFormatException e) {
+            throw values.invalid("seed", values.text("seed", ""), "a whole number");
+        }
+        return new ElderSettings(first, queryModule, modules, width, outWidth, experts, rank, (float) (alpha / rank),
+                topK, (float) guidance, threshold == -1 ? layers * topK : threshold, (float) learningRate, iterations,
+                stepSize, (float) gamma, bias, seed);
+    }
+
+    /** The weight of the module with {@code role} in {@code block}, when that module is linear. */
+    private static Optional<ParameterInfo> linearWeight(ModelHandle model, int block, ModuleRole role) {
+        return model.parameterInfo(model.module(block, role) + ".weight")
+                .filter(p -> p.layout() != WeightLayout.NONE && p.shape().dimension() == 2);
+    }
+
+    private static String linearRoles(ModelHandle model, int block) {
+        return Arrays.stream(ModuleRole.values()).filter(r -> linearWeight(model, block, r).isPresent())
+                .map(ModuleRole::name).toList().toString();
+    }
+
+    private static int inWidth(ParameterInfo weight) {
+        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(0) : weight.shape().get(1));
+    }
+
+    private static int outWidth(ParameterInfo weight) {
+        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(1) : weight.shape().get(0));
+    }
+}

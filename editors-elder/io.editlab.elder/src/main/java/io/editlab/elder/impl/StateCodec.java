@@ -1,0 +1,150 @@
+package io.editlab.elder.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditorState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An {@link ElderState} as an {@link EditorState}. Tensors: every parameter ({@code layer<i>.a},
+ * {@code .b}, {@code .router}, {@code .bias}), {@code codes [M, L*N]} (0/1) and {@code allocations
+ * [labels, L, k]} (int32). Metadata: {@code format}, {@code labels} (a JSON array, in allocation
+ * order), and the {@code modules}, {@code experts}, {@code rank}, {@code topK} it was made with.
+ */
+final class StateCodec {
+
+    static final String FORMAT = "1";
+    static final String CODES = "codes";
+    static final String ALLOCATIONS = "allocations";
+
+    private StateCodec() {
+    }
+
+    /** Copies {@code state} into {@code into}. */
+    static EditorState write(ElderState state, NDManager into) {
+        ElderSettings settings = state.settings();
+        Map<String, NDArray> tensors = new HashMap<>();
+        List<String> names = state.parameterNames();
+        List<NDArray> copies = state.copyParameters(into);
+        for (int i = 0; i < copies.size(); i++) {
+            tensors.put(names.get(i), copies.get(i));
+        }
+        List<BitSet> codes = state.memory().codes();
+        int bits = state.memory().bits();
+        float[] flat = new float[codes.size() * bits];
+        for (int c = 0; c < codes.size(); c++) {
+            for (int bit = codes.get(c).nextSetBit(0); bit >= 0; bit = codes.get(c).nextSetBit(bit + 1)) {
+                flat[c * bits + bit] = 1;
+            }
+        }
+        tensors.put(CODES, into.create(flat, new Shape(codes.size(), bits)));
+        List<int[][]> allocations = state.allocations().allocations();
+        int[] indices = allocations.stream().flatMap(Arrays::stream).flatMapToInt(Arrays::stream)
+                .toArray();
+        tensors.put(ALLOCATIONS, into.create(indices, new Shape(allocations.size(), settings.layers(),
+                settings.topK())));
+        return new EditorState(tensors, Map.of("format", FORMAT, "labels",
+                JsonStrings.encode(state.allocations().labels()), "modules", String.join(",",
+                        settings.mixtureModules()), "experts", Integer.toString(settings.experts()), "rank",
+                Integer.toString(settings.rank()), "topK", Integer.toString(settings.topK())));
+    }
+
+    /**
+     * Replaces {@code target}'s contents with {@code state}'s. Everything is checked before anything
+     * changes.
+     *
+     * @throws EditException when {@code state} was not made by an ELDER editor of the same shape
+     */
+    static void read(EditorState state, ElderState target) throws EditException {
+        ElderSettings settings = target.settings();
+        Map<String, String> metadata = state.metadata();
+        expect(metadata, "format", FORMAT);
+        expect(metadata, "modules", String.join(",", settings.mixtureModules()));
+        expect(metadata, "experts", Integer.toString(settings.experts()));
+        expect(metadata, "rank", Integer.toString(settings.rank()));
+        expect(metadata, "topK", Integer.toString(settings.topK()));
+        List<NDArray> parameters = target.parameters();
+        List<String> names = target.parameterNames();
+        List<NDArray> sources = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            sources.add(tensor(state, names.get(i), parameters.get(i).getShape()));
+        }
+        List<String> labels;
+        try {
+            labels = JsonStrings.decode(String.valueOf(metadata.get("labels")));
+        } catch (IllegalArgumentException e) {
+            throw invalid("has unreadable labels: " + e.getMessage());
+        }
+        int bits = target.memory().bits();
+        NDArray codeTensor = tensor(state, CODES, null);
+        long count = codeTensor.getShape().dimension() == 2 && codeTensor.getShape().get(1) == bits
+                ? codeTensor.getShape().get(0) : -1;
+        if (count < 0) {
+            throw invalid("has codes of shape " + codeTensor.getShape() + "; expected [M, " + bits + "]");
+        }
+        List<BitSet> codes = new ArrayList<>();
+        float[] flat = codeTensor.toType(DataType.FLOAT32, false).toFloatArray();
+        for (int c = 0; c < count; c++) {
+            BitSet code = new BitSet();
+            for (int bit = 0; bit < bits; bit++) {
+                if (flat[c * bits + bit] != 0) {
+                    code.set(bit);
+                }
+            }
+            codes.add(code);
+        }
+        int[] indices = tensor(state, ALLOCATIONS, new Shape(labels.size(), settings.layers(), settings.topK()))
+                .toType(DataType.INT32, false).toIntArray();
+        List<int[][]> allocations = new ArrayList<>();
+        int at = 0;
+        for (int i = 0; i < labels.size(); i++) {
+            int[][] allocation = new int[settings.layers()][settings.topK()];
+            for (int[] row : allocation) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = indices[at++];
+                }
+            }
+            allocations.add(allocation);
+        }
+        try {
+            target.allocations().replaceAll(labels, allocations);
+        } catch (IllegalArgumentException e) {
+            throw invalid("has invalid allocations: " + e.getMessage());
+        }
+        target.memory().replaceAll(codes);
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).set(new NDIndex("..."), sources.get(i));
+        }
+    }
+
+    private static void expect(Map<String, String> metadata, String key, String value) throws EditException {
+        if (!value.equals(metadata.get(key))) {
+            throw invalid("has " + key + " '" + metadata.get(key) + "'; this editor needs '" + value + "'");
+        }
+    }
+
+    /** The tensor {@code name}, of {@code shape} unless that is {@code null}. */
+    private static NDArray tensor(EditorState state, String name, Shape shape) throws EditException {
+        NDArray tensor = state.tensors().get(name);
+        if (tensor == null) {
+            throw invalid("has no tensor '" + name + "'");
+        }
+        if (shape != null && !tensor.getShape().equals(shape)) {
+            throw invalid("has " + name + " of shape " + tensor.getShape() + "; expected " + shape);
+        }
+        return tensor;
+    }
+
+    private static EditException invalid(String problem) {
+        return new EditException(ElderSettings.METHOD + ": the state to restore " + problem);
+    }
+}
