@@ -20,6 +20,9 @@ final class ValueTrainer {
     private final float learningRate;
     private final int steps;
 
+    /** Non-finite steps tolerated in a row before training counts as diverged. */
+    static final int MAX_SKIPPED_IN_A_ROW = 3;
+
     ValueTrainer(EditSession session, float learningRate, int steps) {
         this.session = session;
         this.learningRate = learningRate;
@@ -36,8 +39,14 @@ final class ValueTrainer {
         value.setRequiresGradient(true);
         try (NDManager moments = session.manager().newSubManager()) {
             Adam adam = new Adam(moments, List.of(value), learningRate);
+            int skippedInARow = 0;
             for (int step = 1; step <= steps; step++) {
-                step(adam, completion, step);
+                float loss = step(adam, completion);
+                if (Float.isFinite(loss)) {
+                    skippedInARow = 0;
+                } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                    throw diverged(completion, loss, "at step " + step + " of " + steps);
+                }
             }
         } finally {
             value.setRequiresGradient(false);
@@ -51,16 +60,25 @@ final class ValueTrainer {
         }
     }
 
-    private void step(Adam adam, Completion completion, int step) throws EditException {
+    /**
+     * One Adam step; returns its loss. A step whose loss or gradient is not finite is skipped (PyTorch
+     * on this CPU path rarely yields one); {@link #train} fails only when several follow in a row.
+     */
+    private float step(Adam adam, Completion completion) {
         try (NDManager scratch = session.manager().newSubManager();
                 GradientCollector collector = session.newGradientCollector()) {
             NDArray loss = session.forward(scratch, List.of(completion), ForwardOptions.TRAINING).loss();
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
-                throw diverged(completion, value, "at step " + step + " of " + steps);
+                return value;
             }
             collector.backward(loss);
+            if (!Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY))) {
+                adam.zeroGradients();
+                return Float.NaN;
+            }
             adam.step();
+            return value;
         }
     }
 
