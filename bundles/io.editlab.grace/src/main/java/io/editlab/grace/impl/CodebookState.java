@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class CodebookState {
 
-    static final String FORMAT = "1";
+    static final String FORMAT = "2"; // 2: labels as list entries (EditorState.listEntries)
     static final String KEYS = "keys";
     static final String VALUES = "values";
     static final String RADII = "radii";
@@ -48,9 +48,9 @@ final class CodebookState {
         }
         Map<String, NDArray> tensors = Map.of(KEYS, into.create(keys, new Shape(n, in)), VALUES, values,
                 RADII, into.create(radii, new Shape(n)));
-        Map<String, String> metadata = Map.of(FORMAT_KEY, FORMAT, LABELS,
-                JsonStrings.encode(entries.stream().map(CodebookEntry::label).toList()),
-                LAYER, Integer.toString(settings.layer()), MODULE, settings.module());
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of(FORMAT_KEY, FORMAT,
+                LAYER, Integer.toString(settings.layer()), MODULE, settings.module()));
+        metadata.putAll(EditorState.listEntries(LABELS, entries.stream().map(CodebookEntry::label).toList()));
         return new EditorState(tensors, metadata);
     }
 
@@ -72,7 +72,7 @@ final class CodebookState {
         }
         List<String> labels;
         try {
-            labels = JsonStrings.decode(String.valueOf(metadata.get(LABELS)));
+            labels = EditorState.listFrom(metadata, LABELS);
         } catch (IllegalArgumentException e) {
             throw invalid("has unreadable labels: " + e.getMessage());
         }

@@ -177,8 +177,8 @@ class GraceEditorTest {
             EditorState state = editor.state(manager);
             assertEquals(List.of(4L, 128L), List.of(state.tensors().get("keys").getShape().getShape()[0],
                     state.tensors().get("keys").getShape().getShape()[1]));
-            assertEquals(JsonStrings.encode(edits.stream().map(EditRequest::target).toList()),
-                    state.metadata().get("labels"));
+            assertEquals(edits.stream().map(EditRequest::target).toList(),
+                    EditorState.listFrom(state.metadata(), "labels"));
             Editor restored = method().create(copy, overrides);
             restored.restore(state);
             assertEquals(edited.score(facts), copy.score(facts));

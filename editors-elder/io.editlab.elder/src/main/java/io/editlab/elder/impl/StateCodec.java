@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class StateCodec {
 
-    static final String FORMAT = "1";
+    static final String FORMAT = "2"; // 2: labels as list entries (EditorState.listEntries)
     static final String CODES = "codes";
     static final String ALLOCATIONS = "allocations";
 
@@ -52,10 +52,11 @@ final class StateCodec {
                 .toArray();
         tensors.put(ALLOCATIONS, into.create(indices, new Shape(allocations.size(), settings.layers(),
                 settings.topK())));
-        return new EditorState(tensors, Map.of("format", FORMAT, "labels",
-                JsonStrings.encode(state.allocations().labels()), "modules", String.join(",",
-                        settings.mixtureModules()), "experts", Integer.toString(settings.experts()), "rank",
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of("format", FORMAT, "modules",
+                String.join(",", settings.mixtureModules()), "experts", Integer.toString(settings.experts()), "rank",
                 Integer.toString(settings.rank()), "topK", Integer.toString(settings.topK())));
+        metadata.putAll(EditorState.listEntries("labels", state.allocations().labels()));
+        return new EditorState(tensors, metadata);
     }
 
     /**
@@ -80,7 +81,7 @@ final class StateCodec {
         }
         List<String> labels;
         try {
-            labels = JsonStrings.decode(String.valueOf(metadata.get("labels")));
+            labels = EditorState.listFrom(metadata, "labels");
         } catch (IllegalArgumentException e) {
             throw invalid("has unreadable labels: " + e.getMessage());
         }
