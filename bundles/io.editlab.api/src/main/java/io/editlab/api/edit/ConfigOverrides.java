@@ -61,6 +61,24 @@ public final class ConfigOverrides {
         }
     }
 
+    /** A number that must be positive and finite. */
+    public double positive(String key, double fallback) throws EditException {
+        double value = decimal(key, fallback);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw invalid(key, value, "a positive finite number");
+        }
+        return value;
+    }
+
+    /** A whole number that must be at least {@code min}. */
+    public int atLeast(String key, int fallback, int min) throws EditException {
+        int value = integer(key, fallback);
+        if (value < min) {
+            throw invalid(key, value, "at least " + min);
+        }
+        return value;
+    }
+
     public boolean bool(String key, boolean fallback) throws EditException {
         Object value = values.get(key);
         if (value == null) {

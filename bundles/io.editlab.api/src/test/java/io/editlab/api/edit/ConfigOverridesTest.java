@@ -32,4 +32,16 @@ class ConfigOverridesTest {
         assertEquals("ft-l: on must be true or false, not 'yes'",
                 assertThrows(EditException.class, () -> config.bool("on", false)).getMessage());
     }
+
+    @Test
+    void rangeChecksNameTheKeyAndTheRange() throws Exception {
+        ConfigOverrides config = new ConfigOverrides("elder", Map.of("lr", "-1", "steps", "0", "rank", "8"),
+                Set.of("lr", "steps", "rank", "gamma"));
+        assertEquals("elder: lr must be a positive finite number, not '-1.0'",
+                assertThrows(EditException.class, () -> config.positive("lr", 1e-4)).getMessage());
+        assertEquals("elder: steps must be at least 1, not '0'",
+                assertThrows(EditException.class, () -> config.atLeast("steps", 50, 1)).getMessage());
+        assertEquals(8, config.atLeast("rank", 4, 1));
+        assertEquals(0.5, config.positive("gamma", 0.5));
+    }
 }

@@ -52,19 +52,13 @@ record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, 
             throw values.invalid(LEARNING_RATE, values.text(LEARNING_RATE, "" + defaults.learningRate()),
                     "a positive finite number");
         }
-        int steps = values.integer(STEPS, defaults.steps());
-        if (steps < 1) {
-            throw values.invalid(STEPS, steps, "at least 1");
-        }
+        int steps = values.atLeast(STEPS, defaults.steps(), 1);
         float normConstraint = (float) values.decimal(NORM_CONSTRAINT, defaults.normConstraint());
         if (!(normConstraint > 0)) {
             throw values.invalid(NORM_CONSTRAINT, values.text(NORM_CONSTRAINT, "" + defaults.normConstraint()),
                     "a positive number (Infinity for no constraint)");
         }
-        int batchSize = values.integer(BATCH_SIZE, defaults.batchSize());
-        if (batchSize < 1) {
-            throw values.invalid(BATCH_SIZE, batchSize, "at least 1");
-        }
+        int batchSize = values.atLeast(BATCH_SIZE, defaults.batchSize(), 1);
         return new FtlSettings(layer, module, learningRate, steps, normConstraint, batchSize);
     }
 

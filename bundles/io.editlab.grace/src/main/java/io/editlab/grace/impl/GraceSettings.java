@@ -58,14 +58,8 @@ record GraceSettings(int layer, String module, int keyWidth, int valueWidth, dou
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
             throw values.invalid("epsilon", epsilon, "a positive finite distance");
         }
-        double learningRate = values.decimal("learningRate", defaults.learningRate());
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw values.invalid("learningRate", learningRate, "a positive finite number");
-        }
-        int steps = values.integer("steps", defaults.steps());
-        if (steps < 1) {
-            throw values.invalid("steps", steps, "at least 1");
-        }
+        double learningRate = values.positive("learningRate", defaults.learningRate());
+        int steps = values.atLeast("steps", defaults.steps(), 1);
         String replacementName = values.text("replacement", defaults.replacement());
         Replacement replacement = Replacement.parse(replacementName).orElseThrow(() -> values.invalid("replacement",
                 replacementName, "one of " + Arrays.stream(Replacement.values()).map(Replacement::id).toList()));

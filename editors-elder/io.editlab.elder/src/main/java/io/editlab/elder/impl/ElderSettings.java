@@ -94,18 +94,9 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             outWidth = outWidth(weight);
             modules.add(model.module(block, role));
         }
-        int experts = values.integer("experts", defaults.experts());
-        if (experts < 1) {
-            throw values.invalid("experts", experts, "at least 1");
-        }
-        int rank = values.integer("rank", defaults.rank());
-        if (rank < 1) {
-            throw values.invalid("rank", rank, "at least 1");
-        }
-        double alpha = values.decimal("alpha", defaults.alpha());
-        if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw values.invalid("alpha", alpha, "a positive finite number");
-        }
+        int experts = values.atLeast("experts", defaults.experts(), 1);
+        int rank = values.atLeast("rank", defaults.rank(), 1);
+        double alpha = values.positive("alpha", defaults.alpha());
         int topK = values.integer("topK", defaults.topK());
         if (topK < 1 || topK > experts) {
             throw values.invalid("topK", topK, "from 1 to experts (" + experts + ")");
@@ -118,14 +109,8 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
         if (threshold < -1) {
             throw values.invalid("threshold", threshold, "-1 (layers * topK) or a distance >= 0");
         }
-        double learningRate = values.decimal("learningRate", defaults.learningRate());
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw values.invalid("learningRate", learningRate, "a positive finite number");
-        }
-        int iterations = values.integer("iterations", defaults.iterations());
-        if (iterations < 1) {
-            throw values.invalid("iterations", iterations, "at least 1");
-        }
+        double learningRate = values.positive("learningRate", defaults.learningRate());
+        int iterations = values.atLeast("iterations", defaults.iterations(), 1);
         int stepSize = values.integer("stepSize", defaults.stepSize());
         if (stepSize < 0) {
             throw values.invalid("stepSize", stepSize, "0 (no schedule) or more");
