@@ -67,7 +67,22 @@ final class TinyModel {
             }
         }
         Files.write(folder.resolve("model.safetensors"), file.array());
+        Files.writeString(folder.resolve("tokenizer.json"), tokenizer());
         return folder;
+    }
+
+    /** The words of the word-level vocabulary, one per token id. */
+    static final String[] WORDS = {"[UNK]", "The", "sky", "is", "grass", "sea", "snow", "green", "blue", "white",
+        "red", "and", "."};
+
+    /** A word-level Hugging Face {@code tokenizer.json} over {@link #WORDS}, written by hand. */
+    private static String tokenizer() {
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < WORDS.length; i++) {
+            vocab.append(i == 0 ? "" : ",").append('"').append(WORDS[i]).append("\":").append(i);
+        }
+        return "{\"version\":\"1.0\",\"added_tokens\":[],\"pre_tokenizer\":{\"type\":\"Whitespace\"},"
+                + "\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"[UNK]\"}}";
     }
 
     /** The value of the k-th float written, in checkpoint order. */

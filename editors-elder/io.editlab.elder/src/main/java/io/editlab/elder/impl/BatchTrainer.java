@@ -18,7 +18,7 @@ import java.util.function.Supplier;
 
 /**
  * ELDER's editing loop for one batch (methods.md 1.8, after MELO's): a fresh Adam over every LoRA
- * and router parameter, {@code iterations} steps of {@code L_model + lambda * L_guide} with the
+ * and router parameter (the routers with their own learning rate), {@code iterations} steps of {@code L_model + lambda * L_guide} with the
  * learning rate multiplied by gamma every {@code stepSize} steps (StepLR).
  */
 final class BatchTrainer {
@@ -48,12 +48,13 @@ final class BatchTrainer {
         List<NDArray> parameters = state.parameters();
         parameters.forEach(p -> p.setRequiresGradient(true));
         try (NDManager moments = state.manager().newSubManager()) {
-            Adam adam = new Adam(moments, parameters, settings.learningRate());
+            List<Adam> optimisers = List.of(new Adam(moments, state.loraParameters(), settings.learningRate()),
+                    new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
             double loss = Double.NaN;
             for (int step = 1; step <= settings.iterations(); step++) {
-                loss = step(adam, batch, masks, step);
+                loss = step(optimisers, batch, masks, step);
                 if (settings.stepSize() > 0 && step % settings.stepSize() == 0) {
-                    adam.setLearningRate(adam.learningRate() * settings.gamma());
+                    optimisers.forEach(adam -> adam.setLearningRate(adam.learningRate() * settings.gamma()));
                 }
             }
             return loss;
@@ -62,7 +63,7 @@ final class BatchTrainer {
         }
     }
 
-    private double step(Adam adam, List<Completion> batch, List<float[]> masks, int step)
+    private double step(List<Adam> optimisers, List<Completion> batch, List<float[]> masks, int step)
             throws EditException {
         ElderSettings settings = state.settings();
         try (NDManager scratch = session.manager().newSubManager();
@@ -84,7 +85,7 @@ final class BatchTrainer {
                         + settings.iterations() + "; the editor is left as it was before the batch");
             }
             collector.backward(loss);
-            adam.step();
+            optimisers.forEach(Adam::step);
             return value;
         }
     }

@@ -15,8 +15,14 @@ import org.osgi.service.metatype.annotations.Option;
 @interface ElderConfig {
 
     @AttributeDefinition(name = "First mixture layer", description = "The block of the first mixture layer;"
-            + " -1 means layers / 2. The same module of the block before it is the query module.")
+            + " -1 means layers / 2.")
     int firstLayer() default -1;
+
+    @AttributeDefinition(name = "Query layer", description = "The block whose module (the same role as the"
+            + " mixture modules) reads the query from its input at the last prompt token; -1 means the block before"
+            + " the first mixture layer (the released code's layout). It may be the first mixture layer itself:"
+            + " the query is read from that module's input before its mixture acts.")
+    int queryLayer() default -1;
 
     @AttributeDefinition(name = "Mixture layers", description = "L: how many consecutive blocks, from the first"
             + " mixture layer on, get a mixture of LoRAs (the paper uses 6).")
@@ -53,6 +59,10 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "Learning rate", description = "Adam's learning rate for the LoRAs and routers"
             + " (the paper's 1e-4; the tiny test model needs 1e-2).")
     double learningRate() default 1e-4;
+
+    @AttributeDefinition(name = "Router learning rate", description = "Adam's learning rate for the routers;"
+            + " -1 means the learning rate (the paper trains both at one rate).")
+    double routerLearningRate() default -1;
 
     @AttributeDefinition(name = "Iterations", description = "Optimisation steps per edit batch.")
     int iterations() default 50;

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * One editor's validated configuration, resolved against its model.
  *
  * @param firstLayer the block of the first mixture layer (never -1)
- * @param queryModule the module whose input at the last prompt token is the query
+ * @param queryModule the module whose input at the last prompt token is the query: the mixture module of
+ *     {@code queryLayer}, which precedes the mixture layers or is the first of them
  * @param mixtureModules the L modules that get a mixture of LoRAs, in forward order
  * @param width the input width of the query module and of every mixture module
  * @param outWidth the output width of every mixture module
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
  * @param topK k
  * @param guidance lambda
  * @param threshold epsilon (never -1)
- * @param learningRate Adam's learning rate
+ * @param learningRate Adam's learning rate for the LoRAs
+ * @param routerLearningRate Adam's learning rate for the routers (never -1)
  * @param iterations steps per batch
  * @param stepSize StepLR period, 0 for none
  * @param gamma StepLR factor
@@ -38,7 +40,7 @@ import java.util.stream.Collectors;
  */
 record ElderSettings(int firstLayer, String queryModule, List<String> mixtureModules, int width, int outWidth,
         int experts, int rank, float scale, int topK, float guidance, int threshold, float learningRate,
-        int iterations, int stepSize, float gamma, boolean routerBias, long seed) {
+        float routerLearningRate, int iterations, int stepSize, float gamma, boolean routerBias, long seed) {
 
     static final String METHOD = "elder";
 
@@ -64,24 +66,29 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             throws EditException {
         ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
         int layers = values.integer("layers", defaults.layers());
-        if (layers < 1 || layers >= model.layers()) {
-            throw values.invalid("layers", layers, "from 1 to " + (model.layers() - 1)
-                    + " (one block must precede them for the query)");
+        if (layers < 1 || layers > model.layers()) {
+            throw values.invalid("layers", layers, "from 1 to " + model.layers());
         }
         int requested = values.integer("firstLayer", defaults.firstLayer());
         int first = requested == -1 ? model.layers() / 2 : requested;
-        if (first < 1 || first + layers > model.layers()) {
-            throw values.invalid("firstLayer", requested, "-1 (layers / 2) or a block from 1 to "
+        if (first < 0 || first + layers > model.layers()) {
+            throw values.invalid("firstLayer", requested, "-1 (layers / 2) or a block from 0 to "
                     + (model.layers() - layers) + " so that " + layers + " mixture layers fit");
+        }
+        int requestedQuery = values.integer("queryLayer", defaults.queryLayer());
+        int queryLayer = requestedQuery == -1 ? first - 1 : requestedQuery;
+        if (queryLayer < 0 || queryLayer > first) {
+            throw values.invalid("queryLayer", requestedQuery, "-1 (the block before the first mixture layer, "
+                    + (first - 1) + ") or a block from 0 to the first mixture layer " + first);
         }
         String roleName = values.text("module", defaults.module());
         ModuleRole role = Arrays.stream(ModuleRole.values()).filter(r -> r.name().equalsIgnoreCase(roleName.strip()))
                 .filter(r -> linearWeight(model, first, r).isPresent()).findFirst()
                 .orElseThrow(() -> values.invalid("module", roleName, "the role of a linear module, one of "
                         + linearRoles(model, first)));
-        String queryModule = model.module(first - 1, role);
-        int width = inWidth(linearWeight(model, first - 1, role).orElseThrow(() -> values.invalid("module", roleName,
-                "a linear module in block " + (first - 1) + " too (the query module)")));
+        String queryModule = model.module(queryLayer, role);
+        int width = inWidth(linearWeight(model, queryLayer, role).orElseThrow(() -> values.invalid("module", roleName,
+                "a linear module in block " + queryLayer + " too (the query module)")));
         List<String> modules = new ArrayList<>();
         int outWidth = -1;
         for (int block = first; block < first + layers; block++) {
@@ -89,7 +96,7 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
                     roleName, "a linear module in every mixture block"));
             if (inWidth(weight) != width) {
                 throw values.invalid("module", roleName, "a module whose input width in block " + block + " ("
-                        + inWidth(weight) + ") equals the query width " + width + " of block " + (first - 1));
+                        + inWidth(weight) + ") equals the query width " + width + " of block " + queryLayer);
             }
             outWidth = outWidth(weight);
             modules.add(model.module(block, role));
@@ -110,6 +117,10 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             throw values.invalid("threshold", threshold, "-1 (layers * topK) or a distance >= 0");
         }
         double learningRate = values.positive("learningRate", defaults.learningRate());
+        double routerLearningRate = values.decimal("routerLearningRate", defaults.routerLearningRate());
+        if (routerLearningRate != -1 && !(routerLearningRate > 0 && Double.isFinite(routerLearningRate))) {
+            throw values.invalid("routerLearningRate", routerLearningRate, "-1 (the learning rate) or a number > 0");
+        }
         int iterations = values.atLeast("iterations", defaults.iterations(), 1);
         int stepSize = values.integer("stepSize", defaults.stepSize());
         if (stepSize < 0) {
@@ -127,7 +138,8 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             throw values.invalid("seed", values.text("seed", ""), "a whole number");
         }
         return new ElderSettings(first, queryModule, modules, width, outWidth, experts, rank, (float) (alpha / rank),
-                topK, (float) guidance, threshold == -1 ? layers * topK : threshold, (float) learningRate, iterations,
+                topK, (float) guidance, threshold == -1 ? layers * topK : threshold, (float) learningRate,
+                (float) (routerLearningRate == -1 ? learningRate : routerLearningRate), iterations,
                 stepSize, (float) gamma, bias, seed);
     }
 

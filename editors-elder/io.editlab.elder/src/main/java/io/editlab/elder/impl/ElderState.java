@@ -57,6 +57,16 @@ final class ElderState implements AutoCloseable {
         return layers.stream().flatMap(l -> l.parameters().stream()).toList();
     }
 
+    /** The LoRAs of every layer: {@code a} and {@code b}. */
+    List<NDArray> loraParameters() {
+        return layers.stream().flatMap(l -> java.util.stream.Stream.of(l.a, l.b)).toList();
+    }
+
+    /** The routers of every layer: weight and bias. */
+    List<NDArray> routerParameters() {
+        return layers.stream().flatMap(l -> l.parameters().stream().skip(2)).toList();
+    }
+
     /** The state name of each of {@link #parameters()}, in the same order. */
     List<String> parameterNames() {
         List<String> names = new ArrayList<>();

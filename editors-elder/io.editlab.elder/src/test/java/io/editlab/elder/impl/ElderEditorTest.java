@@ -139,6 +139,21 @@ class ElderEditorTest {
     }
 
     @Test
+    void theQueryCanBeReadAtTheFirstMixtureModuleItself() throws EditException {
+        try (EditSession session = tiny.model.openSession("same-module")) {
+            Map<String, Object> config = Map.of("learningRate", LEARNING_RATE, "firstLayer", 0, "queryLayer", 0,
+                    "layers", 4);
+            ElderSettings settings = ElderSettings.resolve(Configs.defaults(), config, tiny.model);
+            assertEquals(settings.mixtureModules().get(0), settings.queryModule());
+            Editor sameModule = method().create(session, config);
+            assertEquals(baseScores, session.score(facts), "a fresh editor changes nothing");
+            sameModule.apply(edits);
+            List<Completion> targets = edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
+            assertTrue(session.score(targets).stream().allMatch(TargetScore::exactMatch), "every edit holds");
+        }
+    }
+
+    @Test
     void aDivergingBatchFailsAndLeavesTheEditorAsItWas() throws EditException {
         try (EditSession session = tiny.model.openSession("diverging")) {
             Editor diverging = method().create(session, Map.of("learningRate", 1e30));
@@ -149,7 +164,7 @@ class ElderEditorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"firstLayer, 3", "firstLayer, 0", "layers, 4", "experts, 0", "topK, 5", "rank, x", "gamma, 0",
+    @CsvSource({"firstLayer, 3", "firstLayer, -2", "queryLayer, 3", "queryLayer, -2", "layers, 5", "experts, 0", "topK, 5", "rank, x", "gamma, 0",
         "threshold, -2", "module, BLOCK", "learningRate, -1", "iterations, 0", "routerBias, maybe", "colour, red"})
     void badOverridesNameTheKey(String key, String value) {
         try (EditSession session = tiny.model.openSession("bad")) {
