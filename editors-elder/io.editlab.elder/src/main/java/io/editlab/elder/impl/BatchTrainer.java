@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  */
 final class BatchTrainer {
 
+    /** Non-finite steps tolerated in a row before training counts as diverged (as GRACE's and FT-L's). */
+    static final int MAX_SKIPPED_IN_A_ROW = 3;
+
     private final EditSession session;
     private final ElderState state;
     private final Supplier<Loss> guide;
@@ -39,9 +42,9 @@ final class BatchTrainer {
      * Trains the shared parameters on {@code batch} in place.
      *
      * @param masks per edit, its preset allocation as a k-hot {@code [L * N]} mask
-     * @return the loss of the last step
-     * @throws EditException when a loss is not finite; the parameters are then partly trained and the
-     *     caller restores them
+     * @return the loss of the last finite step
+     * @throws EditException when more than {@link #MAX_SKIPPED_IN_A_ROW} steps in a row are not finite;
+     *     the parameters are then partly trained and the caller restores them
      */
     double train(List<Completion> batch, List<float[]> masks) throws EditException {
         ElderSettings settings = state.settings();
@@ -51,8 +54,17 @@ final class BatchTrainer {
             List<Adam> optimisers = List.of(new Adam(moments, state.loraParameters(), settings.learningRate()),
                     new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
             double loss = Double.NaN;
+            int skippedInARow = 0;
             for (int step = 1; step <= settings.iterations(); step++) {
-                loss = step(optimisers, batch, masks, step);
+                float value = step(optimisers, batch, masks);
+                if (Float.isFinite(value)) {
+                    loss = value;
+                    skippedInARow = 0;
+                } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                    throw new EditException(ElderSettings.METHOD + ": the loss or its gradient was " + value
+                            + " in " + skippedInARow + " steps in a row, the last at step " + step + " of "
+                            + settings.iterations() + "; the editor is left as it was before the batch");
+                }
                 if (settings.stepSize() > 0 && step % settings.stepSize() == 0) {
                     optimisers.forEach(adam -> adam.setLearningRate(adam.learningRate() * settings.gamma()));
                 }
@@ -63,8 +75,12 @@ final class BatchTrainer {
         }
     }
 
-    private double step(List<Adam> optimisers, List<Completion> batch, List<float[]> masks, int step)
-            throws EditException {
+    /**
+     * One step; returns its loss. A step whose loss or gradient is not finite is skipped (PyTorch on
+     * this CPU path rarely yields one) and returns NaN; {@link #train} fails only when several follow
+     * in a row.
+     */
+    private float step(List<Adam> optimisers, List<Completion> batch, List<float[]> masks) {
         ElderSettings settings = state.settings();
         try (NDManager scratch = session.manager().newSubManager();
                 GradientCollector collector = session.newGradientCollector()) {
@@ -81,10 +97,13 @@ final class BatchTrainer {
             NDArray loss = result.loss().add(guided.mul(settings.guidance()));
             float value = loss.getFloat();
             if (!Float.isFinite(value)) {
-                throw new EditException(ElderSettings.METHOD + ": the loss was " + value + " at step " + step + " of "
-                        + settings.iterations() + "; the editor is left as it was before the batch");
+                return value;
             }
             collector.backward(loss);
+            if (!optimisers.stream().allMatch(adam -> Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY)))) {
+                optimisers.forEach(Adam::zeroGradients);
+                return Float.NaN;
+            }
             optimisers.forEach(Adam::step);
             return value;
         }

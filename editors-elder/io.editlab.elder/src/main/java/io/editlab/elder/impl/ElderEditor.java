@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  */
 final class ElderEditor implements Editor {
 
+    private static final System.Logger LOG = System.getLogger(ElderEditor.class.getName());
+
     private final EditSession session;
     private final ElderSettings settings;
     private final ElderState state;
@@ -59,6 +61,15 @@ final class ElderEditor implements Editor {
             close();
             throw e;
         }
+        LOG.log(System.Logger.Level.INFO, () -> String.format("ELDER on %s: %,d trainable parameters (%d layers x %d"
+                + " LoRAs of rank %d at %s, routers %d -> %d, query %s)", session.model().info().id(),
+                trainableParameters(), settings.layers(), settings.experts(), settings.rank(), settings.mixtureModules(),
+                settings.width(), settings.experts(), settings.queryModule()));
+    }
+
+    /** The number of trainable scalars: every LoRA and router (methods.md 1.2's parameter-count check). */
+    long trainableParameters() {
+        return state.parameters().stream().mapToLong(p -> p.getShape().size()).sum();
     }
 
     /**
@@ -71,7 +82,8 @@ final class ElderEditor implements Editor {
         long start = System.nanoTime();
         if (batch.isEmpty()) {
             double codes = state.memory().size();
-            return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of("codes", codes));
+            return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of("codes", codes,
+                    "trainable_parameters", (double) trainableParameters()));
         }
         int labels = state.allocations().size();
         int codes = state.memory().size();
@@ -83,10 +95,13 @@ final class ElderEditor implements Editor {
                 for (EditRequest request : batch) {
                     masks.add(state.allocations().mask(state.allocations().of(request.target())));
                 }
+                long trainStart = System.nanoTime();
                 double loss = trainer.train(completions, masks);
+                double stepSeconds = (System.nanoTime() - trainStart) / 1e9 / settings.iterations();
                 codesOf(completions).forEach(state.memory()::add);
                 Map<String, Double> stats = Map.of("final_loss", loss, "codes", (double) state.memory().size(),
-                        "labels", (double) state.allocations().size());
+                        "labels", (double) state.allocations().size(),
+                        "trainable_parameters", (double) trainableParameters(), "step_seconds", stepSeconds);
                 Set<String> touched = new LinkedHashSet<>(settings.mixtureModules());
                 return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
             } catch (EditException | RuntimeException e) {

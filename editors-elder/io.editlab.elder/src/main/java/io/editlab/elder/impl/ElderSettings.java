@@ -65,27 +65,34 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
     static ElderSettings resolve(ElderConfig defaults, Map<String, ?> overrides, ModelHandle model)
             throws EditException {
         ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
-        int layers = values.integer("layers", defaults.layers());
+        String presetName = values.text("preset", defaults.preset());
+        ElderPreset preset = ElderPreset.named(presetName, model).orElseThrow(() -> values.invalid("preset",
+                presetName, "auto or one of " + Arrays.stream(ElderPreset.ALL).map(ElderPreset::id).toList()));
+        int requestedLayers = values.integer("layers", defaults.layers());
+        int layers = requestedLayers == -1 ? Math.min(preset.layers(), model.layers()) : requestedLayers;
         if (layers < 1 || layers > model.layers()) {
-            throw values.invalid("layers", layers, "from 1 to " + model.layers());
+            throw values.invalid("layers", requestedLayers, "-1 (the preset's) or from 1 to " + model.layers());
         }
         int requested = values.integer("firstLayer", defaults.firstLayer());
-        int first = requested == -1 ? model.layers() / 2 : requested;
+        int first = requested != -1 ? requested
+                : preset.firstLayer() != -1 ? preset.firstLayer() : Math.min(model.layers() / 2, model.layers() - layers);
         if (first < 0 || first + layers > model.layers()) {
-            throw values.invalid("firstLayer", requested, "-1 (layers / 2) or a block from 0 to "
+            throw values.invalid("firstLayer", requested, "-1 (the preset's) or a block from 0 to "
                     + (model.layers() - layers) + " so that " + layers + " mixture layers fit");
         }
         int requestedQuery = values.integer("queryLayer", defaults.queryLayer());
-        int queryLayer = requestedQuery == -1 ? first - 1 : requestedQuery;
+        int queryLayer = requestedQuery == -1 ? first + preset.queryOffset() : requestedQuery;
         if (queryLayer < 0 || queryLayer > first) {
-            throw values.invalid("queryLayer", requestedQuery, "-1 (the block before the first mixture layer, "
-                    + (first - 1) + ") or a block from 0 to the first mixture layer " + first);
+            throw values.invalid("queryLayer", requestedQuery, "-1 (the preset's: block " + queryLayer
+                    + ") or a block from 0 to the first mixture layer " + first);
         }
-        String roleName = values.text("module", defaults.module());
-        ModuleRole role = Arrays.stream(ModuleRole.values()).filter(r -> r.name().equalsIgnoreCase(roleName.strip()))
-                .filter(r -> linearWeight(model, first, r).isPresent()).findFirst()
-                .orElseThrow(() -> values.invalid("module", roleName, "the role of a linear module, one of "
-                        + linearRoles(model, first)));
+        String roleName = values.text("module", defaults.module()).strip();
+        ModuleRole role = roleName.isEmpty() ? preset.module() : Arrays.stream(ModuleRole.values())
+                .filter(r -> r.name().equalsIgnoreCase(roleName)).findFirst().orElse(null);
+        if (role == null || linearWeight(model, first, role).isEmpty()) {
+            throw values.invalid("module", roleName, "empty (the preset's) or the role of a linear module, one of "
+                    + linearRoles(model, first));
+        }
         String queryModule = model.module(queryLayer, role);
         int width = inWidth(linearWeight(model, queryLayer, role).orElseThrow(() -> values.invalid("module", roleName,
                 "a linear module in block " + queryLayer + " too (the query module)")));
@@ -101,7 +108,11 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             outWidth = outWidth(weight);
             modules.add(model.module(block, role));
         }
-        int experts = values.atLeast("experts", defaults.experts(), 1);
+        int requestedExperts = values.integer("experts", defaults.experts());
+        int experts = requestedExperts == -1 ? preset.experts() : requestedExperts;
+        if (experts < 1) {
+            throw values.invalid("experts", requestedExperts, "-1 (the preset's) or at least 1");
+        }
         int rank = values.atLeast("rank", defaults.rank(), 1);
         double alpha = values.positive("alpha", defaults.alpha());
         int topK = values.integer("topK", defaults.topK());
@@ -114,13 +125,14 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
         }
         int threshold = values.integer("threshold", defaults.threshold());
         if (threshold < -1) {
-            throw values.invalid("threshold", threshold, "-1 (layers * topK) or a distance >= 0");
+            throw values.invalid("threshold", threshold, "-1 (the preset's) or a distance >= 0");
         }
-        double learningRate = values.positive("learningRate", defaults.learningRate());
-        double routerLearningRate = values.decimal("routerLearningRate", defaults.routerLearningRate());
-        if (routerLearningRate != -1 && !(routerLearningRate > 0 && Double.isFinite(routerLearningRate))) {
-            throw values.invalid("routerLearningRate", routerLearningRate, "-1 (the learning rate) or a number > 0");
+        if (threshold == -1) {
+            threshold = preset.threshold() == -1 ? layers * topK : preset.threshold();
         }
+        double learningRate = rate(values, "learningRate", defaults.learningRate(), preset.learningRate());
+        double routerLearningRate = rate(values, "routerLearningRate", defaults.routerLearningRate(),
+                preset.routerLearningRate());
         int iterations = values.atLeast("iterations", defaults.iterations(), 1);
         int stepSize = values.integer("stepSize", defaults.stepSize());
         if (stepSize < 0) {
@@ -138,9 +150,22 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             throw values.invalid("seed", values.text("seed", ""), "a whole number");
         }
         return new ElderSettings(first, queryModule, modules, width, outWidth, experts, rank, (float) (alpha / rank),
-                topK, (float) guidance, threshold == -1 ? layers * topK : threshold, (float) learningRate,
-                (float) (routerLearningRate == -1 ? learningRate : routerLearningRate), iterations,
+                topK, (float) guidance, threshold, (float) learningRate,
+                (float) routerLearningRate, iterations,
                 stepSize, (float) gamma, bias, seed);
+    }
+
+    /** A learning rate: -1 for the preset's, else a finite number above 0. */
+    private static double rate(ConfigOverrides values, String key, double configured, double preset)
+            throws EditException {
+        double value = values.decimal(key, configured);
+        if (value == -1) {
+            return preset;
+        }
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw values.invalid(key, value, "-1 (the preset's) or a number > 0");
+        }
+        return value;
     }
 
     /** The weight of the module with {@code role} in {@code block}, when that module is linear. */

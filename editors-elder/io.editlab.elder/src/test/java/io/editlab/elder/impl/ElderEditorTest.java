@@ -14,6 +14,7 @@ import io.editlab.api.edit.Editor;
 import io.editlab.api.edit.EditorState;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.elder.loss.impl.GuidedLoss;
 import io.editlab.elder.router.impl.TopKRouter;
@@ -164,8 +165,8 @@ class ElderEditorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"firstLayer, 3", "firstLayer, -2", "queryLayer, 3", "queryLayer, -2", "layers, 5", "experts, 0", "topK, 5", "rank, x", "gamma, 0",
-        "threshold, -2", "module, BLOCK", "learningRate, -1", "iterations, 0", "routerBias, maybe", "colour, red"})
+    @CsvSource({"firstLayer, 3", "firstLayer, -2", "queryLayer, 3", "queryLayer, -2", "layers, 5", "experts, 0", "topK, 17", "rank, x", "gamma, 0",
+        "threshold, -2", "module, BLOCK", "learningRate, -2", "routerLearningRate, 0", "preset, gpt-5", "iterations, 0", "routerBias, maybe", "colour, red"})
     void badOverridesNameTheKey(String key, String value) {
         try (EditSession session = tiny.model.openSession("bad")) {
             EditException error = assertThrows(EditException.class, () -> method().create(session, Map.of(key, value)));
@@ -175,11 +176,40 @@ class ElderEditorTest {
     }
 
     @Test
-    void theDefaultsResolveToThePaperLayoutScaledDown() throws EditException {
+    void theDefaultsResolveToTheSmallPresetOnASmallModel() throws EditException {
         ElderSettings settings = ElderSettings.resolve(Configs.defaults(), Map.of(), tiny.model);
         assertEquals(2, settings.firstLayer());
-        assertEquals(tiny.model.module(1, io.editlab.api.model.ModuleRole.MLP_UP), settings.queryModule());
-        assertEquals(4, settings.threshold(), "L * k");
-        assertArrayEquals(new int[] {2, 4, 8}, new int[] {settings.layers(), settings.experts(), settings.rank()});
+        assertEquals(List.of(tiny.model.module(2, ModuleRole.MLP_DOWN), tiny.model.module(3, ModuleRole.MLP_DOWN)),
+                settings.mixtureModules());
+        assertEquals(settings.mixtureModules().get(0), settings.queryModule(), "small preset: query at the first");
+        assertEquals(1, settings.threshold(), "small preset: exact code match");
+        assertArrayEquals(new int[] {2, 16, 8}, new int[] {settings.layers(), settings.experts(), settings.rank()});
+        assertEquals(1e-2f, settings.learningRate());
+        assertEquals(1e-4f, settings.routerLearningRate());
+    }
+
+    @Test
+    void thePapersPresetsAskForThePapersModels() {
+        EditException error = assertThrows(EditException.class,
+                () -> ElderSettings.resolve(Configs.defaults(), Map.of("preset", "gpt2-xl"), tiny.model));
+        assertTrue(error.getMessage().contains("firstLayer"), error.getMessage());
+        ElderPreset llama = ElderPreset.named("llama-2-7b", tiny.model).orElseThrow();
+        assertEquals(List.of(21, 6, -1), List.of(llama.firstLayer(), llama.layers(), llama.queryOffset()));
+        assertEquals(ModuleRole.MLP_DOWN, llama.module());
+        assertEquals(ElderPreset.SMALL, ElderPreset.named("auto", tiny.model).orElseThrow());
+        assertTrue(ElderPreset.named("gpt-5", tiny.model).isEmpty());
+    }
+
+    @Test
+    void theTrainableParameterCountIsLoRAsPlusRouters() throws EditException {
+        try (EditSession session = tiny.model.openSession("count")) {
+            ElderEditor counted = (ElderEditor) method().create(session, Map.of("module", "MLP_UP", "experts", 4,
+                    "layers", 2, "firstLayer", 2, "queryLayer", 1));
+            int in = 32;
+            int out = 4 * 32;
+            assertEquals(2L * (4 * (in * 8 + 8 * out) + 4 * in), counted.trainableParameters(),
+                    "L * (N * (in * r + r * out) + N * d_q): GPT-2 XL's c_fc layout gives 1,574,400 this way");
+            assertEquals(counted.trainableParameters(), counted.apply(List.of()).stats().get("trainable_parameters"));
+        }
     }
 }
