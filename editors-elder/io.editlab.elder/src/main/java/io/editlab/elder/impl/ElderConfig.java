@@ -45,7 +45,7 @@ import org.osgi.service.metatype.annotations.Option;
     String module() default "";
 
     @AttributeDefinition(name = "Experts", description = "N: LoRAs per mixture layer; -1: the preset's (paper: 4;"
-            + " small: 16). Each distinct target gets its own allocation of k LoRAs per layer, so C(N, k)^L must"
+            + " small: 64). Each distinct target gets its own allocation of k LoRAs per layer, so C(N, k)^L must"
             + " exceed the number of distinct targets (N = 4, L = 6: 46,656; N = 4, L = 2: only 36).")
     int experts() default -1;
 

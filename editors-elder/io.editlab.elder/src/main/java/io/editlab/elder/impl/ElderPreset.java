@@ -34,11 +34,11 @@ record ElderPreset(String id, int firstLayer, int layers, int queryOffset, Modul
 
     /**
      * Small models (any other): two down-projections from the middle block on, the query read at the
-     * first of them, 16 LoRAs per layer, LoRAs trained at 1e-2 and routers at the paper's 1e-4 so that
+     * first of them, 64 LoRAs per layer, LoRAs trained at 1e-2 and routers at the paper's 1e-4 so that
      * recorded codes stay valid, and deferral unless the code matches a recorded one exactly (README,
      * "Tuning on the built-in world").
      */
-    static final ElderPreset SMALL = new ElderPreset("small", -1, 2, 0, ModuleRole.MLP_DOWN, 16, 1e-2, 1e-4, 1);
+    static final ElderPreset SMALL = new ElderPreset("small", -1, 2, 0, ModuleRole.MLP_DOWN, 64, 1e-2, 1e-4, 1);
 
     static final ElderPreset[] ALL = {GPT2_XL, LLAMA2_7B, SMALL};
 
