@@ -3,6 +3,8 @@ package io.editlab.api.edit;
 import io.editlab.api.model.ModelHandle;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -20,4 +22,23 @@ public interface MetaTrainer {
      */
     Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
             ProgressListener progress) throws EditException;
+
+    /**
+     * Like {@link #train(ModelHandle, List, List, Path, ProgressListener)}, with configuration
+     * values that take precedence over the trainer's configured defaults for this run only (as
+     * {@link EditMethod#create}'s overrides do for an editor); unknown keys are an error. Trainers
+     * that take overrides implement this method; the default accepts none.
+     *
+     * @throws EditException when {@code overrides} is not empty and this trainer takes none, or a
+     *     key or value is invalid; the message names the key
+     * @since 1.2
+     */
+    default Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
+            Map<String, ?> overrides, ProgressListener progress) throws EditException {
+        if (!overrides.isEmpty()) {
+            throw new EditException("this meta-trainer takes no configuration overrides, got "
+                    + new TreeSet<>(overrides.keySet()));
+        }
+        return train(model, training, validation, output, progress);
+    }
 }

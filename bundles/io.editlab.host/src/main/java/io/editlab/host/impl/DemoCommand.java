@@ -2,6 +2,8 @@ package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
 import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginInfo;
+import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.harness.Harness;
@@ -14,19 +16,40 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code ./editlab demo}: {@code bench} on the built-in model and world with every installed editor,
- * 100 sequential edits, final-state evaluation, checkpoints every 10 edits, and the editor settings
+ * {@code ./editlab demo}: {@code bench} on the built-in model and world with every installed editor
+ * (those that need meta-training only when given settings), 100 sequential edits, final-state evaluation, checkpoints every 10 edits, and the editor settings
  * for the built-in model in {@code demo.properties}.
  */
 @Component(service = Command.class, property = Command.NAME + "=demo")
 public final class DemoCommand implements Command {
 
     private final BenchCommand bench;
+    private final PluginCatalog catalog;
 
     @Activate
     public DemoCommand(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
             @Reference PluginCatalog catalog) {
         this.bench = new BenchCommand(harness, runtime, pretrainer, catalog);
+        this.catalog = catalog;
+    }
+
+    /**
+     * The installed methods the demo runs: all but those that need a meta-trained artifact first (a
+     * {@code MetaTrainer} is registered for them) and are given no settings by the profile or {@code
+     * --config}.
+     */
+    private List<String> editors(List<String> configs, PrintStream err) {
+        Set<String> configured = configs.stream().map(c -> c.substring(0, Math.max(0, c.indexOf('.'))))
+                .collect(java.util.stream.Collectors.toSet());
+        Set<String> prepared = catalog.plugins(PluginKind.META_TRAINER).stream().map(PluginInfo::name)
+                .filter(name -> !configured.contains(name)).collect(java.util.stream.Collectors.toCollection(
+                        java.util.TreeSet::new));
+        if (!prepared.isEmpty()) {
+            err.println("editlab demo: skipping " + String.join(", ", prepared) + ": meta-training comes first"
+                    + " (./editlab train-hypernet --method NAME --model builtin --data builtin --out DIR, then"
+                    + " ./editlab demo --config NAME.hypernet=DIR)");
+        }
+        return bench.installedMethods().stream().filter(name -> !prepared.contains(name)).toList();
     }
 
     /** The demo's editor settings for the built-in model, for the editors installed now. */
@@ -51,10 +74,10 @@ public final class DemoCommand implements Command {
         Args given = Args.parse(arguments, Set.of("out"), Set.of("config"));
         List<String> demo = new java.util.ArrayList<>(List.of("--model", "builtin", "--data", "builtin", "--edits", "100",
                 "--batch", "1", "--eval", "final", "--checkpoint", "10"));
-        for (String entry : profile()) {
-            demo.addAll(List.of("--config", entry));
-        }
-        given.all("config").forEach(c -> demo.addAll(List.of("--config", c)));
+        List<String> configs = new java.util.ArrayList<>(profile());
+        configs.addAll(given.all("config"));
+        configs.forEach(c -> demo.addAll(List.of("--config", c)));
+        demo.addAll(List.of("--editors", String.join(",", editors(configs, err))));
         Args args = Args.parse(demo, BenchCommand.KEYS, Set.of("config"));
         return bench.bench(args, Path.of(given.get("out", "results/demo")), out, err);
     }

@@ -1,0 +1,36 @@
+package io.editlab.malmen.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import io.editlab.malmen.hypernet.Variant;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * MALMEN (Tan, Zhang, Fu; ICLR 2024) as the editing method {@code malmen}: each editor applies a
+ * hyper-network trained by {@code train-hypernet --method malmen} to its session, aggregating the
+ * per-token value differences by least squares. Defaults from the configuration {@code
+ * io.editlab.malmen}; each editor may override them (same keys).
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=malmen", configurationPid = "io.editlab.malmen")
+@Designate(ocd = EditorConfig.class)
+public final class MalmenMethod implements EditMethod {
+
+    private final EditorConfig config;
+
+    /** @throws IllegalArgumentException when the configured defaults are invalid */
+    @Activate
+    public MalmenMethod(EditorConfig config) {
+        EditorSettings.checkDefaults(Variant.MALMEN.id(), config);
+        this.config = config;
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        return new HypernetEditor(session, Variant.MALMEN, EditorSettings.read(Variant.MALMEN.id(), config, overrides));
+    }
+}

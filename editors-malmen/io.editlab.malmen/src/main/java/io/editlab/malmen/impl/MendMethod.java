@@ -1,0 +1,36 @@
+package io.editlab.malmen.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import io.editlab.malmen.hypernet.Variant;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * MEND (Mitchell et al., ICLR 2022), built from MALMEN's parts as MALMEN's repository does, as the
+ * editing method {@code mend}: each editor applies a hyper-network trained by {@code train-hypernet
+ * --method mend}, summing the per-token rank-1 shifts. Defaults from the configuration {@code
+ * io.editlab.mend}; each editor may override them (same keys).
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=mend", configurationPid = "io.editlab.mend")
+@Designate(ocd = EditorConfig.class)
+public final class MendMethod implements EditMethod {
+
+    private final EditorConfig config;
+
+    /** @throws IllegalArgumentException when the configured defaults are invalid */
+    @Activate
+    public MendMethod(EditorConfig config) {
+        EditorSettings.checkDefaults(Variant.MEND.id(), config);
+        this.config = config;
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        return new HypernetEditor(session, Variant.MEND, EditorSettings.read(Variant.MEND.id(), config, overrides));
+    }
+}
