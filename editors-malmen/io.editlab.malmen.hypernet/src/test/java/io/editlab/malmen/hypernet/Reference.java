@@ -1,13 +1,13 @@
 package io.editlab.malmen.hypernet;
 
 /** Plain-Java float64 linear algebra: the reference the DJL code is tested against. */
-final class Reference {
+public final class Reference {
 
     private Reference() {
     }
 
     /** {@code (U^T U + lambda I)^-1 U^T D} by Gaussian elimination with partial pivoting. */
-    static double[][] ridge(double[][] u, double[][] d, double lambda) {
+    public static double[][] ridge(double[][] u, double[][] d, double lambda) {
         int n = u.length;
         int k = u[0].length;
         int v = d[0].length;

@@ -28,6 +28,8 @@ import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
 import io.editlab.malmen.hypernet.Variant;
 import io.editlab.runtime.impl.DjlRuntime;
+import io.editlab.malmen.hypernet.Reference;
+import io.editlab.malmen.hypernet.TinyModels;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -180,7 +182,7 @@ class HypernetEditorTest {
      */
     @Test
     void theDeltaIsTheRidgeSolutionInTheWeightsOwnLayout() throws Exception {
-        ModelHandle llama = runtime.load("llama", RandomLlama.write(dir.resolve("llama"), manager));
+        ModelHandle llama = runtime.load("llama", TinyModels.llama(dir.resolve("llama"), manager));
         List<EditRequest> llamaEdits = List.of(EditRequest.of("a", "the capital of france is", "rome"),
                 EditRequest.of("b", "the capital of italy is", "paris"),
                 EditRequest.of("c", "the city of berlin is a", "capital"));
@@ -210,7 +212,7 @@ class HypernetEditorTest {
                 for (EditedModule m : network.config().modules()) {
                     double[][] u = rows(keys.get(m), m.keySize());
                     double[][] d = rows(differences.get(m), m.valueSize());
-                    double[][] expected = ReferenceRidge.solve(u, d, network.lambda(m));
+                    double[][] expected = Reference.ridge(u, d, network.lambda(m));
                     NDArray delta = session.deltas().get(m.weight());
                     assertEquals(Layouts.storedShape(m.keySize(), m.valueSize(), m.layout()), delta.getShape());
                     float[] actual = Layouts.keyValue(delta, m.layout(), scratch).toFloatArray();
