@@ -1,0 +1,486 @@
+package io.editlab.lemoe.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ForwardOptions;
+import io.editlab.api.model.ForwardResult;
+import io.editlab.api.train.Adam;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Trains the expert inserted for one edit batch (methods.md 3.4); every earlier expert and the base
+ * model stay frozen.
+ *
+ * <ol>
+ *   <li>Router steps (ours): up to {@code routerSteps} Adam steps on the new key and projection alone
+ *       (plus the shared projection in {@code shared-trainable} mode) against the routing objective:
+ *       {@code anchorLoss} times the routing cross-entropy (the batch's prompts towards the new expert,
+ *       every earlier edit towards its own) and, with the score gate, {@code gateLoss} times a logistic
+ *       loss on the new expert's score (positive on the batch, negative on the negatives). No
+ *       language-model pass is needed. They stop once every edit gives its own expert a router
+ *       probability of {@link #SETTLED_PROBABILITY} (score gate: once the objective is below {@code
+ *       stopLoss}).</li>
+ *   <li>Training: a fresh Adam over the new expert, epochs of mini-batches of the teacher-forced NLL
+ *       through the whole mixture, until an epoch's mean NLL is below {@code stopLoss} or after {@code
+ *       epochs}. After router steps the key and projection stay as they are (the expert is trained
+ *       behind the routing it will be used with); with {@code routerSteps = 0} they are trained here
+ *       with the expert, on the NLL plus the routing objective.</li>
+ *   <li>The batch's NLL is measured again in inference passes (it must be finite), and the expert gets
+ *       what its gate tests: the score threshold, the instance embeddings of its edit prompts and
+ *       their radii.</li>
+ * </ol>
+ */
+final class BatchTrainer {
+
+    /** Non-finite steps tolerated in a row (PyTorch on CPU rarely yields one) before training fails. */
+    static final int MAX_SKIPPED_IN_A_ROW = 3;
+
+    /**
+     * The router softmax probability every edit must give its own expert before router-only training
+     * stops early: the expert's output is weighted by it, so it must stay close to what the expert
+     * was trained with as experts are added.
+     */
+    static final double SETTLED_PROBABILITY = 0.98;
+
+    /** Router-only steps between two checks of {@link Objective#settled}. */
+    static final int SETTLED_EVERY = 10;
+
+    /**
+     * What training one batch gave.
+     *
+     * @param loss the mean NLL of the batch after training, in inference passes
+     * @param nll the mean NLL of the last epoch
+     * @param epochs the epochs run
+     * @param steps the optimisation steps taken on the whole objective
+     * @param routerSteps the steps taken on the routing objective alone, before the expert's training
+     * @param routingLoss the routing objective at the last router step (NaN without router steps)
+     * @param trainingRoutes each edit prompt's top-1 expert in its last training pass
+     * @param threshold the new expert's threshold (negative infinity without the score gate)
+     * @param leak score gate: the fraction of the batch's negatives (near misses and earlier edits)
+     *     whose score reaches the new expert's threshold, NaN otherwise
+     * @param radii the anchor gate's radius around each edit prompt (infinite without negatives)
+     */
+    record Outcome(double loss, double nll, int epochs, int steps, int routerSteps, double routingLoss,
+            Map<String, Integer> trainingRoutes,
+            float threshold, double leak, float[] radii) {
+    }
+
+    private final EditSession session;
+    private final ExpertBank bank;
+    private final Supplier<NDArray> table;
+    private final String attribute;
+
+    BatchTrainer(EditSession session, ExpertBank bank, Supplier<NDArray> table, String attribute) {
+        this.session = session;
+        this.bank = bank;
+        this.table = table;
+        this.attribute = attribute;
+    }
+
+    /**
+     * Trains {@code fresh}, which the bank already routes to, on {@code batch}, then sets what its
+     * gate tests: its threshold, its edit prompts' instance embeddings and their radii.
+     *
+     * @throws EditException when training diverges; the caller drops the expert
+     */
+    Outcome train(List<EditRequest> batch, Expert fresh) throws EditException {
+        LemoeSettings settings = bank.settings();
+        List<Expert> experts = bank.experts();
+        int index = experts.size() - 1;
+        List<NDArray> parameters = new ArrayList<>(fresh.parameters());
+        if (bank.shared() != null) {
+            parameters.addAll(bank.shared().parameters());
+        }
+        List<PromptTokens> positives = batch.stream()
+                .map(r -> PromptTokens.of(session.tokenizer(), r.prompt(), r.subject())).toList();
+        List<Anchor> anchors = bank.anchors();
+        List<PromptTokens> earlier = anchors.stream()
+                .map(a -> PromptTokens.of(session.tokenizer(), a.prompt(), a.subject())).toList();
+        List<PromptTokens> known = new ArrayList<>(earlier);
+        known.addAll(positives);
+        Random random = new Random(settings.seed() * 31 + index);
+        boolean gated = settings.gate() == LemoeSettings.Gate.SCORE && settings.gateLoss() > 0;
+        List<int[]> misses = settings.gate() != LemoeSettings.Gate.NONE && settings.negatives() > 0
+                ? NearMisses.of(positives, known, settings.negatives(), session.tokenizer().vocabularySize(), random)
+                : List.of();
+        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        parameters.forEach(p -> p.setRequiresGradient(true));
+        try {
+            return train(completions, fresh, index, parameters, positives, earlier, anchors, misses, gated);
+        } finally {
+            parameters.forEach(p -> p.setRequiresGradient(false));
+        }
+    }
+
+    private Outcome train(List<Completion> completions, Expert fresh, int index, List<NDArray> parameters,
+            List<PromptTokens> positives, List<PromptTokens> earlier, List<Anchor> anchors, List<int[]> misses,
+            boolean gated) throws EditException {
+        LemoeSettings settings = bank.settings();
+        try (NDManager constants = bank.manager().newSubManager()) {
+            NDArray ePositive = AnchorRouting.embed(constants, table.get(), ids(positives));
+            NDArray eEarlier = earlier.isEmpty() ? null : AnchorRouting.embed(constants, table.get(), ids(earlier));
+            List<int[]> negativeIds = new ArrayList<>(misses);
+            negativeIds.addAll(ids(earlier));
+            NDArray eNegative = negativeIds.isEmpty() ? null : AnchorRouting.embed(constants, table.get(), negativeIds);
+            int[] owners = anchors.stream().mapToInt(Anchor::expert).toArray();
+            // earlier experts' scores do not change in this batch unless the projection is shared
+            NDArray oldPositive = null;
+            NDArray oldEarlier = null;
+            ExpertBank.Stack stack = bank.view().stack();
+            if (bank.shared() == null && stack != null) {
+                oldPositive = AnchorRouting.stackScores(constants, ePositive, stack, null).stopGradient();
+                oldEarlier = eEarlier == null ? null
+                        : AnchorRouting.stackScores(constants, eEarlier, stack, null).stopGradient();
+            }
+            Objective objective = new Objective(fresh, index, ePositive, eEarlier, eNegative, owners, oldPositive,
+                    oldEarlier, gated);
+            int routerSteps = 0;
+            double routingLoss = Double.NaN;
+            List<NDArray> trained = parameters;
+            boolean twoStage = settings.routerSteps() > 0 && objective.active();
+            if (twoStage) {
+                List<NDArray> routing = new ArrayList<>(List.of(fresh.key()));
+                routing.addAll(bank.projectionOf(fresh).parameters());
+                double[] last = {Double.NaN};
+                routerSteps = optimise(routing, settings.routerSteps(), index, last, objective);
+                routingLoss = last[0];
+                // the routing is settled: the expert is trained behind it, as it will be used
+                trained = parameters.stream().filter(p -> routing.stream().noneMatch(r -> r == p)).toList();
+                routing.forEach(p -> p.setRequiresGradient(false));
+            }
+            Map<String, Integer> routes = new HashMap<>();
+            double[] epochNll = {Double.NaN};
+            int epoch = 0;
+            int steps = 0;
+            try (NDManager moments = bank.manager().newSubManager()) {
+                Adam adam = new Adam(moments, trained, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
+                        settings.weightDecay());
+                Skips skips = new Skips(index);
+                while (epoch < settings.epochs()) {
+                    epoch++;
+                    double nllSum = 0;
+                    int counted = 0;
+                    for (int from = 0; from < completions.size(); from += settings.miniBatch()) {
+                        List<Completion> part = completions.subList(from, Math.min(completions.size(),
+                                from + settings.miniBatch()));
+                        try (NDManager scratch = constants.newSubManager();
+                                GradientCollector collector = session.newGradientCollector()) {
+                            ForwardResult result = session.forward(scratch, part, ForwardOptions.TRAINING);
+                            RoutePass pass = result.context().attribute(attribute, RoutePass.class).orElseThrow(() ->
+                                    new IllegalStateException("LEMoE's mixture did not run: was it unhooked?"));
+                            for (int b = 0; b < part.size(); b++) {
+                                routes.put(part.get(b).prompt(), pass.selected()[b]);
+                            }
+                            NDArray nll = result.loss();
+                            NDArray routing = twoStage ? null : objective.loss(scratch);
+                            NDArray loss = routing == null ? nll : nll.add(routing);
+                            float value = loss.getFloat();
+                            if (skips.step(adam, collector, loss, value, "epoch " + epoch)) {
+                                steps++;
+                                nllSum += nll.getFloat() * part.size();
+                                counted += part.size();
+                            }
+                        }
+                    }
+                    epochNll[0] = counted == 0 ? Double.NaN : nllSum / counted;
+                    if (epochNll[0] < settings.stopLoss()) {
+                        break;
+                    }
+                }
+            }
+            double after = lossAfterTraining(completions, settings.miniBatch());
+            if (!Double.isFinite(after)) {
+                throw new EditException(LemoeSettings.METHOD + ": after training expert " + index + " the loss of its"
+                        + " batch is " + after + "; the editor is left as it was before the batch");
+            }
+            float threshold = Float.NEGATIVE_INFINITY;
+            double leak = Double.NaN;
+            float[] radii = new float[positives.size()];
+            try (NDManager scratch = constants.newSubManager()) {
+                Projection projection = bank.projectionOf(fresh);
+                NDArray positive = local(scratch, ePositive);
+                float[] scores = AnchorRouting.score(positive, fresh, projection).toFloatArray();
+                float lowest = Float.POSITIVE_INFINITY;
+                for (float s : scores) {
+                    lowest = Math.min(lowest, s);
+                }
+                if (settings.gate() == LemoeSettings.Gate.SCORE) {
+                    threshold = lowest - settings.gateMargin();
+                    if (!Float.isFinite(threshold)) {
+                        throw new EditException(LemoeSettings.METHOD + ": expert " + index + " ended with a score"
+                                + " threshold of " + threshold + "; the editor is left as it was before the batch");
+                    }
+                }
+                java.util.Arrays.fill(radii, Float.POSITIVE_INFINITY);
+                if (eNegative != null) {
+                    NDArray negative = local(scratch, eNegative);
+                    if (settings.gate() == LemoeSettings.Gate.SCORE) {
+                        float[] negativeScores = AnchorRouting.score(negative, fresh, projection).toFloatArray();
+                        int above = 0;
+                        for (float s : negativeScores) {
+                            above += s >= threshold ? 1 : 0;
+                        }
+                        leak = above / (double) negativeScores.length;
+                    }
+                    // each edit prompt's radius: a fraction of the distance to its nearest negative
+                    float[] nearest = AnchorRouting.squaredDistances(positive, negative.transpose(),
+                            negative.square().sum(new int[] {1})).min(new int[] {1}).sqrt().toFloatArray();
+                    for (int j = 0; j < radii.length; j++) {
+                        radii[j] = nearest[j] * settings.gateRadius();
+                    }
+                }
+                fresh.setGate(threshold, positive.duplicate(), radii);
+            }
+            return new Outcome(after, epochNll[0], epoch, steps, routerSteps, routingLoss, routes, threshold,
+                    leak, radii);
+        }
+    }
+
+    /** The mean NLL of the batch's targets in inference passes, as the edits will be used. */
+    private double lossAfterTraining(List<Completion> completions, int miniBatch) {
+        double sum = 0;
+        for (int from = 0; from < completions.size(); from += miniBatch) {
+            List<Completion> part = completions.subList(from, Math.min(completions.size(), from + miniBatch));
+            try (NDManager scratch = bank.manager().newSubManager()) {
+                sum += session.forward(scratch, part, ForwardOptions.INFERENCE).loss().getFloat() * part.size();
+            }
+        }
+        return sum / completions.size();
+    }
+
+    /** A routing objective of one batch (anchor and gate losses), or none. */
+    private final class Objective {
+        private final Expert fresh;
+        private final int index;
+        private final NDArray ePositive;
+        private final NDArray eEarlier;
+        private final NDArray eNegative;
+        private final int[] owners;
+        private final NDArray oldPositive;
+        private final NDArray oldEarlier;
+        private final boolean gated;
+
+        Objective(Expert fresh, int index, NDArray ePositive, NDArray eEarlier, NDArray eNegative, int[] owners,
+                NDArray oldPositive, NDArray oldEarlier, boolean gated) {
+            this.fresh = fresh;
+            this.index = index;
+            this.ePositive = ePositive;
+            this.eEarlier = eEarlier;
+            this.eNegative = eNegative;
+            this.owners = owners;
+            this.oldPositive = oldPositive;
+            this.oldEarlier = oldEarlier;
+            this.gated = gated;
+        }
+
+        boolean active() {
+            return anchored() || gated;
+        }
+
+        private boolean anchored() {
+            return bank.settings().anchorLoss() > 0 && index > 0;
+        }
+
+        /**
+         * Whether the router alone needs no more steps: without the score gate's loss, when every
+         * prompt of the batch and every earlier edit gives its own expert a router probability of at
+         * least {@link #SETTLED_PROBABILITY}.
+         */
+        boolean settled(NDManager scratch) {
+            if (gated) {
+                return false;
+            }
+            if (!anchored()) {
+                return true;
+            }
+            float[] positive = scores(scratch, local(scratch, ePositive), local(scratch, oldPositive), fresh, index)
+                    .toFloatArray();
+            if (!routedSurely(positive, filled(ePositive, index), index + 1)) {
+                return false;
+            }
+            return eEarlier == null || routedSurely(scores(scratch, local(scratch, eEarlier),
+                    local(scratch, oldEarlier), fresh, index).toFloatArray(), owners, index + 1);
+        }
+
+        /** The weighted anchor and gate losses in {@code scratch}, or {@code null} when neither applies. */
+        NDArray loss(NDManager scratch) {
+            LemoeSettings settings = bank.settings();
+            NDArray positive = local(scratch, ePositive);
+            NDArray loss = null;
+            if (anchored()) {
+                loss = routingLoss(scratch, fresh, index, positive, local(scratch, eEarlier), owners,
+                        local(scratch, oldPositive), local(scratch, oldEarlier)).mul(settings.anchorLoss());
+            }
+            if (gated) {
+                NDArray gate = gateLoss(fresh, positive, local(scratch, eNegative)).mul(settings.gateLoss());
+                loss = loss == null ? gate : loss.add(gate);
+            }
+            return loss;
+        }
+    }
+
+    /** Takes Adam steps, skipping the rare non-finite one; too many in a row fail the batch. */
+    private final class Skips {
+        private final int index;
+        private int inARow;
+
+        Skips(int index) {
+            this.index = index;
+        }
+
+        /** Back-propagates {@code loss} and steps; false when the step was skipped. */
+        boolean step(Adam adam, GradientCollector collector, NDArray loss, float value, String when)
+                throws EditException {
+            boolean finite = Float.isFinite(value);
+            if (finite) {
+                collector.backward(loss);
+                finite = Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY));
+            }
+            if (!finite) {
+                adam.zeroGradients();
+                if (++inARow > MAX_SKIPPED_IN_A_ROW) {
+                    throw new EditException(LemoeSettings.METHOD + ": the loss of expert " + index
+                            + " was not finite (" + value + ") in " + when
+                            + "; the editor is left as it was before the batch");
+                }
+                return false;
+            }
+            inARow = 0;
+            adam.step();
+            return true;
+        }
+    }
+
+    /**
+     * Whether each row of {@code scores [rows, experts]} gives its target a softmax probability of at
+     * least {@link #SETTLED_PROBABILITY}.
+     */
+    private static boolean routedSurely(float[] scores, int[] targets, int experts) {
+        for (int r = 0; r < targets.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < experts; i++) {
+                max = Math.max(max, scores[r * experts + i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < experts; i++) {
+                sum += Math.exp(scores[r * experts + i] - max);
+            }
+            if (Math.exp(scores[r * experts + targets[r]] - max) / sum < SETTLED_PROBABILITY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Up to {@code steps} Adam steps on {@code parameters} against {@code objective}; returns the steps taken. */
+    private int optimise(List<NDArray> parameters, int steps, int index, double[] last, Objective objective)
+            throws EditException {
+        LemoeSettings settings = bank.settings();
+        int taken = 0;
+        try (NDManager moments = bank.manager().newSubManager()) {
+            Adam adam = new Adam(moments, parameters, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
+                    settings.weightDecay());
+            Skips skips = new Skips(index);
+            for (int step = 1; step <= steps; step++) {
+                try (NDManager scratch = bank.manager().newSubManager();
+                        GradientCollector collector = session.newGradientCollector()) {
+                    NDArray loss = objective.loss(scratch);
+                    float value = loss.getFloat();
+                    if (skips.step(adam, collector, loss, value, "router step " + step)) {
+                        taken++;
+                        last[0] = value;
+                        if (value < settings.stopLoss()) {
+                            break;
+                        }
+                    }
+                }
+                if (step % SETTLED_EVERY == 0) {
+                    try (NDManager scratch = bank.manager().newSubManager()) {
+                        if (objective.settled(scratch)) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * The routing cross-entropy: the batch's prompts towards expert {@code index}, earlier edits
+     * towards their owners, each group's mean, summed.
+     */
+    private NDArray routingLoss(NDManager scratch, Expert fresh, int index, NDArray ePositive, NDArray eEarlier,
+            int[] owners, NDArray oldPositive, NDArray oldEarlier) {
+        NDArray positive = crossEntropy(scratch, scores(scratch, ePositive, oldPositive, fresh, index),
+                filled(ePositive, index), index + 1);
+        if (eEarlier == null) {
+            return positive;
+        }
+        return positive.add(crossEntropy(scratch, scores(scratch, eEarlier, oldEarlier, fresh, index), owners,
+                index + 1));
+    }
+
+    /**
+     * All experts' scores {@code [n, index + 1]}: the frozen ones (given, or through the live shared
+     * projection) then the new one.
+     */
+    private NDArray scores(NDManager scratch, NDArray e, NDArray old, Expert fresh, int index) {
+        NDArray own = AnchorRouting.score(e, fresh, bank.projectionOf(fresh));
+        if (index == 0) {
+            return own;
+        }
+        NDArray earlier = old != null ? old : AnchorRouting.stackScores(scratch, e, bank.view().stack(), bank.shared());
+        return earlier.concat(own, 1);
+    }
+
+    private static NDArray crossEntropy(NDManager scratch, NDArray scores, int[] targets, int classes) {
+        float[] oneHot = new float[targets.length * classes];
+        for (int r = 0; r < targets.length; r++) {
+            oneHot[r * classes + targets[r]] = 1;
+        }
+        NDArray picked = scores.logSoftmax(1).mul(scratch.create(oneHot, new Shape(targets.length, classes)));
+        return picked.sum().div(targets.length).neg();
+    }
+
+    /** The logistic loss of the new expert's score: positive on the batch, negative on {@code eNegative}. */
+    private NDArray gateLoss(Expert fresh, NDArray ePositive, NDArray eNegative) {
+        Projection projection = bank.projectionOf(fresh);
+        NDArray loss = Ops.softplus(AnchorRouting.score(ePositive, fresh, projection).neg()).mean();
+        if (eNegative != null) {
+            loss = loss.add(Ops.softplus(AnchorRouting.score(eNegative, fresh, projection)).mean());
+        }
+        return loss;
+    }
+
+    /**
+     * A copy of {@code array} in {@code scratch} (or {@code null}): results of operations whose first
+     * operand it is then land in {@code scratch}, which is closed after the step.
+     */
+    private static NDArray local(NDManager scratch, NDArray array) {
+        return array == null ? null : scratch.zeros(array.getShape(), array.getDataType()).add(array);
+    }
+
+    private static int[] filled(NDArray rows, int value) {
+        int[] filled = new int[Math.toIntExact(rows.getShape().get(0))];
+        java.util.Arrays.fill(filled, value);
+        return filled;
+    }
+
+    private static List<int[]> ids(List<PromptTokens> prompts) {
+        return prompts.stream().map(PromptTokens::ids).toList();
+    }
+}

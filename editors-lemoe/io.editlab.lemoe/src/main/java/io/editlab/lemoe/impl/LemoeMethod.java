@@ -1,0 +1,63 @@
+package io.editlab.lemoe.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import io.editlab.api.route.Router;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The LEMoE editing method ({@code editlab.method=lemoe}; Wang and Li, EMNLP 2024): each editor keeps
+ * a bypass mixture of experts at one feed-forward sub-layer of its session, inserting one expert
+ * with its own anchor key and value projection per edit batch and freezing the earlier ones.
+ * Defaults come from the configuration {@code io.editlab.lemoe}; {@link #create}'s overrides take
+ * precedence for one editor.
+ *
+ * <p>The router ({@code editlab.router=kv-anchor}) is a dynamic, greedy reference held in a volatile
+ * field rather than a constructor argument, so that replacing the router bundle swaps the field in
+ * place instead of deactivating this component: open editors read {@link #router()} at every pass
+ * and keep their trained experts.
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + LemoeSettings.METHOD,
+        configurationPid = "io.editlab.lemoe")
+@Designate(ocd = LemoeConfig.class)
+public final class LemoeMethod implements EditMethod {
+
+    private final LemoeConfig config;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(editlab.router=kv-anchor)")
+    private volatile Router router;
+
+    @Activate
+    public LemoeMethod(LemoeConfig config) {
+        this.config = config;
+    }
+
+    /** A method outside OSGi, with its router given directly (tests, embedding). */
+    LemoeMethod(LemoeConfig config, Router router) {
+        this(config);
+        this.router = router;
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        return new LemoeEditor(session, LemoeSettings.resolve(config, overrides, session.model()), this::router);
+    }
+
+    /** The router bound now. */
+    Router router() {
+        Router current = router;
+        if (current == null) {
+            throw new IllegalStateException("no LEMoE router (editlab.router=kv-anchor) is bound");
+        }
+        return current;
+    }
+}
