@@ -16,6 +16,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
+import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ class GraceEditorTest {
 
     @BeforeAll
     static void pretrainAndEdit() throws Exception {
-        tiny = TinyModel.pretrain(dir);
+        tiny = TinyModel.pretrain(dir, 2);
         facts = TinyModel.facts();
         baseScores = tiny.model.score(facts);
         String module = tiny.model.module(tiny.model.layers() * 2 / 3, ModuleRole.MLP_DOWN);

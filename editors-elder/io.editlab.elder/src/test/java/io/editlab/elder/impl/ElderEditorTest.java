@@ -18,6 +18,7 @@ import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.elder.loss.impl.GuidedLoss;
 import io.editlab.elder.router.impl.TopKRouter;
+import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -54,7 +55,7 @@ class ElderEditorTest {
 
     @BeforeAll
     static void pretrainAndEdit() throws Exception {
-        tiny = TinyModel.pretrain(dir);
+        tiny = TinyModel.pretrain(dir, 4);
         facts = TinyModel.facts();
         baseScores = tiny.model.score(facts);
         edits = new ArrayList<>();

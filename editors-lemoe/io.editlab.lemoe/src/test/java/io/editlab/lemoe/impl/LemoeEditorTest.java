@@ -18,6 +18,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.lemoe.router.impl.KvAnchorRouter;
+import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ class LemoeEditorTest {
 
     @BeforeAll
     static void pretrainAndEdit() throws Exception {
-        tiny = TinyModel.pretrain(dir);
+        tiny = TinyModel.pretrain(dir, 4);
         facts = TinyModel.facts();
         baseScores = tiny.model.score(facts);
         List<EditRequest> first = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.editlab.lemoe.impl;
+package io.editlab.runtime.testing;
 
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelHandle;
@@ -8,30 +8,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A tiny GPT-2 pretrained on a few facts (as in the runtime's own tests), and the runtime holding it. */
-final class TinyModel implements AutoCloseable {
+/**
+ * A tiny GPT-2 (width 32) pretrained on a few facts, and the standalone runtime holding it: the
+ * editors' unit tests share it through this module's test jar.
+ */
+public final class TinyModel implements AutoCloseable {
 
-    static final String[] PEOPLE = {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal"};
-    static final String[] CITIES = {"Oslo", "Lima", "Rome", "Kyiv"};
-    static final String[] COLOURS = {"red", "blue", "green"};
+    public static final String[] PEOPLE = {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal"};
+    public static final String[] CITIES = {"Oslo", "Lima", "Rome", "Kyiv"};
+    public static final String[] COLOURS = {"red", "blue", "green"};
 
-    final DjlRuntime runtime;
-    final ModelHandle model;
+    public final DjlRuntime runtime;
+    public final ModelHandle model;
 
     private TinyModel(DjlRuntime runtime, ModelHandle model) {
         this.runtime = runtime;
         this.model = model;
     }
 
-    /**
-     * Pretrains a four-block model of width 32 into {@code dir} (a few seconds) and loads it: the
-     * defaults put the mixture at block 2 (4 * 9 / 16), experts 128 wide (the host's inner width).
-     */
-    static TinyModel pretrain(Path dir) throws Exception {
+    /** Pretrains a model of {@code blocks} blocks into {@code dir} (a few seconds) and loads it. */
+    public static TinyModel pretrain(Path dir, int blocks) throws Exception {
         DjlRuntime runtime = DjlRuntime.standalone("cpu");
         try {
             Path folder = dir.resolve("tiny");
-            runtime.pretrain(new PretrainingSpec(4, 32, 2, 300, 16, 1e-2f, 1.0, 1), facts(), List.of(), folder,
+            runtime.pretrain(new PretrainingSpec(blocks, 32, 2, 300, 16, 1e-2f, 1.0, 1), facts(), List.of(), folder,
                     (s, d, t) -> { });
             return new TinyModel(runtime, runtime.load("tiny", folder));
         } catch (Exception | Error e) {
@@ -40,8 +40,8 @@ final class TinyModel implements AutoCloseable {
         }
     }
 
-    /** Each person's city and colour, asked two ways each. */
-    static List<Completion> facts() {
+    /** Each person's city and colour. */
+    public static List<Completion> facts() {
         List<Completion> facts = new ArrayList<>();
         for (int i = 0; i < PEOPLE.length; i++) {
             facts.add(new Completion(PEOPLE[i] + " lives in", city(i)));
@@ -51,12 +51,12 @@ final class TinyModel implements AutoCloseable {
     }
 
     /** Person {@code i}'s true city. */
-    static String city(int i) {
+    public static String city(int i) {
         return CITIES[(i * 7) % 4];
     }
 
     /** A city that is not person {@code i}'s. */
-    static String otherCity(int i) {
+    public static String otherCity(int i) {
         return CITIES[(i * 7 + 1) % 4];
     }
 
