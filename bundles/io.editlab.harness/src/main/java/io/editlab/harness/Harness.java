@@ -16,4 +16,12 @@ public interface Harness {
      * @param progress told of each editor's progress; stages start with the editor's id
      */
     RunReport run(RunRequest request, ProgressListener progress);
+
+    /**
+     * Runs a comparison as {@link #run(RunRequest, ProgressListener)} does, telling {@code listener}
+     * of every checkpoint and finished editor as it happens, saving resumable checkpoints where the
+     * listener asks for them, resuming editors from {@link RunRequest#resume()} and stopping when the
+     * listener cancels. An editor whose method is uninstalled during the run fails; the others go on.
+     */
+    RunReport run(RunRequest request, RunListener listener);
 }

@@ -35,6 +35,35 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
         EACH
     }
 
+    /**
+     * A protocol from the words a command line or a request uses.
+     *
+     * @param order {@code file}, {@code shuffle} or {@code plan:PLANNER}
+     * @param evaluation {@code final} or {@code each}
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
+    public static Protocol of(int edits, int batchSize, String order, String evaluation, long seed,
+            int checkpointEvery, boolean generation) {
+        Evaluation when = switch (String.valueOf(evaluation)) {
+            case "final" -> Evaluation.FINAL;
+            case "each" -> Evaluation.EACH;
+            default -> throw new IllegalArgumentException("eval must be final or each, not '" + evaluation + "'");
+        };
+        String planner = null;
+        Order kind;
+        if ("file".equals(order)) {
+            kind = Order.FILE;
+        } else if ("shuffle".equals(order)) {
+            kind = Order.SHUFFLE;
+        } else if (order != null && order.startsWith("plan:") && order.length() > 5) {
+            kind = Order.PLANNED;
+            planner = order.substring(5);
+        } else {
+            throw new IllegalArgumentException("order must be file, shuffle or plan:PLANNER, not '" + order + "'");
+        }
+        return new Protocol(edits, batchSize, kind, planner, seed, when, checkpointEvery, generation);
+    }
+
     public Protocol {
         if (edits < 1 || batchSize < 1 || checkpointEvery < 0) {
             throw new IllegalArgumentException("need edits >= 1, batchSize >= 1 and checkpointEvery >= 0");

@@ -2,6 +2,7 @@ package io.editlab.harness;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.editlab.harness.RunReport.Checkpoint;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,31 +52,66 @@ public final class Reports {
         root.add("dataset", dataset);
         root.add("protocol", protocol(report.protocol()));
         JsonArray editors = new JsonArray();
-        for (EditorReport editor : report.editors()) {
-            JsonObject e = new JsonObject();
-            e.addProperty("name", editor.name());
-            JsonObject config = new JsonObject();
-            new TreeSet<>(editor.config().keySet()).forEach(key -> config.addProperty(key, editor.config().get(key)));
-            e.add("config", config);
-            e.addProperty("bundle", editor.bundle());
-            e.addProperty("version", editor.version());
-            e.addProperty("status", editor.status());
-            e.addProperty("error", editor.error());
-            e.add("final", values(editor.finalValues()));
-            JsonArray checkpoints = new JsonArray();
-            for (Checkpoint checkpoint : editor.checkpoints()) {
-                JsonObject c = values(checkpoint.values());
-                JsonObject ordered = new JsonObject();
-                ordered.addProperty("edits", checkpoint.edits());
-                c.entrySet().forEach(entry -> ordered.add(entry.getKey(), entry.getValue()));
-                checkpoints.add(ordered);
-            }
-            e.add("checkpoints", checkpoints);
-            editors.add(e);
-        }
+        report.editors().forEach(editor -> editors.add(json(editor)));
         root.add("editors", editors);
         root.addProperty("seconds", report.seconds());
         return root;
+    }
+
+    /** One editor's object of {@code results.json}. */
+    public static JsonObject json(EditorReport editor) {
+        JsonObject e = new JsonObject();
+        e.addProperty("name", editor.name());
+        JsonObject config = new JsonObject();
+        new TreeSet<>(editor.config().keySet()).forEach(key -> config.addProperty(key, editor.config().get(key)));
+        e.add("config", config);
+        e.addProperty("bundle", editor.bundle());
+        e.addProperty("version", editor.version());
+        e.addProperty("status", editor.status());
+        e.addProperty("error", editor.error());
+        e.add("final", values(editor.finalValues()));
+        JsonArray checkpoints = new JsonArray();
+        editor.checkpoints().forEach(checkpoint -> checkpoints.add(json(checkpoint)));
+        e.add("checkpoints", checkpoints);
+        return e;
+    }
+
+    /** A checkpoint as in {@code results.json}: {@code edits}, then the values. */
+    public static JsonObject json(Checkpoint checkpoint) {
+        JsonObject ordered = new JsonObject();
+        ordered.addProperty("edits", checkpoint.edits());
+        values(checkpoint.values()).entrySet().forEach(entry -> ordered.add(entry.getKey(), entry.getValue()));
+        return ordered;
+    }
+
+    /** Reads back what {@link #json(EditorReport)} wrote (nulls become NaN). */
+    public static EditorReport editor(JsonObject e) {
+        Map<String, String> config = new LinkedHashMap<>();
+        e.getAsJsonObject("config").entrySet().forEach(entry -> config.put(entry.getKey(),
+                entry.getValue().getAsString()));
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (JsonElement c : e.getAsJsonArray("checkpoints")) {
+            checkpoints.add(checkpoint(c.getAsJsonObject()));
+        }
+        return new EditorReport(e.get("name").getAsString(), config, e.get("bundle").getAsString(),
+                e.get("version").getAsString(), e.get("status").getAsString(),
+                e.get("error").isJsonNull() ? null : e.get("error").getAsString(), values(e.getAsJsonObject("final")),
+                checkpoints);
+    }
+
+    /** Reads back what {@link #json(Checkpoint)} wrote. */
+    public static Checkpoint checkpoint(JsonObject c) {
+        Map<String, Double> values = values(c);
+        values.remove("edits");
+        return new Checkpoint(c.get("edits").getAsInt(), values);
+    }
+
+    /** Metric values of a JSON object: numbers, nulls as NaN. */
+    private static Map<String, Double> values(JsonObject json) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        json.entrySet().forEach(entry -> values.put(entry.getKey(),
+                entry.getValue().isJsonNull() ? Double.NaN : entry.getValue().getAsDouble()));
+        return values;
     }
 
     private static JsonObject protocol(Protocol protocol) {

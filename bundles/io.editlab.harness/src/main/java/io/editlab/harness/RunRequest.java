@@ -3,6 +3,7 @@ package io.editlab.harness;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.model.ModelHandle;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,9 +15,18 @@ import java.util.Objects;
  * @param editors the editors to compare, in report order
  * @param protocol how to run and score them
  * @param metrics the metric ids to report; empty for every installed metric
+ * @param resume editors to resume from a checkpoint of an interrupted run of the same request, by
+ *     method id; empty for a fresh run
  */
 public record RunRequest(ModelHandle model, DatasetInfo dataset, List<EditRequest> requests, List<EditorSpec> editors,
-        Protocol protocol, List<String> metrics) {
+        Protocol protocol, List<String> metrics, Map<String, ResumePoint> resume) {
+
+    /** A fresh run. */
+    public RunRequest(ModelHandle model, DatasetInfo dataset, List<EditRequest> requests, List<EditorSpec> editors,
+            Protocol protocol, List<String> metrics) {
+        this(model, dataset, requests, editors, protocol, metrics, Map.of());
+    }
+
     public RunRequest {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(dataset, "dataset");
@@ -24,6 +34,7 @@ public record RunRequest(ModelHandle model, DatasetInfo dataset, List<EditReques
         requests = List.copyOf(requests);
         editors = List.copyOf(editors);
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
+        resume = resume == null ? Map.of() : Map.copyOf(resume);
         if (editors.isEmpty()) {
             throw new IllegalArgumentException("no editor to run");
         }

@@ -19,10 +19,15 @@ import io.editlab.api.plan.PlanningContext;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Harness;
 import io.editlab.harness.Protocol;
-import io.editlab.harness.RunReport;
+import io.editlab.harness.ResumePoint;
+import io.editlab.harness.RunListener;
 import io.editlab.harness.RunReport.Checkpoint;
 import io.editlab.harness.RunReport.EditorReport;
+import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
+import io.editlab.harness.SessionFiles;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -39,6 +45,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class HarnessImpl implements Harness {
 
     private static final System.Logger LOG = System.getLogger(HarnessImpl.class.getName());
+    private static final String CANCELLED = "cancelled";
 
     private final PluginCatalog catalog;
 
@@ -49,6 +56,16 @@ public final class HarnessImpl implements Harness {
 
     @Override
     public RunReport run(RunRequest request, ProgressListener progress) {
+        return run(request, new RunListener() {
+            @Override
+            public void progress(String stage, long done, long total) {
+                progress.progress(stage, done, total);
+            }
+        });
+    }
+
+    @Override
+    public RunReport run(RunRequest request, RunListener listener) {
         long start = System.nanoTime();
         Protocol protocol = request.protocol();
         List<EditRequest> stream = order(request).subList(0, protocol.edits());
@@ -56,7 +73,12 @@ public final class HarnessImpl implements Harness {
         Scorer baseScores = new Scorer(request.model(), protocol.generation());
         List<EditorReport> reports = new ArrayList<>();
         for (EditorSpec editor : request.editors()) {
-            reports.add(runEditor(request.model(), editor, stream, protocol, metrics, baseScores, progress));
+            EditorReport report = listener.cancelled()
+                    ? new EditorReport(editor.method(), editor.overrides(), "", "", CANCELLED, "the run was cancelled",
+                            Map.of(), List.of())
+                    : runEditor(request, editor, stream, metrics, baseScores, listener);
+            listener.editorFinished(report);
+            reports.add(report);
         }
         return new RunReport(request.model().info(), request.dataset(), protocol, reports,
                 (System.nanoTime() - start) / 1e9);
@@ -116,8 +138,9 @@ public final class HarnessImpl implements Harness {
         return metrics;
     }
 
-    private EditorReport runEditor(ModelHandle model, EditorSpec spec, List<EditRequest> stream, Protocol protocol,
-            Map<String, Metric> metrics, Scorer baseScores, ProgressListener progress) {
+    private EditorReport runEditor(RunRequest request, EditorSpec spec, List<EditRequest> stream,
+            Map<String, Metric> metrics, Scorer baseScores, RunListener listener) {
+        ModelHandle model = request.model();
         String name = spec.method();
         PluginInfo info = catalog.plugins(PluginKind.METHOD).stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElse(null);
@@ -126,21 +149,27 @@ public final class HarnessImpl implements Harness {
             return new EditorReport(name, spec.overrides(), "", "", "failed", "no editing method '" + name
                     + "' is installed", Map.of(), List.of());
         }
-        List<Checkpoint> checkpoints = new ArrayList<>();
+        ResumePoint resume = request.resume().get(name);
+        Progress progress = new Progress(resume);
         EditSession session = null;
         Editor editor = null;
         try {
-            session = model.openSession("bench:" + name);
-            editor = method.create(session, spec.overrides());
-            Map<String, Double> finals = edit(model, session, editor, name, stream, protocol, metrics, baseScores,
-                    checkpoints, progress);
+            SessionFiles.Opened opened = SessionFiles.open(model, "bench:" + name, method, spec.overrides(),
+                    resume == null ? null : resume.snapshot());
+            session = opened.session();
+            editor = opened.editor();
+            Map<String, Double> finals = edit(new Edited(model, session, editor, name, method), stream,
+                    request.protocol(), metrics, baseScores, progress, listener);
             return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "ok", null, finals,
-                    checkpoints);
+                    progress.checkpoints);
+        } catch (CancellationException e) {
+            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), CANCELLED,
+                    "the run was cancelled", Map.of(), progress.checkpoints);
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "editor " + name + " failed", e);
             String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "failed", error, Map.of(),
-                    checkpoints);
+                    progress.checkpoints);
         } finally {
             if (editor != null) {
                 close(editor, name);
@@ -151,42 +180,88 @@ public final class HarnessImpl implements Harness {
         }
     }
 
-    /** Applies the stream batch by batch and returns the final values; checkpoints are added as they happen. */
-    private Map<String, Double> edit(ModelHandle model, EditSession session, Editor editor, String name,
-            List<EditRequest> stream, Protocol protocol, Map<String, Metric> metrics, Scorer baseScores,
-            List<Checkpoint> checkpoints, ProgressListener progress) throws Exception {
-        List<EditRequest> applied = new ArrayList<>();
+    /** One editor at work: its session and the method service that made it. */
+    private record Edited(ModelHandle model, EditSession session, Editor editor, String name, EditMethod method) {
+    }
+
+    /** What an editor has done so far in this run: from the start, or from a resume point. */
+    private static final class Progress {
+        final int resumedAt;
+        final List<Checkpoint> checkpoints = new ArrayList<>();
+        final List<Map<String, Double>> perBatch = new ArrayList<>();
+
+        Progress(ResumePoint resume) {
+            resumedAt = resume == null ? 0 : resume.edits();
+            if (resume != null) {
+                checkpoints.addAll(resume.checkpoints());
+                perBatch.addAll(resume.perBatch());
+            }
+        }
+    }
+
+    /**
+     * Applies the stream batch by batch (from the resume point, if any) and returns the final values;
+     * checkpoints are added and reported as they happen.
+     */
+    private Map<String, Double> edit(Edited e, List<EditRequest> stream, Protocol protocol,
+            Map<String, Metric> metrics, Scorer baseScores, Progress progress, RunListener listener) throws Exception {
+        List<EditRequest> applied = new ArrayList<>(stream.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
-        List<Map<String, Double>> perBatch = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
-        progress.progress(name + ": editing", 0, stream.size());
-        for (int from = 0; from < stream.size(); from += protocol.batchSize()) {
+        listener.progress(e.name() + ": editing", applied.size(), stream.size());
+        for (int from = applied.size(); from < stream.size(); from += protocol.batchSize()) {
+            if (listener.cancelled()) {
+                throw new CancellationException();
+            }
+            requireInstalled(e);
             List<EditRequest> batch = stream.subList(from, Math.min(stream.size(), from + protocol.batchSize()));
             long t0 = System.nanoTime();
-            EditResult result = editor.apply(batch);
+            EditResult result = e.editor().apply(batch);
             long nanos = System.nanoTime() - t0; // measured here, whatever the editor reports
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
             applied.addAll(batch);
             peak = Math.max(peak, ProcessMemory.residentBytes());
-            requireFinite(session, batch.get(0), name);
+            requireFinite(e.session(), batch.get(0), e.name());
             if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-                perBatch.add(evaluate(new Evaluation(model, session, batch, results, protocol.generation(),
-                        baseScores, peak), metrics));
+                progress.perBatch.add(evaluate(new Evaluation(e.model(), e.session(), batch, results,
+                        protocol.generation(), baseScores, peak), metrics));
             }
             int before = applied.size() - batch.size();
             if (protocol.checkpointEvery() > 0
                     && applied.size() / protocol.checkpointEvery() > before / protocol.checkpointEvery()) {
-                checkpoints.add(new Checkpoint(applied.size(), evaluate(new Evaluation(model, session, applied, results,
-                        protocol.generation(), baseScores, peak), metrics)));
+                Checkpoint checkpoint = new Checkpoint(applied.size(), evaluate(new Evaluation(e.model(), e.session(),
+                        applied, results, protocol.generation(), baseScores, peak), metrics));
+                progress.checkpoints.add(checkpoint);
+                listener.checkpoint(e.name(), checkpoint, save(e, applied.size(), progress, listener));
             }
-            progress.progress(name + ": editing", applied.size(), stream.size());
+            listener.progress(e.name() + ": editing", applied.size(), stream.size());
         }
-        progress.progress(name + ": evaluating", stream.size(), stream.size());
+        listener.progress(e.name() + ": evaluating", stream.size(), stream.size());
         if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-            return average(perBatch);
+            return average(progress.perBatch);
         }
-        return evaluate(new Evaluation(model, session, applied, results, protocol.generation(), baseScores, peak),
-                metrics);
+        return evaluate(new Evaluation(e.model(), e.session(), applied, results, protocol.generation(), baseScores,
+                peak), metrics);
+    }
+
+    /** Saves the session and the editor's state where the listener asks, and says how to resume from there. */
+    private static ResumePoint save(Edited e, int edits, Progress progress, RunListener listener) throws IOException {
+        Path file = listener.checkpointFile(e.name(), edits);
+        if (file == null) {
+            return null;
+        }
+        SessionFiles.save(e.session(), e.editor(), file);
+        return new ResumePoint(edits, file, progress.checkpoints, progress.perBatch);
+    }
+
+    /** An editor whose method was uninstalled (or replaced) since it was created must not go on. */
+    private void requireInstalled(Edited e) {
+        boolean installed = catalog.find(PluginKind.METHOD, EditMethod.class, e.name())
+                .filter(current -> current == e.method()).isPresent();
+        if (!installed) {
+            throw new IllegalStateException("editing method '" + e.name() + "' was uninstalled or replaced during the"
+                    + " run");
+        }
     }
 
     /** A non-finite log-probability after an edit means the editor broke the model. */

@@ -25,6 +25,8 @@ import io.editlab.api.train.PretrainingSpec;
 import io.editlab.harness.DatasetInfo;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Protocol;
+import io.editlab.harness.ResumePoint;
+import io.editlab.harness.RunListener;
 import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
 import io.editlab.runtime.impl.DjlRuntime;
@@ -242,4 +244,132 @@ class HarnessImplTest {
                 Map.of("a", 3.0))));
     }
 
+    /** Adds 1 to a weight delta per batch and counts its batches in its state, so a resume can be checked. */
+    static final class Counter extends Noop {
+        static final String WEIGHT = "count";
+        final io.editlab.api.model.EditSession session;
+        final List<String> seen = new ArrayList<>();
+        int batches;
+
+        Counter(io.editlab.api.model.EditSession session) {
+            this.session = session;
+        }
+
+        String parameter() {
+            return session.model().module(0, ModuleRole.MLP_DOWN) + ".weight";
+        }
+
+        @Override
+        public EditResult apply(List<EditRequest> batch) {
+            batches++;
+            batch.forEach(r -> seen.add(r.id()));
+            session.delta(parameter()).addi(1f);
+            return super.apply(batch);
+        }
+
+        @Override
+        public EditorState state(NDManager into) {
+            return new EditorState(Map.of(), Map.of(WEIGHT, Integer.toString(batches)));
+        }
+
+        @Override
+        public void restore(EditorState state) {
+            batches = Integer.parseInt(state.metadata().get(WEIGHT));
+        }
+    }
+
+    @Test
+    void listenersSeeCheckpointsLiveAndARunResumesFromASavedCheckpoint() throws Exception {
+        List<Counter> made = new ArrayList<>();
+        EditMethod counting = method(s -> {
+            Counter counter = new Counter(s);
+            made.add(counter);
+            return counter;
+        });
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("counter", counting), null));
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, false);
+        Path folder = Files.createTempDirectory("resume");
+        List<String> events = new ArrayList<>();
+        List<ResumePoint> points = new ArrayList<>();
+        RunReport full = harness.run(request(List.of("counter"), protocol), new RunListener() {
+            @Override
+            public Path checkpointFile(String editor, int edits) {
+                return folder.resolve(editor + "-" + edits + ".safetensors");
+            }
+
+            @Override
+            public void checkpoint(String editor, RunReport.Checkpoint checkpoint, ResumePoint resume) {
+                events.add(editor + "@" + checkpoint.edits());
+                points.add(resume);
+            }
+
+            @Override
+            public void editorFinished(RunReport.EditorReport report) {
+                events.add(report.name() + " " + report.status());
+            }
+        });
+        assertEquals(List.of("counter@4", "counter@8", "counter ok"), events);
+        assertEquals(4, made.get(0).batches);
+
+        ResumePoint atFour = points.get(0);
+        assertEquals(4, atFour.edits());
+        assertEquals(List.of(4), atFour.checkpoints().stream().map(RunReport.Checkpoint::edits).toList());
+        RunRequest fresh = request(List.of("counter"), protocol);
+        RunReport resumed = harness.run(new RunRequest(fresh.model(), fresh.dataset(), fresh.requests(), fresh.editors(),
+                protocol, fresh.metrics(), Map.of("counter", atFour)), new RunListener() { });
+        Counter second = made.get(1);
+        assertEquals(List.of("4", "5", "6", "7"), second.seen, "only the edits after the checkpoint are applied");
+        assertEquals(4, second.batches, "the editor's state was restored (2 batches) and went on");
+        assertEquals(full.editors().get(0).finalValues(), resumed.editors().get(0).finalValues());
+        assertEquals(List.of(4, 8), resumed.editors().get(0).checkpoints().stream().map(RunReport.Checkpoint::edits)
+                .toList(), "the earlier checkpoint is kept");
+        assertTrue(model.sessions().isEmpty());
+    }
+
+    @Test
+    void aCancelledRunStopsBetweenBatchesAndReportsTheRestCancelled() {
+        List<String> applied = new ArrayList<>();
+        EditMethod recorder = method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                applied.add(batch.get(0).id());
+                return super.apply(batch);
+            }
+        });
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("a", recorder, "b", recorder), null));
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false);
+        RunReport report = harness.run(request(List.of("a", "b"), protocol), new RunListener() {
+            @Override
+            public boolean cancelled() {
+                return applied.size() >= 2;
+            }
+        });
+        assertEquals(List.of("0", "2"), applied);
+        assertEquals(List.of("cancelled", "cancelled"), report.editors().stream().map(RunReport.EditorReport::status)
+                .toList());
+        assertTrue(model.sessions().isEmpty());
+    }
+
+    @Test
+    void anEditorWhoseMethodIsUninstalledMidRunFailsAlone() {
+        Map<String, Object> methods = new LinkedHashMap<>();
+        int[] batches = {0};
+        methods.put("leaving", method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                if (++batches[0] == 2) {
+                    methods.remove("leaving"); // its bundle goes away while it edits
+                }
+                return super.apply(batch);
+            }
+        }));
+        methods.put("staying", method(s -> new Noop()));
+        HarnessImpl harness = new HarnessImpl(catalog(methods, null));
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false);
+        RunReport report = harness.run(request(List.of("leaving", "staying"), protocol), new RunListener() { });
+        assertEquals("failed", report.editors().get(0).status());
+        assertTrue(report.editors().get(0).error().contains("was uninstalled"), report.editors().get(0).error());
+        assertEquals("ok", report.editors().get(1).status());
+        assertEquals(2, batches[0], "it stopped at the next batch");
+    }
 }

@@ -17,6 +17,8 @@ import io.editlab.harness.Protocol;
 import io.editlab.harness.Reports;
 import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
+import io.editlab.host.source.Facts;
+import io.editlab.host.source.Plugins;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,24 +103,6 @@ public final class BenchCommand implements Command {
 
     private static Protocol protocol(Args args, int available) {
         int edits = args.integer("edits", Math.min(100, available));
-        int batch = args.integer("batch", 1);
-        String order = args.get("order", "file");
-        String eval = args.get("eval", "final");
-        if (!eval.equals("final") && !eval.equals("each")) {
-            throw new Args.UsageException("--eval must be final or each, not '" + eval + "'");
-        }
-        Protocol.Order kind;
-        String planner = null;
-        if (order.equals("file")) {
-            kind = Protocol.Order.FILE;
-        } else if (order.equals("shuffle")) {
-            kind = Protocol.Order.SHUFFLE;
-        } else if (order.startsWith("plan:") && order.length() > 5) {
-            kind = Protocol.Order.PLANNED;
-            planner = order.substring(5);
-        } else {
-            throw new Args.UsageException("--order must be file, shuffle or plan:PLANNER, not '" + order + "'");
-        }
         if (edits < 1 || edits > available) {
             throw new Args.UsageException("--edits must be between 1 and " + available + " (the data set's size)");
         }
@@ -126,9 +110,13 @@ public final class BenchCommand implements Command {
         if (!generation.equals("true") && !generation.equals("false")) {
             throw new Args.UsageException("--generation must be true or false");
         }
-        return new Protocol(edits, batch, kind, planner, args.integer("seed", 7),
-                eval.equals("final") ? Protocol.Evaluation.FINAL : Protocol.Evaluation.EACH,
-                args.integer("checkpoint", Math.max(1, edits / 10)), Boolean.parseBoolean(generation));
+        try {
+            return Protocol.of(edits, args.integer("batch", 1), args.get("order", "file"), args.get("eval", "final"),
+                    args.integer("seed", 7), args.integer("checkpoint", Math.max(1, edits / 10)),
+                    Boolean.parseBoolean(generation));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--" + e.getMessage());
+        }
     }
 
     /** The ids of the editing methods installed now. */

@@ -4,6 +4,7 @@ import io.editlab.api.host.Command;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
+import io.editlab.host.source.Plugins;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;

@@ -12,6 +12,8 @@ import io.editlab.api.model.TargetScore;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.api.train.PretrainingReport;
 import io.editlab.api.train.PretrainingSpec;
+import io.editlab.host.source.Facts;
+import io.editlab.host.source.Plugins;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,6 +9,8 @@ import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
+import io.editlab.host.source.Facts;
+import io.editlab.host.source.Plugins;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.editlab.host.impl;
+package io.editlab.host.source;
 
 import io.editlab.api.data.DatasetException;
 import io.editlab.api.data.DatasetReader;
@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Set;
 
 /** Edit data files as the true facts a model should know before it is edited. */
-final class Facts {
+public final class Facts {
 
     private Facts() {
     }
 
     /** The format of a data file when none is given: from the keys of its first record. */
-    static String detectFormat(Path file) throws DatasetException {
+    public static String detectFormat(Path file) throws DatasetException {
         char[] head = new char[16_384];
         int n;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -42,14 +42,14 @@ final class Facts {
     }
 
     /** Reads a data file with the reader of {@code format} (detected when null). */
-    static List<EditRequest> read(PluginCatalog catalog, Path file, String format) throws DatasetException {
+    public static List<EditRequest> read(PluginCatalog catalog, Path file, String format) throws DatasetException {
         String chosen = format != null ? format : detectFormat(file);
         DatasetReader reader = Plugins.require(catalog, PluginKind.DATASET, DatasetReader.class, chosen);
         return reader.read(file);
     }
 
     /** The new targets of edit requests: words a model must be able to write before it is edited. */
-    static List<String> newTargets(List<EditRequest> requests) {
+    public static List<String> newTargets(List<EditRequest> requests) {
         return requests.stream().map(EditRequest::target).distinct().toList();
     }
 
@@ -59,7 +59,7 @@ final class Facts {
      *
      * @throws IllegalArgumentException when a request has no true answer
      */
-    static List<Completion> trueFacts(List<EditRequest> requests) {
+    public static List<Completion> trueFacts(List<EditRequest> requests) {
         Set<Completion> facts = new LinkedHashSet<>();
         for (EditRequest request : requests) {
             if (request.groundTruth() == null || request.groundTruth().isBlank()) {

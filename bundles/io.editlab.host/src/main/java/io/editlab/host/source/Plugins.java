@@ -1,4 +1,4 @@
-package io.editlab.host.impl;
+package io.editlab.host.source;
 
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
@@ -6,13 +6,13 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /** Lookups that tolerate plugins still starting up. */
-final class Plugins {
+public final class Plugins {
 
     private Plugins() {
     }
 
     /** The named plugin, waiting up to {@code millis} for it to be registered. */
-    static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
+    public static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
         return await(catalog, kind, type, name, millis, () -> millis);
     }
 
@@ -20,7 +20,7 @@ final class Plugins {
      * The named plugin, waiting up to {@code millis} for it, or less once {@code patience} (asked on
      * every try) falls to zero.
      */
-    static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis,
+    public static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis,
             LongSupplier patience) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
@@ -38,7 +38,7 @@ final class Plugins {
     }
 
     /** The named plugin, or a clear error when it is not installed. */
-    static <S> S require(PluginCatalog catalog, PluginKind kind, Class<S> type, String name) {
+    public static <S> S require(PluginCatalog catalog, PluginKind kind, Class<S> type, String name) {
         return await(catalog, kind, type, name, 10_000).orElseThrow(() -> new IllegalStateException(
                 "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + name + "' is installed"));
     }

@@ -1,4 +1,4 @@
-package io.editlab.host.impl;
+package io.editlab.host.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,11 @@
+/**
+ * Where a host's edit data and plugins come from: data files read by the installed readers
+ * ({@link io.editlab.host.source.Facts}) and plugin lookups that wait for bundles still starting
+ * ({@link io.editlab.host.source.Plugins}). Shared by the command line and the HTTP host.
+ */
+@Export
+@Version("1.0.0")
+package io.editlab.host.source;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

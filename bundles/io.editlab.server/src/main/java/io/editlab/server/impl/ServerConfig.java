@@ -1,0 +1,27 @@
+package io.editlab.server.impl;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The HTTP host's configuration (PID {@value #PID}), written by {@code ./editlab serve}. */
+@ObjectClassDefinition(pid = ServerConfig.PID, name = "EditLab HTTP host",
+        description = "Data folder, default model and request limits of the long-running evaluation host.")
+@interface ServerConfig {
+
+    String PID = "io.editlab.server";
+
+    @AttributeDefinition(description = "Folder of the token, the database and the session and run files.")
+    String dataDir();
+
+    @AttributeDefinition(description = "Id of the loaded model that sessions and runs use when they name none.")
+    String defaultModel() default "builtin";
+
+    @AttributeDefinition(description = "Largest JSON request body, in bytes.")
+    int maxBodyBytes() default 1 << 20;
+
+    @AttributeDefinition(description = "Largest bundle upload, in bytes.")
+    int maxBundleBytes() default 64 << 20;
+
+    @AttributeDefinition(description = "How many batches of each session keep their state file, for roll-back.")
+    int journalKeep() default 5;
+}
