@@ -3,6 +3,7 @@ package io.editlab.server.impl;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.reflect.TypeToken;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -268,26 +270,21 @@ public final class HostSessions {
 
     /** Base and edited greedy continuations of a prompt. */
     JsonObject generate(String id, String prompt, int tokens) {
-        Live session = live(id);
-        synchronized (session) {
-            JsonObject result = new JsonObject();
-            result.addProperty("base", generate(session.opened.session().model(), prompt, tokens));
-            result.addProperty("edited", generate(session.opened.session(), prompt, tokens));
-            return result;
-        }
-    }
-
-    private static String generate(LanguageModel model, String prompt, int tokens) {
-        return model.generate(List.of(prompt), tokens).get(0).text();
+        return baseAndEdited(id, model -> new JsonPrimitive(model.generate(List.of(prompt), tokens).get(0).text()));
     }
 
     /** Base and edited teacher-forced scores of a target. */
     JsonObject score(String id, String prompt, String target) {
+        return baseAndEdited(id, model -> score(model, prompt, target));
+    }
+
+    /** What the unedited model and the session answer to the same question. */
+    private JsonObject baseAndEdited(String id, Function<LanguageModel, JsonElement> ask) {
         Live session = live(id);
         synchronized (session) {
             JsonObject result = new JsonObject();
-            result.add("base", score(session.opened.session().model(), prompt, target));
-            result.add("edited", score(session.opened.session(), prompt, target));
+            result.add("base", ask.apply(session.opened.session().model()));
+            result.add("edited", ask.apply(session.opened.session()));
             return result;
         }
     }
