@@ -80,6 +80,16 @@ class ApiIT {
                 .statusCode());
         assertEquals(200, host.get("/api/sessions").statusCode(), "reads are open on localhost");
         assertEquals(201, host.post("/api/sessions", "{\"editor\":\"grace\"}").statusCode(), host.log());
+
+        String console = "/system/console/bundles";
+        assertEquals(401, host.send(HttpRequest.newBuilder(host.base().resolve(console)).header("Authorization",
+                basic("admin:admin")), false).statusCode(), "the Web Console's default password is off");
+        assertEquals(200, host.send(HttpRequest.newBuilder(host.base().resolve(console)).header("Authorization",
+                basic("admin:" + host.token())), false).statusCode(), "the Web Console takes the token");
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes());
     }
 
     @Test

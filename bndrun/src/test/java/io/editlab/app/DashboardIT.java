@@ -64,29 +64,37 @@ class DashboardIT {
     private static final Logger CDP_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private static Host host;
+    /** Why there is no browser to test with, or null. */
+    private static String noBrowser;
     private WebDriver browser;
 
     @BeforeAll
     static void startHost() throws IOException, InterruptedException {
-        requireBrowser();
+        noBrowser = missingBrowser();
+        if (noBrowser != null) {
+            return; // each test is skipped, saying why
+        }
         CDP_FINDER.setLevel(Level.SEVERE);
         Path data = TARGET.resolve("dashboard-it/data");
         deleteTree(data.getParent());
         host = Host.start(data);
     }
 
-    /** Skips (or fails on CI) when Debian's Chromium or its chromedriver is not installed. */
-    private static void requireBrowser() {
+    /**
+     * Why the tests cannot run (Debian's Chromium or its chromedriver is not installed), or null.
+     * Fails instead when {@code EDITLAB_REQUIRE_BROWSER=1}, as on CI.
+     */
+    private static String missingBrowser() {
         String missing = Stream.of(CHROMIUM, CHROMEDRIVER).filter(path -> !Files.isExecutable(path))
                 .map(Path::toString).collect(Collectors.joining(" and "));
         if (missing.isEmpty()) {
-            return;
+            return null;
         }
         String why = missing + " missing: install with .ci/install-browser";
         if ("1".equals(System.getenv("EDITLAB_REQUIRE_BROWSER"))) {
             fail("EDITLAB_REQUIRE_BROWSER=1 but " + why);
         }
-        Assumptions.abort(why);
+        return why;
     }
 
     @AfterAll
@@ -103,6 +111,7 @@ class DashboardIT {
      */
     @BeforeEach
     void openBrowser(TestInfo test) throws IOException {
+        Assumptions.assumeTrue(noBrowser == null, noBrowser);
         String name = test.getTestMethod().orElseThrow().getName();
         Path profile = TARGET.resolve("dashboard-it/profile-" + name);
         deleteTree(profile);
@@ -222,8 +231,8 @@ class DashboardIT {
         type("play-query", "The sky is");
         browser.findElement(By.id("play-generate")).click();
         waitFor(PAGE, "the answers", b -> b.findElement(By.id("play-edited")).getText().isEmpty() ? null : true);
-        String base = browser.findElement(By.id("play-base")).getText();
-        String edited = browser.findElement(By.id("play-edited")).getText();
+        String base = browser.findElement(By.id("play-base")).getText().strip();
+        String edited = browser.findElement(By.id("play-edited")).getText().strip();
         assertTrue(edited.startsWith("Tokyo"), "GRACE answers the edited prompt with its target: " + edited);
         assertFalse(base.startsWith("Tokyo"), "the base model does not: " + base);
     }

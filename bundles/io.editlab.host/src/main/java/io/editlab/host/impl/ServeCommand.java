@@ -29,14 +29,16 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code ./editlab serve}: the long-running evaluation host. Loads the default model (pretraining
  * the built-in one if needed), configures the HTTP host (PID {@value #SERVER_PID}) and the Jetty
- * server (PID {@value #HTTP_PID}, off in every other command), waits until the API answers, prints
- * where, and then serves until the process is stopped.
+ * server (PID {@value #HTTP_PID}, off in every other command), waits until the API answers, gives
+ * the Web Console the API token as its password, prints where, and then serves until the process is
+ * stopped.
  */
 @Component(service = Command.class, property = Command.NAME + "=serve")
 public final class ServeCommand implements Command {
 
     static final String SERVER_PID = "io.editlab.server";
     static final String HTTP_PID = "org.apache.felix.http";
+    static final String CONSOLE_PID = "org.apache.felix.webconsole.internal.servlet.OsgiManager";
     private static final Set<String> KEYS = Set.of("port", "bind", "model", "data-dir");
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
@@ -90,10 +92,14 @@ public final class ServeCommand implements Command {
             return 1;
         }
         String token = Files.readString(data.resolve("token")).strip();
+        Dictionary<String, Object> console = new Hashtable<>();
+        console.put("username", "admin");
+        console.put("password", token); // never the Web Console's default password
+        configurations.getConfiguration(CONSOLE_PID, "?").update(console);
         out.println("EditLab host on " + base + " (model " + model.info().id() + ", data in " + data + ")");
         out.println("  dashboard:   " + base + "#token=" + token);
         out.println("  REST API:    " + base + "api/  (token for changes: " + data.resolve("token") + ")");
-        out.println("  Web Console: " + base + "system/console  (user admin)");
+        out.println("  Web Console: " + base + "system/console  (user admin, password: the token)");
         out.flush();
         new CountDownLatch(1).await(); // serve until the process is stopped
         return 0;
