@@ -60,7 +60,7 @@ class DashboardIT {
     private static final List<String> RATES = List.of("reliability", "generalization", "locality", "retention");
     private static final List<String> ENDED = List.of("finished", "failed", "cancelled", "interrupted");
 
-    /** The tests use no DevTools protocol: quiet the warning that none matches this Chromium (held: loggers are weak). */
+    /** The tests use no DevTools protocol: quiet the warning that none matches this Chromium (held, as loggers are weak). */
     private static final Logger CDP_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private static Host host;
@@ -138,7 +138,8 @@ class DashboardIT {
     @Test
     void comparisonStartedFromTheFormIsChartedLiveAndTabulated() throws Exception {
         open("/#token=" + host.token());
-        assertTrue(browser.getCurrentUrl().contains("/ui/index.html"), "/ leads to the dashboard: " + browser.getCurrentUrl());
+        assertTrue(browser.getCurrentUrl().contains("/ui/index.html"),
+                "/ leads to the dashboard: " + browser.getCurrentUrl());
         assertEquals(host.token(), script("return localStorage.getItem('editlab.token')"), "the token is kept");
         assertFalse(browser.getCurrentUrl().contains("token="), "the token leaves the address bar");
 
@@ -184,7 +185,8 @@ class DashboardIT {
         }
 
         By rows = By.cssSelector("#runs-table tr[data-run='" + run + "'][data-editor]");
-        waitFor(PAGE, "a row per editor in the runs table", b -> b.findElements(rows).size() == EDITORS.size() ? true : null);
+        waitFor(PAGE, "a row per editor in the runs table",
+                b -> b.findElements(rows).size() == EDITORS.size() ? true : null);
         Files.write(TARGET.resolve("dashboard.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         for (String editor : EDITORS) {
             WebElement row = browser.findElement(
@@ -226,7 +228,8 @@ class DashboardIT {
         type("play-prompt", "The sky is");
         type("play-target", " Tokyo"); // a word of the built-in model's vocabulary
         browser.findElement(By.id("play-edit")).click();
-        waitFor(PAGE, "the edit", b -> b.findElement(By.id("play-message")).getText().startsWith("batch 1 done") ? true : null);
+        waitFor(PAGE, "the edit",
+                b -> b.findElement(By.id("play-message")).getText().startsWith("batch 1 done") ? true : null);
 
         type("play-query", "The sky is");
         browser.findElement(By.id("play-generate")).click();
@@ -266,10 +269,14 @@ class DashboardIT {
     @SuppressWarnings("unchecked")
     private Map<String, Long> legendPoints(String metric) {
         return (Map<String, Long>) script("return Object.fromEntries([...document.querySelectorAll("
-                + "'ul.legend[data-metric=\"" + metric + "\"] li')].map(li => [li.dataset.editor, Number(li.dataset.points)]))");
+                + "'ul.legend[data-metric=\"" + metric + "\"] li')]"
+                + ".map(li => [li.dataset.editor, Number(li.dataset.points)]))");
     }
 
-    /** Waits until {@code condition} gives a non-null value; the failure names what was awaited and shows the page's messages. */
+    /**
+     * Waits until {@code condition} gives a non-null value; a timeout names what was awaited and
+     * shows the page's messages.
+     */
     private <T> T waitFor(Duration timeout, String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(browser, timeout)
                 .ignoring(StaleElementReferenceException.class)
