@@ -13,6 +13,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.api.train.Adam;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -48,11 +49,15 @@ final class BatchTrainer {
      */
     double train(List<Completion> batch, List<float[]> masks) throws EditException {
         ElderSettings settings = state.settings();
-        List<NDArray> parameters = state.parameters();
+        boolean routersLearn = settings.routerLearningRate() > 0; // 0: routers frozen at their initialisation
+        List<NDArray> parameters = routersLearn ? state.parameters() : state.loraParameters();
         parameters.forEach(p -> p.setRequiresGradient(true));
         try (NDManager moments = state.manager().newSubManager()) {
-            List<Adam> optimisers = List.of(new Adam(moments, state.loraParameters(), settings.learningRate()),
-                    new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
+            List<Adam> optimisers = new ArrayList<>(List.of(new Adam(moments, state.loraParameters(),
+                    settings.learningRate())));
+            if (routersLearn) {
+                optimisers.add(new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
+            }
             double loss = Double.NaN;
             int skippedInARow = 0;
             for (int step = 1; step <= settings.iterations(); step++) {

@@ -73,7 +73,8 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Router learning rate", description = "Adam's learning rate for the routers; -1:"
             + " the preset's (paper: the learning rate, 1e-4; small: 1e-4, so that routers do not drift away from"
-            + " the codes recorded for earlier edits).")
+            + " the codes recorded for earlier edits); 0 freezes the routers at their initialisation (codes never"
+            + " drift; the guided loss then has nothing to train).")
     double routerLearningRate() default -1;
 
     @AttributeDefinition(name = "Iterations", description = "Optimisation steps per edit batch.")

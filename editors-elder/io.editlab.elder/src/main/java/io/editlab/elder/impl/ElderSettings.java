@@ -130,9 +130,9 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
         if (threshold == -1) {
             threshold = preset.threshold() == -1 ? layers * topK : preset.threshold();
         }
-        double learningRate = rate(values, "learningRate", defaults.learningRate(), preset.learningRate());
+        double learningRate = rate(values, "learningRate", defaults.learningRate(), preset.learningRate(), false);
         double routerLearningRate = rate(values, "routerLearningRate", defaults.routerLearningRate(),
-                preset.routerLearningRate());
+                preset.routerLearningRate(), true);
         int iterations = values.atLeast("iterations", defaults.iterations(), 1);
         int stepSize = values.integer("stepSize", defaults.stepSize());
         if (stepSize < 0) {
@@ -156,14 +156,15 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
     }
 
     /** A learning rate: -1 for the preset's, else a finite number above 0. */
-    private static double rate(ConfigOverrides values, String key, double configured, double preset)
-            throws EditException {
+    /** A learning rate: -1 for the preset's, else a positive number (or 0, frozen, where allowed). */
+    private static double rate(ConfigOverrides values, String key, double configured, double preset,
+            boolean zeroAllowed) throws EditException {
         double value = values.decimal(key, configured);
         if (value == -1) {
             return preset;
         }
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw values.invalid(key, value, "-1 (the preset's) or a number > 0");
+        if (!(value > 0 || zeroAllowed && value == 0) || Double.isInfinite(value)) {
+            throw values.invalid(key, value, "-1 (the preset's) or a number > 0" + (zeroAllowed ? " (0: frozen)" : ""));
         }
         return value;
     }

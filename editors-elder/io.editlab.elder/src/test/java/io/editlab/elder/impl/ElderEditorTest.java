@@ -120,6 +120,18 @@ class ElderEditorTest {
     }
 
     @Test
+    void frozenRoutersKeepEveryPromptsCode() throws EditException {
+        try (EditSession session = tiny.model.openSession("frozen")) {
+            ElderEditor frozen = (ElderEditor) method().create(session, Map.of("learningRate", LEARNING_RATE,
+                    "experts", TINY_EXPERTS, "routerLearningRate", 0));
+            List<BitSet> before = frozen.codesOf(facts);
+            frozen.apply(edits);
+            assertEquals(before, frozen.codesOf(facts), "routerLearningRate = 0: the routers did not move");
+            frozen.close();
+        }
+    }
+
+    @Test
     void aSavedStateRestoresTheEdits() throws EditException {
         try (EditSession session = tiny.model.openSession("restored"); NDManager manager = NDManager.newBaseManager()) {
             EditorState state = editor.state(manager);
@@ -169,7 +181,7 @@ class ElderEditorTest {
 
     @ParameterizedTest
     @CsvSource({"firstLayer, 3", "firstLayer, -2", "queryLayer, 3", "queryLayer, -2", "layers, 5", "experts, 0", "topK, 65", "rank, x", "gamma, 0",
-        "threshold, -2", "module, BLOCK", "learningRate, -2", "routerLearningRate, 0", "preset, gpt-5", "iterations, 0", "routerBias, maybe", "colour, red"})
+        "threshold, -2", "module, BLOCK", "learningRate, -2", "routerLearningRate, -0.5", "preset, gpt-5", "iterations, 0", "routerBias, maybe", "colour, red"})
     void badOverridesNameTheKey(String key, String value) {
         try (EditSession session = tiny.model.openSession("bad")) {
             EditException error = assertThrows(EditException.class, () -> method().create(session, Map.of(key, value)));
