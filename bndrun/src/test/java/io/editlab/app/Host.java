@@ -49,7 +49,9 @@ final class Host implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("host.log").toFile()));
         builder.environment().put("EDITLAB_DEPLOY", deploy.toString());
-        builder.environment().put("JAVA_OPTS", "-Xmx3g -Dai.djl.pytorch.num_threads=1"
+        // A fixed, pre-touched heap: the resident memory then changes only outside the Java heap
+        // (tensors, native allocations, threads), which is what the memory test watches.
+        builder.environment().put("JAVA_OPTS", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.pytorch.num_threads=1"
                 + " -Dai.djl.pytorch.num_interop_threads=1");
         Host host = new Host(builder.start(), data, port);
         host.awaitUp();

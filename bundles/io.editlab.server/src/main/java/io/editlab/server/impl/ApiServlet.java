@@ -285,6 +285,7 @@ public final class ApiServlet extends HttpServlet {
         json.addProperty("uptime_seconds", (System.nanoTime() - STARTED) / 1e9);
         Runtime jvm = Runtime.getRuntime();
         json.addProperty("heap_used_bytes", jvm.totalMemory() - jvm.freeMemory());
+        json.addProperty("heap_committed_bytes", jvm.totalMemory());
         json.addProperty("resident_bytes", ProcessMemory.residentBytes());
         json.addProperty("default_model", defaultModel);
         json.addProperty("device", runtime.device());
