@@ -266,6 +266,7 @@ class ApiIT {
         String interrupted;
         String prompt = "{\"prompt\":\"The home town of Risdorsa is\",\"tokens\":3}";
         String editedAnswer;
+        String onSecond;
         try (Host first = Host.start(data)) {
             session = Host.json(first.post("/api/sessions", "{\"editor\":\"grace\",\"name\":\"kept\"}"))
                     .getAsJsonObject().get("id").getAsString();
@@ -274,6 +275,11 @@ class ApiIT {
             assertEquals(201, first.post("/api/sessions/" + session + "/snapshots", "{\"label\":\"paris\"}").statusCode());
             editedAnswer = edited(first, session, prompt);
             assertTrue(editedAnswer.startsWith("Paris"), editedAnswer);
+            assertEquals(201, first.post("/api/models", "{\"id\":\"second\",\"path\":\"builtin\"}").statusCode());
+            onSecond = Host.json(first.post("/api/sessions", "{\"editor\":\"grace\",\"model\":\"second\"}"))
+                    .getAsJsonObject().get("id").getAsString();
+            assertEquals(200, first.post("/api/sessions/" + onSecond + "/edits",
+                    "{\"edits\":[{\"prompt\":\"The home town of Risdorsa is\",\"target\":\"Tokyo\"}]}").statusCode());
 
             finished = run(first, "{\"editors\":[\"grace\"],\"edits\":4,\"batch\":2,\"checkpoint\":2}");
             awaitStatus(first, finished, "finished");
@@ -296,6 +302,8 @@ class ApiIT {
             assertEquals(1, kept.get("edits").getAsInt());
             assertEquals("paris", kept.getAsJsonArray("snapshots").get(0).getAsJsonObject().get("label").getAsString());
             assertEquals(editedAnswer, edited(second, session, prompt), "the session answers as before the kill");
+            assertTrue(second.get("/api/models/second").statusCode() == 200, "the model loaded through the API is back");
+            assertTrue(edited(second, onSecond, prompt).startsWith("Tokyo"), "and so is its session");
             System.out.println("session " + session + " after restart: " + kept.get("edits") + " edit, answers '"
                     + editedAnswer + "'");
 

@@ -74,6 +74,16 @@ public interface HostStore {
 
     List<SnapshotRecord> snapshots(String sessionId);
 
+    // ---- models
+
+    /** Records a model loaded through the API (replacing a record with the same id). */
+    void addModel(ModelRecord model);
+
+    void removeModel(String id);
+
+    /** The models to load again at start, in load order. */
+    List<ModelRecord> models();
+
     /** The schema version the database is at. */
     int schemaVersion();
 }

@@ -3,13 +3,10 @@ package io.editlab.server.impl;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.editlab.api.host.Home;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.host.ProcessMemory;
-import io.editlab.api.model.ModelException;
-import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -21,7 +18,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -63,6 +59,7 @@ public final class ApiServlet extends HttpServlet {
 
     private final transient ModelRuntime runtime;
     private final transient PluginCatalog catalog;
+    private final transient HostModels models;
     private final transient HostSessions sessions;
     private final transient HostRuns runs;
     private final transient MetaTypeService metatype;
@@ -74,11 +71,12 @@ public final class ApiServlet extends HttpServlet {
     private final int maxBundle;
 
     @Activate
-    public ApiServlet(@Reference ModelRuntime runtime, @Reference PluginCatalog catalog,
+    public ApiServlet(@Reference ModelRuntime runtime, @Reference PluginCatalog catalog, @Reference HostModels models,
             @Reference HostSessions sessions, @Reference HostRuns runs, @Reference MetaTypeService metatype,
             BundleContext context, ServerConfig config) throws IOException {
         this.runtime = runtime;
         this.catalog = catalog;
+        this.models = models;
         this.sessions = sessions;
         this.runs = runs;
         this.metatype = metatype;
@@ -154,15 +152,14 @@ public final class ApiServlet extends HttpServlet {
                 deployer.uninstall(number(id));
                 response.setStatus(204);
             }
-            case "GET models" -> {
-                JsonArray models = new JsonArray();
-                runtime.models().forEach(m -> models.add(describe(m)));
-                send(response, 200, models);
+            case "GET models" -> send(response, 200, models.list());
+            case "GET models/{id}" -> send(response, 200, models.get(id));
+            case "POST models" -> {
+                Json body = Json.object(jsonBody(request), Set.of("id", "path"));
+                send(response, 201, models.load(body.string("id"), body.string("path")));
             }
-            case "GET models/{id}" -> send(response, 200, describe(model(id)));
-            case "POST models" -> send(response, 201, loadModel(Json.object(jsonBody(request), Set.of("id", "path"))));
             case "DELETE models/{id}" -> {
-                unloadModel(id);
+                models.unload(id);
                 response.setStatus(204);
             }
             case "GET sessions" -> send(response, 200, sessions.list());
@@ -290,52 +287,6 @@ public final class ApiServlet extends HttpServlet {
         json.addProperty("default_model", defaultModel);
         json.addProperty("device", runtime.device());
         return json;
-    }
-
-    private JsonObject describe(ModelHandle model) {
-        JsonObject json = new JsonObject();
-        json.addProperty("id", model.info().id());
-        json.addProperty("type", model.info().modelType());
-        json.addProperty("source", model.info().source().toString());
-        json.addProperty("device", model.info().device());
-        json.addProperty("parameters", model.info().parameterCount());
-        json.addProperty("layers", model.layers());
-        json.addProperty("sessions", model.sessions().size());
-        json.addProperty("default", model.info().id().equals(defaultModel));
-        return json;
-    }
-
-    private ModelHandle model(String id) {
-        return runtime.model(id).orElseThrow(() -> ApiException.notFound("no model '" + id + "' is loaded"));
-    }
-
-    private JsonObject loadModel(Json body) {
-        String id = body.string("id");
-        String path = body.string("path");
-        Path folder = path.equals("builtin") ? Home.models().resolve("builtin") : Path.of(path);
-        if (!Files.isDirectory(folder)) {
-            throw ApiException.badRequest("field 'path': no model folder " + folder.toAbsolutePath() + " on the host");
-        }
-        if (runtime.model(id).isPresent()) {
-            throw ApiException.conflict("a model '" + id + "' is loaded already");
-        }
-        try {
-            return describe(runtime.load(id, folder));
-        } catch (ModelException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-    }
-
-    private void unloadModel(String id) {
-        ModelHandle model = model(id);
-        if (id.equals(defaultModel)) {
-            throw ApiException.conflict("'" + id + "' is the host's default model");
-        }
-        if (!model.sessions().isEmpty()) {
-            throw ApiException.conflict("model '" + id + "' has " + model.sessions().size() + " open sessions; close "
-                    + "them first");
-        }
-        runtime.unload(id);
     }
 
     private JsonArray plugins(PluginKind kind) {

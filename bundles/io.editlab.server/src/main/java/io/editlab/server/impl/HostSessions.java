@@ -82,9 +82,13 @@ public final class HostSessions {
         }
     }
 
+    /**
+     * Reopens the sessions of the store. {@code models} is required so that the models loaded through
+     * the API are loaded again before.
+     */
     @Activate
-    public HostSessions(@Reference ModelRuntime runtime, @Reference PluginCatalog catalog, @Reference HostStore store,
-            ServerConfig config) {
+    public HostSessions(@Reference ModelRuntime runtime, @Reference HostModels models, @Reference PluginCatalog catalog,
+            @Reference HostStore store, ServerConfig config) {
         this.runtime = runtime;
         this.catalog = catalog;
         this.store = store;

@@ -3,6 +3,7 @@ package io.editlab.store.impl;
 import io.editlab.store.BatchRecord;
 import io.editlab.store.CheckpointRecord;
 import io.editlab.store.HostStore;
+import io.editlab.store.ModelRecord;
 import io.editlab.store.RunEditorRecord;
 import io.editlab.store.RunRecord;
 import io.editlab.store.SessionRecord;
@@ -245,6 +246,28 @@ public final class H2HostStore implements HostStore {
         return new SessionRecord(r.getString("id"), r.getString("name"), r.getString("model"), r.getString("editor"),
                 r.getString("config"), instant(r, "created"), r.getString("head"), r.getInt("batches"),
                 r.getInt("edits"));
+    }
+
+    // ---- models
+
+    @Override
+    public synchronized void addModel(ModelRecord model) {
+        transaction("recording model " + model.id(), () -> {
+            update("DELETE FROM models WHERE id = ?", model.id());
+            update("INSERT INTO models (id, path, loaded) VALUES (?, ?, ?)", model.id(), model.path(),
+                    time(model.loaded()));
+        });
+    }
+
+    @Override
+    public synchronized void removeModel(String id) {
+        transaction("forgetting model " + id, () -> update("DELETE FROM models WHERE id = ?", id));
+    }
+
+    @Override
+    public synchronized List<ModelRecord> models() {
+        return query("listing models", "SELECT * FROM models ORDER BY loaded, id", r -> new ModelRecord(
+                r.getString("id"), r.getString("path"), instant(r, "loaded")));
     }
 
     // ---- JDBC plumbing

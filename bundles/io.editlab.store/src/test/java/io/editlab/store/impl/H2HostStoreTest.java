@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.editlab.store.BatchRecord;
+import io.editlab.store.ModelRecord;
 import io.editlab.store.RunEditorRecord;
 import io.editlab.store.RunRecord;
 import io.editlab.store.SessionRecord;
 import io.editlab.store.SnapshotRecord;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +29,7 @@ class H2HostStoreTest {
     @Test
     void runsSurviveReopeningAndUnfinishedOnesAreMarkedInterrupted() {
         H2HostStore store = new H2HostStore(folder);
-        assertEquals(1, store.schemaVersion());
+        assertEquals(2, store.schemaVersion());
         store.addRun("r1", "{\"edits\":8}", T0, List.of("grace", "ft-l"));
         store.addRun("r2", "{}", T0.plusSeconds(1), List.of("grace"));
         store.setRunStatus("r1", RunRecord.RUNNING, null, T0.plusSeconds(2));
@@ -79,6 +83,41 @@ class H2HostStoreTest {
         store.removeSession("s1");
         assertTrue(store.sessions().isEmpty());
         assertTrue(store.batches("s1").isEmpty(), "the journal goes with the session");
+        store.close();
+    }
+
+    @Test
+    void modelsLoadedThroughTheApiAreRemembered() {
+        H2HostStore store = new H2HostStore(folder);
+        store.addModel(new ModelRecord("cf", "/models/cf1000", T0));
+        store.addModel(new ModelRecord("wide", "/models/wide", T0.plusSeconds(1)));
+        store.addModel(new ModelRecord("cf", "/models/cf2000", T0.plusSeconds(2)));
+        store.removeModel("wide");
+        store.close();
+        H2HostStore reopened = new H2HostStore(folder);
+        assertEquals(List.of(new ModelRecord("cf", "/models/cf2000", T0.plusSeconds(2))), reopened.models());
+        reopened.close();
+    }
+
+    @Test
+    void aDatabaseOfTheFirstSchemaIsMigratedKeepingItsRecords() throws Exception {
+        JdbcDataSource source = new JdbcDataSource();
+        source.setURL("jdbc:h2:file:" + folder.toAbsolutePath().resolve("db").resolve("editlab"));
+        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE schema_history (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL, "
+                    + "applied TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+            String v1 = new String(Migrations.class.getResourceAsStream("V1__host.sql").readAllBytes());
+            for (String sql : Migrations.statements(v1)) {
+                statement.execute(sql);
+            }
+            statement.execute("INSERT INTO schema_history (version, script) VALUES (1, 'V1__host.sql')");
+            statement.execute("INSERT INTO runs (id, status, spec, created) VALUES ('r0', 'finished', '{}', "
+                    + "CURRENT_TIMESTAMP)");
+        }
+        H2HostStore store = new H2HostStore(folder);
+        assertEquals(2, store.schemaVersion());
+        assertEquals(List.of("r0"), store.runs().stream().map(RunRecord::id).toList());
+        assertTrue(store.models().isEmpty());
         store.close();
     }
 
