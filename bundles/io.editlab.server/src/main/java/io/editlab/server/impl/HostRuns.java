@@ -114,11 +114,10 @@ public final class HostRuns {
 
     /** Validates a run request, queues it and returns its id. */
     String submit(Json body) {
-        Prepared prepared = prepare(body, List.of(), Map.of());
+        RunRequest request = prepare(body, List.of(), Map.of());
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
-        store.addRun(id, body.toString(), Instant.now(), prepared.request.editors().stream().map(EditorSpec::method)
-                .toList());
-        schedule(id, prepared, List.of());
+        store.addRun(id, body.toString(), Instant.now(), request.editors().stream().map(EditorSpec::method).toList());
+        schedule(id, request, List.of());
         return id;
     }
 
@@ -141,9 +140,9 @@ public final class HostRuns {
                 resume.put(editor.editor(), resumePoint(id, editor));
             }
         }
-        Prepared prepared = prepare(Json.object(run.spec(), FIELDS), remaining, resume);
+        RunRequest request = prepare(Json.object(run.spec(), FIELDS), remaining, resume);
         store.setRunStatus(id, RunRecord.QUEUED, null, null);
-        schedule(id, prepared, done);
+        schedule(id, request, done);
     }
 
     private ResumePoint resumePoint(String id, RunEditorRecord editor) {
@@ -162,15 +161,11 @@ public final class HostRuns {
         return new ResumePoint(edits, Path.of(json.get("snapshot").getAsString()), checkpoints, perBatch);
     }
 
-    /** A validated request, ready for the harness. */
-    private record Prepared(RunRequest request) {
-    }
-
     /**
      * Builds the harness request of a run body; {@code only} (when not empty) limits it to those
      * editors, resumed from {@code resume}.
      */
-    private Prepared prepare(Json body, List<String> only, Map<String, ResumePoint> resume) {
+    private RunRequest prepare(Json body, List<String> only, Map<String, ResumePoint> resume) {
         String modelId = body.string("model", defaultModel);
         ModelHandle model = runtime.model(modelId).orElseThrow(() -> ApiException.badRequest(
                 "no model '" + modelId + "' is loaded (POST /api/models loads one)"));
@@ -210,25 +205,25 @@ public final class HostRuns {
         }
         Map<String, Map<String, String>> config = new LinkedHashMap<>();
         if (body.has("config")) {
-            for (String editor : body.objectField("config").keySet()) {
+            JsonObject given = body.objectField("config");
+            for (String editor : given.keySet()) {
                 if (!names.contains(editor)) {
                     throw ApiException.badRequest("field 'config' names editor '" + editor + "', which is not in "
                             + names);
                 }
-                config.put(editor, Json.item(body.objectField("config"), "config", Set.copyOf(names))
-                        .stringMap(editor));
             }
+            Json configs = Json.item(given, "config", Set.copyOf(names));
+            given.keySet().forEach(editor -> config.put(editor, configs.stringMap(editor)));
         }
         List<EditorSpec> editors = names.stream().filter(n -> only.isEmpty() || only.contains(n))
                 .map(n -> new EditorSpec(n, config.getOrDefault(n, Map.of()))).toList();
-        return new Prepared(new RunRequest(model, dataset, requests, editors, protocol, body.strings("metrics"),
-                resume));
+        return new RunRequest(model, dataset, requests, editors, protocol, body.strings("metrics"), resume);
     }
 
-    private void schedule(String id, Prepared prepared, List<EditorReport> done) {
+    private void schedule(String id, RunRequest request, List<EditorReport> done) {
         Live run = new Live();
         live.put(id, run);
-        executor.submit(() -> execute(id, prepared.request(), done, run));
+        executor.submit(() -> execute(id, request, done, run));
     }
 
     private void execute(String id, RunRequest request, List<EditorReport> done, Live run) {

@@ -1,0 +1,46 @@
+package io.editlab.malmen.hypernet.impl;
+
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.edit.MetaTrainer;
+import io.editlab.api.edit.ProgressListener;
+import io.editlab.api.model.ModelHandle;
+import io.editlab.malmen.hypernet.Variant;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The meta-trainer of one {@link Variant}: its configured defaults, checked when the component
+ * activates, overridable per run. The two trainer components differ only in variant and PID.
+ */
+abstract class VariantTrainer implements MetaTrainer {
+
+    private final Variant variant;
+    private final TrainerConfig config;
+
+    /** @throws IllegalArgumentException naming the PID and the bad key when the defaults are invalid */
+    VariantTrainer(Variant variant, TrainerConfig config) {
+        try {
+            TrainerSettings.read(variant, config, Map.of());
+        } catch (EditException e) {
+            throw new IllegalArgumentException("invalid configuration io.editlab." + variant.id() + ".hypernet: "
+                    + e.getMessage(), e);
+        }
+        this.variant = variant;
+        this.config = config;
+    }
+
+    @Override
+    public Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
+            ProgressListener progress) throws EditException {
+        return train(model, training, validation, output, Map.of(), progress);
+    }
+
+    @Override
+    public Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
+            Map<String, ?> overrides, ProgressListener progress) throws EditException {
+        TrainerSettings settings = TrainerSettings.read(variant, config, overrides);
+        return new MetaTraining(model, settings, progress).run(training, validation, output);
+    }
+}
