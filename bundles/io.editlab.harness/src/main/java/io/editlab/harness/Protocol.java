@@ -1,21 +1,26 @@
 package io.editlab.harness;
 
+import io.editlab.api.edit.EditRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * How a lifelong-editing comparison is run and scored. Every number in a report is labelled with it.
  *
  * @param edits T: how many edit requests to apply (the first T after ordering)
- * @param batchSize b: edits per {@code apply} call
+ * @param batchSize b: edits per {@code apply} call (with their streamed rephrasings, if any)
  * @param order how the requests are ordered before the first T are taken
  * @param planner the edit-order planner's id when {@code order} is {@link Order#PLANNED}, else null
  * @param seed for shuffling and planning
  * @param evaluation when the final numbers are measured
  * @param checkpointEvery also evaluate all edits so far every this many edits (0: never), for curves
  * @param generation also score by free greedy generation (slower), besides teacher forcing
+ * @param rephrasings whether some of each edit's rephrasings are edited along with it
  */
 public record Protocol(int edits, int batchSize, Order order, String planner, long seed, Evaluation evaluation,
-        int checkpointEvery, boolean generation) {
+        int checkpointEvery, boolean generation, Rephrasings rephrasings) {
 
     /** The order of the edit stream. */
     public enum Order {
@@ -36,14 +41,81 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
     }
 
     /**
+     * What becomes of each edit's rephrasings. The edits themselves (T of them, {@code batchSize} per call)
+     * are always what is scored for reliability, locality and retention; generalization is scored on the
+     * rephrasings that are held out.
+     */
+    public enum Rephrasings {
+        /** All are held out: the editor sees only the edit prompt. */
+        HELD_OUT,
+        /**
+         * The first half of an edit's rephrasings (rounded down) is edited in the same {@code apply} call as
+         * the edit, each as a request of its own with the edit's target; the second half is held out. This is
+         * MELO's split of zsRE that ELDER's paper uses (methods.md 1.9); an edit with one rephrasing keeps it
+         * held out.
+         */
+        STREAM_HALF;
+
+        /** The word a command line or a request uses for this choice. */
+        public String word() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * The choice a word names.
+         *
+         * @throws IllegalArgumentException unless the word is {@code held-out} or {@code stream-half}
+         */
+        public static Rephrasings of(String word) {
+            for (Rephrasings r : values()) {
+                if (r.word().equals(word)) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("rephrasings must be held-out or stream-half, not '" + word + "'");
+        }
+
+        /** How many of {@code edit}'s rephrasings are edited with it. */
+        private int streamed(EditRequest edit) {
+            return this == STREAM_HALF ? edit.rephrases().size() / 2 : 0;
+        }
+
+        /**
+         * What an editor is given for these edits: each edit, followed by its streamed rephrasings as requests
+         * with ids {@code ID/rephrase-1, ...}, the same target, subject and true answer, and no probes.
+         */
+        public List<EditRequest> edited(List<EditRequest> edits) {
+            List<EditRequest> requests = new ArrayList<>();
+            for (EditRequest edit : edits) {
+                requests.add(edit);
+                List<String> rephrases = edit.rephrases();
+                for (int i = 0; i < streamed(edit); i++) {
+                    requests.add(new EditRequest(edit.id() + "/rephrase-" + (i + 1), rephrases.get(i), edit.target(),
+                            edit.subject(), edit.groundTruth(), List.of(), List.of(), List.of()));
+                }
+            }
+            return requests;
+        }
+
+        /** The edits as they are scored: with only their held-out rephrasings. */
+        public List<EditRequest> scored(List<EditRequest> edits) {
+            return edits.stream().map(edit -> streamed(edit) == 0 ? edit
+                    : new EditRequest(edit.id(), edit.prompt(), edit.target(), edit.subject(), edit.groundTruth(),
+                            edit.rephrases().subList(streamed(edit), edit.rephrases().size()), edit.locality(),
+                            edit.portability())).toList();
+        }
+    }
+
+    /**
      * A protocol from the words a command line or a request uses.
      *
      * @param order {@code file}, {@code shuffle} or {@code plan:PLANNER}
      * @param evaluation {@code final} or {@code each}
+     * @param rephrasings {@code held-out} or {@code stream-half}
      * @throws IllegalArgumentException naming the setting that is wrong
      */
     public static Protocol of(int edits, int batchSize, String order, String evaluation, long seed,
-            int checkpointEvery, boolean generation) {
+            int checkpointEvery, boolean generation, String rephrasings) {
         Evaluation when = switch (String.valueOf(evaluation)) {
             case "final" -> Evaluation.FINAL;
             case "each" -> Evaluation.EACH;
@@ -61,7 +133,8 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
         } else {
             throw new IllegalArgumentException("order must be file, shuffle or plan:PLANNER, not '" + order + "'");
         }
-        return new Protocol(edits, batchSize, kind, planner, seed, when, checkpointEvery, generation);
+        return new Protocol(edits, batchSize, kind, planner, seed, when, checkpointEvery, generation,
+                Rephrasings.of(rephrasings));
     }
 
     public Protocol {
@@ -70,6 +143,7 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
         }
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(evaluation, "evaluation");
+        Objects.requireNonNull(rephrasings, "rephrasings");
         if (order == Order.PLANNED && (planner == null || planner.isBlank())) {
             throw new IllegalArgumentException("a planned order needs a planner");
         }

@@ -123,6 +123,7 @@ public final class Reports {
         p.addProperty("planner", protocol.planner());
         p.addProperty("seed", protocol.seed());
         p.addProperty("checkpoint_every", protocol.checkpointEvery());
+        p.addProperty("rephrasings", protocol.rephrasings().word());
         JsonArray scoring = new JsonArray();
         scoring.add("teacher_forced");
         if (protocol.generation()) {

@@ -205,7 +205,8 @@ public final class HarnessImpl implements Harness {
      */
     private Map<String, Double> edit(Edited e, List<EditRequest> stream, Protocol protocol,
             Map<String, Metric> metrics, Scorer baseScores, Progress progress, RunListener listener) throws Exception {
-        List<EditRequest> applied = new ArrayList<>(stream.subList(0, progress.resumedAt));
+        Protocol.Rephrasings rephrasings = protocol.rephrasings();
+        List<EditRequest> applied = new ArrayList<>(rephrasings.scored(stream.subList(0, progress.resumedAt)));
         List<EditResult> results = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
         listener.progress(e.name() + ": editing", applied.size(), stream.size());
@@ -216,9 +217,10 @@ public final class HarnessImpl implements Harness {
             requireInstalled(e);
             List<EditRequest> batch = stream.subList(from, Math.min(stream.size(), from + protocol.batchSize()));
             long t0 = System.nanoTime();
-            EditResult result = e.editor().apply(batch);
+            EditResult result = e.editor().apply(rephrasings.edited(batch));
             long nanos = System.nanoTime() - t0; // measured here, whatever the editor reports
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
+            batch = rephrasings.scored(batch);
             applied.addAll(batch);
             peak = Math.max(peak, ProcessMemory.residentBytes());
             requireFinite(e.session(), batch.get(0), e.name());

@@ -25,6 +25,7 @@ import io.editlab.api.train.PretrainingSpec;
 import io.editlab.harness.DatasetInfo;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Protocol;
+import io.editlab.harness.Reports;
 import io.editlab.harness.ResumePoint;
 import io.editlab.harness.RunListener;
 import io.editlab.harness.RunReport;
@@ -171,7 +172,8 @@ class HarnessImplTest {
         methods.put("boom", BOOM);
         methods.put("nan", NAN);
         HarnessImpl harness = new HarnessImpl(catalog(methods, null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, true);
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, true,
+                Protocol.Rephrasings.HELD_OUT);
         RunReport report = harness.run(request(List.of("boom", "noop", "nan", "absent"), protocol), (s, d, t) -> { });
 
         Map<String, RunReport.EditorReport> byName = new LinkedHashMap<>();
@@ -194,7 +196,8 @@ class HarnessImplTest {
     @Test
     void eachModeAveragesBatchEvaluations() {
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), null));
-        Protocol protocol = new Protocol(6, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.EACH, 0, false);
+        Protocol protocol = new Protocol(6, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.EACH, 0, false,
+                Protocol.Rephrasings.HELD_OUT);
         RunReport report = harness.run(request(List.of("noop"), protocol), (s, d, t) -> { });
         assertEquals(2.0, report.editors().get(0).finalValues().get("count"), "each evaluation sees its batch of 2");
         assertTrue(report.editors().get(0).checkpoints().isEmpty());
@@ -217,24 +220,56 @@ class HarnessImplTest {
         };
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder), reverse));
         harness.run(request(List.of("rec"), new Protocol(4, 4, Protocol.Order.PLANNED, "reverse", 1,
-                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
         assertEquals(List.of("3", "2", "1", "0"), seen.get(0), "the planner orders the first T");
         seen.clear();
         harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
-                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
         List<String> first = seen.get(0);
         seen.clear();
         harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
-                Protocol.Evaluation.FINAL, 0, false)), (s, d, t) -> { });
+                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
         assertEquals(first, seen.get(0), "the same seed gives the same order");
         assertTrue(!first.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7")), "shuffled");
+    }
+
+    @Test
+    void streamedRephrasingsAreEditedWithTheirEditButOnlyTheEditsAreScored() {
+        List<List<String>> seen = new ArrayList<>();
+        EditMethod recorder = method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                seen.add(batch.stream().map(r -> r.id() + "=" + r.prompt() + ">" + r.target()).toList());
+                return super.apply(batch);
+            }
+        });
+        List<EditRequest> edits = new ArrayList<>();
+        for (EditRequest r : requests.subList(0, 4)) {
+            edits.add(new EditRequest(r.id(), r.prompt(), r.target(), r.subject(), r.groundTruth(),
+                    List.of("a" + r.id(), "b" + r.id(), "c" + r.id()), List.of(), List.of()));
+        }
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder), null));
+        RunRequest request = new RunRequest(model, new DatasetInfo("test", "list", 4), edits,
+                List.of(new EditorSpec("rec", Map.of())), new Protocol(4, 2, Protocol.Order.FILE, null, 1,
+                        Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.STREAM_HALF), List.of());
+        RunReport report = harness.run(request, (s, d, t) -> { });
+
+        EditRequest first = edits.get(0);
+        EditRequest second = edits.get(1);
+        assertEquals(List.of("0=" + first.prompt() + ">" + first.target(), "0/rephrase-1=a0>" + first.target(),
+                "1=" + second.prompt() + ">" + second.target(), "1/rephrase-1=a1>" + second.target()), seen.get(0),
+                "one of three rephrasings is edited right after its edit, in the same call");
+        assertEquals(2, seen.size(), "batches still count edits");
+        assertEquals(4.0, report.editors().get(0).finalValues().get("count"), "only the edits are scored");
+        assertEquals("stream-half", Reports.json(report).getAsJsonObject("protocol").get("rephrasings").getAsString());
     }
 
     @Test
     void aPlannerThatLosesEditsIsRejected() {
         EditOrderPlanner lossy = (edits, context) -> edits.subList(1, edits.size());
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), lossy));
-        Protocol protocol = new Protocol(4, 1, Protocol.Order.PLANNED, "reverse", 1, Protocol.Evaluation.FINAL, 0, false);
+        Protocol protocol = new Protocol(4, 1, Protocol.Order.PLANNED, "reverse", 1, Protocol.Evaluation.FINAL, 0, false,
+                Protocol.Rephrasings.HELD_OUT);
         assertThrows(IllegalStateException.class, () -> harness.run(request(List.of("noop"), protocol), (s, d, t) -> { }));
     }
 
@@ -287,7 +322,8 @@ class HarnessImplTest {
             return counter;
         });
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("counter", counting), null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, false);
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, false,
+                Protocol.Rephrasings.HELD_OUT);
         Path folder = Files.createTempDirectory("resume");
         List<String> events = new ArrayList<>();
         List<ResumePoint> points = new ArrayList<>();
@@ -337,7 +373,8 @@ class HarnessImplTest {
             }
         });
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("a", recorder, "b", recorder), null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false);
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false,
+                Protocol.Rephrasings.HELD_OUT);
         RunReport report = harness.run(request(List.of("a", "b"), protocol), new RunListener() {
             @Override
             public boolean cancelled() {
@@ -365,7 +402,8 @@ class HarnessImplTest {
         }));
         methods.put("staying", method(s -> new Noop()));
         HarnessImpl harness = new HarnessImpl(catalog(methods, null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false);
+        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false,
+                Protocol.Rephrasings.HELD_OUT);
         RunReport report = harness.run(request(List.of("leaving", "staying"), protocol), new RunListener() { });
         assertEquals("failed", report.editors().get(0).status());
         assertTrue(report.editors().get(0).error().contains("was uninstalled"), report.editors().get(0).error());

@@ -26,7 +26,7 @@ class ReportsTest {
                 "EditException: diverged </script>", Map.of(), List.of());
         return new RunReport(new ModelInfo("builtin", "gpt2", Path.of("/m"), "cpu()", 100),
                 new DatasetInfo("builtin", "corpus", 1200),
-                new Protocol(10, 1, Protocol.Order.FILE, null, 7, Protocol.Evaluation.FINAL, 5, true), List.of(ok, failed),
+                new Protocol(10, 1, Protocol.Order.FILE, null, 7, Protocol.Evaluation.FINAL, 5, true, Protocol.Rephrasings.HELD_OUT), List.of(ok, failed),
                 3.5);
     }
 

@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.Reference;
 public final class BenchCommand implements Command {
 
     static final Set<String> KEYS = Set.of("model", "data", "format", "editors", "edits", "batch", "eval", "order",
-            "seed", "checkpoint", "generation", "metrics", "out");
+            "seed", "checkpoint", "generation", "rephrasings", "metrics", "out");
 
     private final Harness harness;
     private final ModelRuntime runtime;
@@ -57,7 +57,7 @@ public final class BenchCommand implements Command {
     public String usage() {
         return "--model builtin|DIR --data builtin|FILE [--format zsre|counterfact] [--editors a,b,...] [--edits N]"
                 + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
-                + " [--generation true|false] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
+                + " [--generation true|false] [--rephrasings held-out|stream-half] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
     }
 
     @Override
@@ -93,9 +93,10 @@ public final class BenchCommand implements Command {
         Reports.write(report, folder);
         HtmlReport.write(report, folder);
         out.print(Reports.table(report));
-        out.println(String.format(Locale.ROOT, "protocol: T=%d, batch %d, %s order, eval %s, teacher-forced exact match"
-                + "%s; %.0f s; results in %s", protocol.edits(), protocol.batchSize(),
+        out.println(String.format(Locale.ROOT, "protocol: T=%d, batch %d, %s order, eval %s, rephrasings %s,"
+                + " teacher-forced exact match%s; %.0f s; results in %s", protocol.edits(), protocol.batchSize(),
                 protocol.order().name().toLowerCase(Locale.ROOT), protocol.evaluation().name().toLowerCase(Locale.ROOT),
+                protocol.rephrasings().word(),
                 protocol.generation() ? " (generation exact match in *_gen_em)" : "", report.seconds(),
                 folder.toAbsolutePath()));
         return report.editors().stream().allMatch(e -> e.status().equals("ok")) ? 0 : 1;
@@ -113,7 +114,7 @@ public final class BenchCommand implements Command {
         try {
             return Protocol.of(edits, args.integer("batch", 1), args.get("order", "file"), args.get("eval", "final"),
                     args.integer("seed", 7), args.integer("checkpoint", Math.max(1, edits / 10)),
-                    Boolean.parseBoolean(generation));
+                    Boolean.parseBoolean(generation), args.get("rephrasings", "held-out"));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--" + e.getMessage());
         }

@@ -62,7 +62,7 @@ public final class HostRuns {
 
     private static final System.Logger LOG = System.getLogger(HostRuns.class.getName());
     static final Set<String> FIELDS = Set.of("model", "data", "format", "editors", "config", "edits", "batch", "eval",
-            "order", "seed", "checkpoint", "generation", "metrics");
+            "order", "seed", "checkpoint", "generation", "rephrasings", "metrics");
 
     /** One server-sent event. */
     record Event(String name, JsonElement data) {
@@ -195,7 +195,8 @@ public final class HostRuns {
         try {
             protocol = Protocol.of(edits, body.integer("batch", 1, 1, edits), body.string("order", "file"),
                     body.string("eval", "final"), body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    body.integer("checkpoint", Math.max(1, edits / 10), 0, edits), body.bool("generation", false));
+                    body.integer("checkpoint", Math.max(1, edits / 10), 0, edits), body.bool("generation", false),
+                    body.string("rephrasings", "held-out"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
