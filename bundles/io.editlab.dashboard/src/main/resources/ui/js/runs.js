@@ -72,6 +72,7 @@ export class RunForm {
       seed: number('run-seed'),
       eval: byId('run-eval').value,
       order: byId('run-order').value,
+      rephrasings: byId('run-rephrasings').value,
       config: parseConfig(byId('run-config').value),
     };
     say(byId('run-message'), 'starting…', 'busy');
@@ -172,7 +173,7 @@ function protocol(run) {
     const p = results.protocol;
     return [
       `${results.model?.id} on ${results.dataset?.path}`, `T=${p.edits}`, `batch ${p.batch}`,
-      `${p.planner ? `plan:${p.planner}` : p.order} order`, `eval ${p.eval}`,
+      `${p.planner ? `plan:${p.planner}` : p.order} order`, `eval ${p.eval}`, `rephrasings ${p.rephrasings}`,
       `checkpoint every ${p.checkpoint_every}`, `seed ${p.seed}`, `${decimal(results.seconds, 0)} s`,
     ].join(', ');
   }

@@ -99,6 +99,17 @@ class HarnessImplTest {
         return (session, overrides) -> factory.apply(session);
     }
 
+    /** Adds each batch it is given to {@code seen}, each request as {@code label} says. */
+    static EditMethod recorder(List<List<String>> seen, java.util.function.Function<EditRequest, String> label) {
+        return method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                seen.add(batch.stream().map(label).toList());
+                return super.apply(batch);
+            }
+        });
+    }
+
     /** Throws on its second batch. */
     static final EditMethod BOOM = method(session -> new Noop() {
         int calls;
@@ -206,13 +217,7 @@ class HarnessImplTest {
     @Test
     void ordersAreAppliedBeforeTheFirstTEditsAreTaken() {
         List<List<String>> seen = new ArrayList<>();
-        EditMethod recorder = method(s -> new Noop() {
-            @Override
-            public EditResult apply(List<EditRequest> batch) {
-                seen.add(batch.stream().map(EditRequest::id).toList());
-                return super.apply(batch);
-            }
-        });
+        EditMethod recorder = recorder(seen, EditRequest::id);
         EditOrderPlanner reverse = (edits, context) -> {
             List<EditRequest> reversed = new ArrayList<>(edits);
             Collections.reverse(reversed);
@@ -236,13 +241,7 @@ class HarnessImplTest {
     @Test
     void streamedRephrasingsAreEditedWithTheirEditButOnlyTheEditsAreScored() {
         List<List<String>> seen = new ArrayList<>();
-        EditMethod recorder = method(s -> new Noop() {
-            @Override
-            public EditResult apply(List<EditRequest> batch) {
-                seen.add(batch.stream().map(r -> r.id() + "=" + r.prompt() + ">" + r.target()).toList());
-                return super.apply(batch);
-            }
-        });
+        EditMethod recorder = recorder(seen, r -> r.id() + "=" + r.prompt() + ">" + r.target());
         List<EditRequest> edits = new ArrayList<>();
         for (EditRequest r : requests.subList(0, 4)) {
             edits.add(new EditRequest(r.id(), r.prompt(), r.target(), r.subject(), r.groundTruth(),
