@@ -55,14 +55,28 @@ public final class ShiftAggregator implements AutoCloseable {
      * @param gradients {@code [rows, value]}
      */
     public void add(NDArray keys, NDArray gradients) {
-        HyperNetwork.Transformed out = network.transform(module, keys, gradients);
+        NDArray outputs = outputs(keys, gradients);
+        if (!KeyTracer.isFinite(outputs)) {
+            // PyTorch's CPU kernels very rarely yield a lone non-finite value (djl-perf.md): compute once more
+            outputs = outputs(keys, gradients);
+            if (!KeyTracer.isFinite(outputs)) {
+                throw new IllegalStateException("the hyper-network's outputs for " + module.weight() + " are not"
+                        + " finite twice in a row (" + keys.getShape().get(0) + " rows): its inputs lie far outside"
+                        + " the statistics it was trained with, or the network is broken");
+            }
+        }
         if (equation != null) {
-            equation.add(keys, network.valueDifferences(module, keys, out));
+            equation.add(keys, outputs);
         } else {
-            NDArray shift = network.summedShift(module, out).stopGradient().toType(DataType.FLOAT64, false);
-            sum.addi(shift);
+            sum.addi(outputs.stopGradient().toType(DataType.FLOAT64, false));
         }
         rows += keys.getShape().get(0);
+    }
+
+    /** MALMEN's value differences {@code [rows, value]}, or MEND's summed shift of these rows. */
+    private NDArray outputs(NDArray keys, NDArray gradients) {
+        HyperNetwork.Transformed out = network.transform(module, keys, gradients);
+        return equation != null ? network.valueDifferences(module, keys, out) : network.summedShift(module, out);
     }
 
     /** The rows added so far. */

@@ -72,6 +72,25 @@ class HyperNetworkTest {
     }
 
     @Test
+    void nonFiniteOutputsAreRefusedNamingTheWeight() {
+        for (Variant variant : Variant.values()) {
+            try (HyperNetwork network = HyperNetwork.create(config(variant, 5), 1e-3, 1, manager);
+                    NDManager step = manager.newSubManager();
+                    ShiftAggregator aggregator = new ShiftAggregator(network, MODULES.get(0), step)) {
+                network.observe(MODULES.get(0), manager.randomNormal(new Shape(9, 6)),
+                        manager.randomNormal(new Shape(9, 4)));
+                NDArray u = step.randomNormal(new Shape(3, 6));
+                u.set(new NDIndex("1, 2"), Float.POSITIVE_INFINITY);
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> aggregator.add(u, step.randomNormal(new Shape(3, 4))));
+                assertTrue(e.getMessage().startsWith("the hyper-network's outputs for h.0.fc.weight are not finite twice"),
+                        e.getMessage());
+                assertEquals(0, aggregator.rows(), "nothing was added");
+            }
+        }
+    }
+
+    @Test
     void statisticsMergeBatchesAsTheOfficialRunningMeanStd() {
         try (HyperNetwork network = HyperNetwork.create(config(Variant.MALMEN, 3), 1e-6, 1, manager)) {
             EditedModule m = MODULES.get(0);

@@ -148,9 +148,13 @@ final class HypernetEditor implements Editor {
                 for (EditedModule m : modules) {
                     buffers.get(m).drain(aggregators.get(m), true);
                     rows += buffers.get(m).drained();
-                    NDArray shift = settings.joint() ? jointShift(m, aggregators.get(m), call)
-                            : aggregators.get(m).shift(call);
+                    NDArray shift = shift(m, aggregators.get(m), call);
                     double norm = shift.norm().getFloat();
+                    if (!Double.isFinite(norm)) {
+                        // a rare non-finite glitch of PyTorch's CPU kernels (djl-perf.md): solve once more
+                        shift = shift(m, aggregators.get(m), call);
+                        norm = shift.norm().getFloat();
+                    }
                     if (!Double.isFinite(norm)) {
                         throw new EditException(variant.id() + ": the shift of " + m.weight() + " is not finite (its"
                                 + " norm is " + norm + "); the hyper-network " + settings.hypernet()
@@ -206,6 +210,11 @@ final class HypernetEditor implements Editor {
                 throw e;
             }
         }
+    }
+
+    /** The shift of this call (sequential) or of all calls so far (joint). */
+    private NDArray shift(EditedModule m, ShiftAggregator aggregator, NDManager call) {
+        return settings.joint() ? jointShift(m, aggregator, call) : aggregator.shift(call);
     }
 
     /** "record ID: " for the first request the model cannot take (too long, no tokens), or "" if none is found. */
