@@ -6,7 +6,7 @@ import io.editlab.api.model.LanguageModel;
 import io.editlab.api.model.TargetScore;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.runtime.impl.DjlRuntime;
-import java.lang.reflect.Proxy;
+import io.editlab.runtime.testing.Configs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,8 +77,7 @@ final class TinyModel {
 
     /** A configuration: {@code values} by attribute name, the built-in default for the others. */
     static FtlConfig config(Map<String, Object> values) {
-        return (FtlConfig) Proxy.newProxyInstance(FtlConfig.class.getClassLoader(), new Class<?>[] {FtlConfig.class},
-                (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
+        return Configs.of(FtlConfig.class, values);
     }
 
     private static List<Completion> completions(List<EditRequest> edits) {

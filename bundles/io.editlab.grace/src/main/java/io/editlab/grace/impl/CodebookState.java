@@ -77,9 +77,9 @@ final class CodebookState {
             throw invalid("has unreadable labels: " + e.getMessage());
         }
         int n = labels.size();
-        NDArray keys = tensor(state, KEYS, new Shape(n, settings.keyWidth()));
-        NDArray values = tensor(state, VALUES, new Shape(n, settings.valueWidth()));
-        float[] radii = floats(tensor(state, RADII, new Shape(n)));
+        NDArray keys = state.tensor(GraceSettings.METHOD, KEYS, new Shape(n, settings.keyWidth()));
+        NDArray values = state.tensor(GraceSettings.METHOD, VALUES, new Shape(n, settings.valueWidth()));
+        float[] radii = floats(state.tensor(GraceSettings.METHOD, RADII, new Shape(n)));
         for (float radius : radii) {
             if (!(radius >= 0) || Float.isInfinite(radius)) {
                 throw invalid("has a radius of " + radius);
@@ -98,16 +98,6 @@ final class CodebookState {
         return entries;
     }
 
-    private static NDArray tensor(EditorState state, String name, Shape shape) throws EditException {
-        NDArray tensor = state.tensors().get(name);
-        if (tensor == null) {
-            throw invalid("has no tensor '" + name + "'");
-        }
-        if (!tensor.getShape().equals(shape)) {
-            throw invalid("has " + name + " of shape " + tensor.getShape() + "; expected " + shape);
-        }
-        return tensor;
-    }
 
     private static float[] floats(NDArray array) {
         if (array.getDataType() == DataType.FLOAT32) {
@@ -119,6 +109,6 @@ final class CodebookState {
     }
 
     private static EditException invalid(String problem) {
-        return new EditException(GraceSettings.METHOD + ": the state to restore " + problem);
+        return EditorState.invalid(GraceSettings.METHOD, problem);
     }
 }

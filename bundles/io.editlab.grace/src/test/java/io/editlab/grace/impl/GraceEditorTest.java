@@ -16,6 +16,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
+import io.editlab.runtime.testing.Configs;
 import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ class GraceEditorTest {
     }
 
     static GraceMethod method() {
-        return new GraceMethod(Configs.defaults());
+        return new GraceMethod(Configs.defaults(GraceConfig.class));
     }
 
     @Test

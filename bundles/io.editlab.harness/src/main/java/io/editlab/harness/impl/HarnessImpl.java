@@ -205,8 +205,8 @@ public final class HarnessImpl implements Harness {
      */
     private Map<String, Double> edit(Edited e, List<EditRequest> stream, Protocol protocol,
             Map<String, Metric> metrics, Scorer baseScores, Progress progress, RunListener listener) throws Exception {
-        Protocol.Rephrasings rephrasings = protocol.rephrasings();
-        List<EditRequest> applied = new ArrayList<>(rephrasings.scored(stream.subList(0, progress.resumedAt)));
+        List<EditRequest> scored = protocol.rephrasings().scored(stream);
+        List<EditRequest> applied = new ArrayList<>(scored.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
         listener.progress(e.name() + ": editing", applied.size(), stream.size());
@@ -215,12 +215,12 @@ public final class HarnessImpl implements Harness {
                 throw new CancellationException();
             }
             requireInstalled(e);
-            List<EditRequest> batch = stream.subList(from, Math.min(stream.size(), from + protocol.batchSize()));
+            int to = Math.min(stream.size(), from + protocol.batchSize());
             long t0 = System.nanoTime();
-            EditResult result = e.editor().apply(rephrasings.edited(batch));
+            EditResult result = e.editor().apply(protocol.rephrasings().edited(stream.subList(from, to)));
             long nanos = System.nanoTime() - t0; // measured here, whatever the editor reports
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
-            batch = rephrasings.scored(batch);
+            List<EditRequest> batch = scored.subList(from, to);
             applied.addAll(batch);
             peak = Math.max(peak, ProcessMemory.residentBytes());
             requireFinite(e.session(), batch.get(0), e.name());

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class HarnessImplTest {
     }
 
     /** Adds each batch it is given to {@code seen}, each request as {@code label} says. */
-    static EditMethod recorder(List<List<String>> seen, java.util.function.Function<EditRequest, String> label) {
+    static EditMethod recorder(List<List<String>> seen, Function<EditRequest, String> label) {
         return method(s -> new Noop() {
             @Override
             public EditResult apply(List<EditRequest> batch) {

@@ -68,16 +68,16 @@ final class StateCodec {
     static void read(EditorState state, ElderState target) throws EditException {
         ElderSettings settings = target.settings();
         Map<String, String> metadata = state.metadata();
-        expect(metadata, "format", FORMAT);
-        expect(metadata, "modules", String.join(",", settings.mixtureModules()));
-        expect(metadata, "experts", Integer.toString(settings.experts()));
-        expect(metadata, "rank", Integer.toString(settings.rank()));
-        expect(metadata, "topK", Integer.toString(settings.topK()));
+        state.expect(ElderSettings.METHOD, "format", FORMAT);
+        state.expect(ElderSettings.METHOD, "modules", String.join(",", settings.mixtureModules()));
+        state.expect(ElderSettings.METHOD, "experts", Integer.toString(settings.experts()));
+        state.expect(ElderSettings.METHOD, "rank", Integer.toString(settings.rank()));
+        state.expect(ElderSettings.METHOD, "topK", Integer.toString(settings.topK()));
         List<NDArray> parameters = target.parameters();
         List<String> names = target.parameterNames();
         List<NDArray> sources = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
-            sources.add(tensor(state, names.get(i), parameters.get(i).getShape()));
+            sources.add(state.tensor(ElderSettings.METHOD, names.get(i), parameters.get(i).getShape()));
         }
         List<String> labels;
         try {
@@ -86,7 +86,7 @@ final class StateCodec {
             throw invalid("has unreadable labels: " + e.getMessage());
         }
         int bits = target.memory().bits();
-        NDArray codeTensor = tensor(state, CODES, null);
+        NDArray codeTensor = state.tensor(ElderSettings.METHOD, CODES, null);
         long count = codeTensor.getShape().dimension() == 2 && codeTensor.getShape().get(1) == bits
                 ? codeTensor.getShape().get(0) : -1;
         if (count < 0) {
@@ -103,7 +103,7 @@ final class StateCodec {
             }
             codes.add(code);
         }
-        int[] indices = tensor(state, ALLOCATIONS, new Shape(labels.size(), settings.layers(), settings.topK()))
+        int[] indices = state.tensor(ElderSettings.METHOD, ALLOCATIONS, new Shape(labels.size(), settings.layers(), settings.topK()))
                 .toType(DataType.INT32, false).toIntArray();
         List<int[][]> allocations = new ArrayList<>();
         int at = 0;
@@ -127,25 +127,9 @@ final class StateCodec {
         }
     }
 
-    private static void expect(Map<String, String> metadata, String key, String value) throws EditException {
-        if (!value.equals(metadata.get(key))) {
-            throw invalid("has " + key + " '" + metadata.get(key) + "'; this editor needs '" + value + "'");
-        }
-    }
 
-    /** The tensor {@code name}, of {@code shape} unless that is {@code null}. */
-    private static NDArray tensor(EditorState state, String name, Shape shape) throws EditException {
-        NDArray tensor = state.tensors().get(name);
-        if (tensor == null) {
-            throw invalid("has no tensor '" + name + "'");
-        }
-        if (shape != null && !tensor.getShape().equals(shape)) {
-            throw invalid("has " + name + " of shape " + tensor.getShape() + "; expected " + shape);
-        }
-        return tensor;
-    }
 
     private static EditException invalid(String problem) {
-        return new EditException(ElderSettings.METHOD + ": the state to restore " + problem);
+        return EditorState.invalid(ElderSettings.METHOD, problem);
     }
 }

@@ -18,6 +18,7 @@ import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.elder.loss.impl.GuidedLoss;
 import io.editlab.elder.router.impl.TopKRouter;
+import io.editlab.runtime.testing.Configs;
 import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ class ElderEditorTest {
     }
 
     static ElderMethod method() {
-        return new ElderMethod(Configs.defaults(), new TopKRouter(), new GuidedLoss());
+        return new ElderMethod(Configs.defaults(ElderConfig.class), new TopKRouter(), new GuidedLoss());
     }
 
     @Test
@@ -159,7 +160,7 @@ class ElderEditorTest {
         try (EditSession session = tiny.model.openSession("same-module")) {
             Map<String, Object> config = Map.of("learningRate", LEARNING_RATE, "firstLayer", 0, "queryLayer", 0,
                     "layers", 4, "experts", TINY_EXPERTS);
-            ElderSettings settings = ElderSettings.resolve(Configs.defaults(), config, tiny.model);
+            ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), config, tiny.model);
             assertEquals(settings.mixtureModules().get(0), settings.queryModule());
             Editor sameModule = method().create(session, config);
             assertEquals(baseScores, session.score(facts), "a fresh editor changes nothing");
@@ -192,7 +193,7 @@ class ElderEditorTest {
 
     @Test
     void theDefaultsResolveToTheSmallPresetOnASmallModel() throws EditException {
-        ElderSettings settings = ElderSettings.resolve(Configs.defaults(), Map.of(), tiny.model);
+        ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), Map.of(), tiny.model);
         assertEquals(2, settings.firstLayer());
         assertEquals(List.of(tiny.model.module(2, ModuleRole.MLP_DOWN), tiny.model.module(3, ModuleRole.MLP_DOWN)),
                 settings.mixtureModules());
@@ -206,7 +207,7 @@ class ElderEditorTest {
     @Test
     void thePapersPresetsAskForThePapersModels() {
         EditException error = assertThrows(EditException.class,
-                () -> ElderSettings.resolve(Configs.defaults(), Map.of("preset", "gpt2-xl"), tiny.model));
+                () -> ElderSettings.resolve(Configs.defaults(ElderConfig.class), Map.of("preset", "gpt2-xl"), tiny.model));
         assertTrue(error.getMessage().contains("firstLayer"), error.getMessage());
         ElderPreset llama = ElderPreset.named("llama-2-7b", tiny.model).orElseThrow();
         assertEquals(List.of(21, 6, -1), List.of(llama.firstLayer(), llama.layers(), llama.queryOffset()));

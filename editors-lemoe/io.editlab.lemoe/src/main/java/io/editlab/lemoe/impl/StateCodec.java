@@ -73,9 +73,9 @@ final class StateCodec {
     static void read(EditorState state, ExpertBank bank) throws EditException {
         LemoeSettings settings = bank.settings();
         Map<String, String> metadata = state.metadata();
-        expect(metadata, "format", FORMAT);
+        state.expect(LemoeSettings.METHOD, "format", FORMAT);
         for (Map.Entry<String, String> entry : shape(settings).entrySet()) {
-            expect(metadata, entry.getKey(), entry.getValue());
+            state.expect(LemoeSettings.METHOD, entry.getKey(), entry.getValue());
         }
         int count;
         try {
@@ -97,9 +97,9 @@ final class StateCodec {
         if (subjects.size() != prompts.size()) {
             throw invalid("has " + prompts.size() + " anchors but " + subjects.size() + " anchor subjects");
         }
-        float[] thresholds = tensor(state, THRESHOLDS, new Shape(count)).toType(DataType.FLOAT32, false)
+        float[] thresholds = state.tensor(LemoeSettings.METHOD, THRESHOLDS, new Shape(count)).toType(DataType.FLOAT32, false)
                 .toFloatArray();
-        int[] owners = tensor(state, ANCHOR_EXPERTS, new Shape(prompts.size())).toType(DataType.INT32, false)
+        int[] owners = state.tensor(LemoeSettings.METHOD, ANCHOR_EXPERTS, new Shape(prompts.size())).toType(DataType.INT32, false)
                 .toIntArray();
         List<Anchor> anchors = new ArrayList<>();
         for (int a = 0; a < prompts.size(); a++) {
@@ -115,10 +115,10 @@ final class StateCodec {
         for (int i = 0; i < count; i++) {
             Map<String, NDArray> parts = new LinkedHashMap<>();
             for (Map.Entry<String, Shape> part : shapes.entrySet()) {
-                parts.put(part.getKey(), tensor(state, "expert" + i + "." + part.getKey(), part.getValue()));
+                parts.put(part.getKey(), state.tensor(LemoeSettings.METHOD, "expert" + i + "." + part.getKey(), part.getValue()));
             }
             saved.add(parts);
-            NDArray radii = tensor(state, "expert" + i + ".radii", null);
+            NDArray radii = state.tensor(LemoeSettings.METHOD, "expert" + i + ".radii", null);
             if (radii.getShape().dimension() != 1) {
                 throw invalid("has expert" + i + ".radii of shape " + radii.getShape() + "; expected [m]");
             }
@@ -129,12 +129,12 @@ final class StateCodec {
                 }
             }
             gateRadii.add(values);
-            gateAnchors.add(tensor(state, "expert" + i + ".anchors", new Shape(values.length, settings.width())));
+            gateAnchors.add(state.tensor(LemoeSettings.METHOD, "expert" + i + ".anchors", new Shape(values.length, settings.width())));
         }
         List<NDArray> shared = new ArrayList<>();
         if (bank.shared() != null) {
-            shared.add(tensor(state, "shared.projDown", bank.shared().down().getShape()));
-            shared.add(tensor(state, "shared.projUp", bank.shared().up().getShape()));
+            shared.add(state.tensor(LemoeSettings.METHOD, "shared.projDown", bank.shared().down().getShape()));
+            shared.add(state.tensor(LemoeSettings.METHOD, "shared.projUp", bank.shared().up().getShape()));
         }
         List<Expert> experts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -165,24 +165,9 @@ final class StateCodec {
         }
     }
 
-    private static void expect(Map<String, String> metadata, String key, String value) throws EditException {
-        if (!value.equals(metadata.get(key))) {
-            throw invalid("has " + key + " '" + metadata.get(key) + "'; this editor needs '" + value + "'");
-        }
-    }
 
-    private static NDArray tensor(EditorState state, String name, Shape shape) throws EditException {
-        NDArray tensor = state.tensors().get(name);
-        if (tensor == null) {
-            throw invalid("has no tensor '" + name + "'");
-        }
-        if (shape != null && !tensor.getShape().equals(shape)) {
-            throw invalid("has " + name + " of shape " + tensor.getShape() + "; expected " + shape);
-        }
-        return tensor;
-    }
 
     private static EditException invalid(String problem) {
-        return new EditException(LemoeSettings.METHOD + ": the state to restore " + problem);
+        return EditorState.invalid(LemoeSettings.METHOD, problem);
     }
 }

@@ -18,6 +18,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.lemoe.router.impl.KvAnchorRouter;
+import io.editlab.runtime.testing.Configs;
 import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ class LemoeEditorTest {
     }
 
     static LemoeMethod method() {
-        return new LemoeMethod(Configs.defaults(), new KvAnchorRouter());
+        return new LemoeMethod(Configs.defaults(LemoeConfig.class), new KvAnchorRouter());
     }
 
     static List<Completion> targets(List<EditRequest> edits) {
@@ -217,7 +218,7 @@ class LemoeEditorTest {
             calls[1]++;
             return real.route(q, w, b, k);
         };
-        LemoeMethod method = new LemoeMethod(Configs.defaults(), first);
+        LemoeMethod method = new LemoeMethod(Configs.defaults(LemoeConfig.class), first);
         try (EditSession session = tiny.model.openSession("swap")) {
             Editor swapping = method.create(session, Map.of("epochs", 2, "routerSteps", 0));
             swapping.apply(batches.get(0));
@@ -334,7 +335,7 @@ class LemoeEditorTest {
 
     @Test
     void theDefaultsResolveForTheTinyModel() throws EditException {
-        LemoeSettings settings = LemoeSettings.resolve(Configs.defaults(), Map.of(), edited.model());
+        LemoeSettings settings = LemoeSettings.resolve(Configs.defaults(LemoeConfig.class), Map.of(), edited.model());
         assertEquals(2, settings.layer(), "4 * 9 / 16");
         assertEquals(tiny.model.module(2, ModuleRole.MLP), settings.module());
         assertEquals(List.of(32, 128, 8), List.of(settings.width(), settings.expertWidth(), settings.projectionWidth()));

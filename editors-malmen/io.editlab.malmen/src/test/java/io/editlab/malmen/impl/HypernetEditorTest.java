@@ -30,7 +30,8 @@ import io.editlab.malmen.hypernet.Variant;
 import io.editlab.runtime.impl.DjlRuntime;
 import io.editlab.malmen.hypernet.Reference;
 import io.editlab.malmen.hypernet.TinyModels;
-import java.lang.reflect.Proxy;
+import io.editlab.runtime.testing.Configs;
+import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,8 +86,7 @@ class HypernetEditorTest {
     /** A meta-trainer of the hyper-network bundle with its built-in defaults, created as SCR would. */
     static MetaTrainer trainer(String name) throws Exception {
         Class<?> config = Class.forName("io.editlab.malmen.hypernet.impl.TrainerConfig");
-        Object defaults = Proxy.newProxyInstance(config.getClassLoader(), new Class<?>[] {config},
-                (proxy, method, args) -> method.getDefaultValue());
+        Object defaults = Configs.defaults(config.asSubclass(Annotation.class));
         return (MetaTrainer) Class.forName("io.editlab.malmen.hypernet.impl." + name).getConstructor(config)
                 .newInstance(defaults);
     }

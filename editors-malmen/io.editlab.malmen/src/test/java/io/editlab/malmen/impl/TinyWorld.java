@@ -7,7 +7,7 @@ import io.editlab.api.model.LanguageModel;
 import io.editlab.api.model.TargetScore;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.runtime.impl.DjlRuntime;
-import java.lang.reflect.Proxy;
+import io.editlab.runtime.testing.Configs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,9 +80,7 @@ final class TinyWorld {
 
     /** An editor configuration: {@code values} by attribute name, the built-in default for the others. */
     static EditorConfig config(Map<String, Object> values) {
-        return (EditorConfig) Proxy.newProxyInstance(EditorConfig.class.getClassLoader(),
-                new Class<?>[] {EditorConfig.class},
-                (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
+        return Configs.of(EditorConfig.class, values);
     }
 
     private static String city(int person) {

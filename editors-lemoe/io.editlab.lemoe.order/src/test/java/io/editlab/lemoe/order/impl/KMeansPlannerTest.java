@@ -11,7 +11,7 @@ import io.editlab.api.model.ModelHandle;
 import io.editlab.api.plan.PlanningContext;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.runtime.impl.DjlRuntime;
-import java.lang.reflect.Proxy;
+import io.editlab.runtime.testing.Configs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -60,14 +60,7 @@ class KMeansPlannerTest {
     }
 
     static KMeansPlanner planner(Map<String, Object> values) {
-        return new KMeansPlanner((KMeansConfig) Proxy.newProxyInstance(KMeansConfig.class.getClassLoader(),
-                new Class<?>[] {KMeansConfig.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "annotationType" -> KMeansConfig.class;
-                    case "toString" -> "KMeansConfig" + values;
-                    case "hashCode" -> values.hashCode();
-                    case "equals" -> proxy == args[0];
-                    default -> values.getOrDefault(method.getName(), method.getDefaultValue());
-                }));
+        return new KMeansPlanner(Configs.of(KMeansConfig.class, values));
     }
 
     static PlanningContext context(int batchSize, long seed) {
