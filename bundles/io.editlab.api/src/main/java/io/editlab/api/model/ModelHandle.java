@@ -44,6 +44,9 @@ public interface ModelHandle extends LanguageModel {
     /** The number of transformer blocks. */
     int layers();
 
+    /** The most tokens one forward pass takes (prompt and target together). */
+    int contextLength();
+
     /**
      * The name of a module of block {@code layer}, whatever the architecture calls it: e.g. {@link
      * ModuleRole#MLP_UP} is {@code transformer.h.5.mlp.c_fc} on GPT-2 and {@code

@@ -14,11 +14,19 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ModelRuntime {
 
     /**
+     * What a model id may be: 1 to 64 letters, digits, dots, underscores or hyphens, starting with a
+     * letter or digit (ids become keys, file names and log fields).
+     */
+    String ID_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+
+    /**
      * Loads a model folder in Hugging Face layout ({@code config.json} plus safetensors weights)
-     * under an id. Loading an id that is already loaded is an error: unload it first.
+     * under an id. Loading an id that is already loaded, or being loaded, is an error: unload it
+     * first. Loading never blocks the other calls of the runtime.
      *
-     * @throws ModelException when the folder is missing, malformed or not supported; the message
-     *     names the file and, where it applies, the tensor
+     * @throws ModelException when the id does not match {@link #ID_PATTERN}, or the folder is
+     *     missing, malformed, not supported or larger than the runtime's limit; the message names
+     *     the file and, where it applies, the field or tensor
      */
     ModelHandle load(String id, Path folder) throws ModelException;
 

@@ -16,6 +16,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.plan.EditOrderPlanner;
 import io.editlab.api.plan.PlanningContext;
+import io.editlab.harness.ContextCheck;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Harness;
 import io.editlab.harness.Protocol;
@@ -69,6 +70,7 @@ public final class HarnessImpl implements Harness {
         long start = System.nanoTime();
         Protocol protocol = request.protocol();
         List<EditRequest> stream = order(request).subList(0, protocol.edits());
+        ContextCheck.check(request.model(), stream);
         Map<String, Metric> metrics = metrics(request.metrics());
         Scorer baseScores = new Scorer(request.model(), protocol.generation());
         List<EditorReport> reports = new ArrayList<>();

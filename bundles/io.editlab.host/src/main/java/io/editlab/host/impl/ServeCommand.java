@@ -76,6 +76,7 @@ public final class ServeCommand implements Command {
         Dictionary<String, Object> server = new Hashtable<>();
         server.put("dataDir", data.toString());
         server.put("defaultModel", model.info().id());
+        server.put("bind", bind);
         configurations.getConfiguration(SERVER_PID, "?").update(server);
         Dictionary<String, Object> http = new Hashtable<>();
         http.put("org.apache.felix.http.enable", true);

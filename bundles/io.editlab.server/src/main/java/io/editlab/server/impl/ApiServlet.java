@@ -69,6 +69,8 @@ public final class ApiServlet extends HttpServlet {
     private final String defaultModel;
     private final int maxBody;
     private final int maxBundle;
+    private final int maxEdits;
+    private final Set<String> hostNames;
 
     @Activate
     public ApiServlet(@Reference ModelRuntime runtime, @Reference PluginCatalog catalog, @Reference HostModels models,
@@ -86,6 +88,17 @@ public final class ApiServlet extends HttpServlet {
         this.defaultModel = config.defaultModel();
         this.maxBody = config.maxBodyBytes();
         this.maxBundle = config.maxBundleBytes();
+        this.maxEdits = config.maxEditsPerRequest();
+        this.hostNames = hostNames(config.bind());
+    }
+
+    /** The names a token-less read may send in its Host header: this machine's loopback and the bound address. */
+    static Set<String> hostNames(String bind) {
+        Set<String> names = new java.util.HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            names.add(bind.contains(":") ? "[" + bind.toLowerCase(Locale.ROOT) + "]" : bind.toLowerCase(Locale.ROOT));
+        }
+        return Set.copyOf(names);
     }
 
     @Override
@@ -98,7 +111,7 @@ public final class ApiServlet extends HttpServlet {
         } catch (ApiException e) {
             send(response, e.status, error(e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, method + " " + request.getRequestURI() + " failed", e);
+            LOG.log(System.Logger.Level.WARNING, method + " " + Text.escape(request.getRequestURI()) + " failed", e);
             send(response, 500, error(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
     }
@@ -114,6 +127,11 @@ public final class ApiServlet extends HttpServlet {
         if (token.accepts(request.getHeader("Authorization"))) {
             return;
         }
+        String host = request.getHeader("Host");
+        if (host != null && !hostNames.contains(hostName(host))) {
+            throw new ApiException(421, "this host does not answer to the name " + Text.quote(host) + " without the"
+                    + " token: use localhost, 127.0.0.1 or the bound address, or send 'Authorization: Bearer TOKEN'");
+        }
         if (!reading) {
             throw new ApiException(401, "this call changes the host: send the token of the host's data folder as "
                     + "'Authorization: Bearer TOKEN'");
@@ -121,6 +139,17 @@ public final class ApiServlet extends HttpServlet {
         if (!loopback(request.getRemoteAddr())) {
             throw new ApiException(401, "reads from other machines need the token as 'Authorization: Bearer TOKEN'");
         }
+    }
+
+    /** The name part of a Host header, lower case, without the port. */
+    static String hostName(String header) {
+        String host = header.strip().toLowerCase(Locale.ROOT);
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 
     private static boolean loopback(String address) {
@@ -136,7 +165,7 @@ public final class ApiServlet extends HttpServlet {
         String root = path.isEmpty() ? "" : path.get(0);
         String key = method + " " + root + (path.size() > 1 ? "/{id}" : "") + (path.size() > 2 ? "/" + path.get(2) : "");
         if (path.size() > 3) {
-            throw ApiException.notFound("no such resource: " + request.getRequestURI());
+            throw ApiException.notFound("no such resource: " + Text.escape(request.getRequestURI()));
         }
         String id = path.size() > 1 ? path.get(1) : null;
         switch (key) {
@@ -177,19 +206,25 @@ public final class ApiServlet extends HttpServlet {
             }
             case "POST sessions/{id}/edits" -> {
                 Json body = Json.object(jsonBody(request), Set.of("edits"));
+                if (body.array("edits").size() > maxEdits) {
+                    throw new ApiException(413, "field 'edits' holds " + body.array("edits").size() + " edits; one"
+                            + " request takes at most " + maxEdits + " (maxEditsPerRequest): send several batches");
+                }
                 send(response, 200, sessions.apply(id, HostSessions.parseEdits(body.array("edits"), "api-")));
             }
             case "POST sessions/{id}/generate" -> {
                 Json body = Json.object(jsonBody(request), Set.of("prompt", "tokens"));
-                send(response, 200, sessions.generate(id, body.string("prompt"), body.integer("tokens", 8, 1, 256)));
+                send(response, 200, sessions.generate(id, body.text("prompt", Json.MAX_TEXT),
+                        body.integer("tokens", 8, 1, 256)));
             }
             case "POST sessions/{id}/score" -> {
                 Json body = Json.object(jsonBody(request), Set.of("prompt", "target"));
-                send(response, 200, sessions.score(id, body.string("prompt"), body.string("target")));
+                send(response, 200, sessions.score(id, body.text("prompt", Json.MAX_TEXT),
+                        body.text("target", Json.MAX_TEXT)));
             }
             case "POST sessions/{id}/snapshots" -> {
                 Json body = Json.object(orEmpty(jsonBody(request)), Set.of("label"));
-                send(response, 201, sessions.snapshot(id, body.string("label", null)));
+                send(response, 201, sessions.snapshot(id, body.has("label") ? body.text("label", 200) : null));
             }
             case "POST sessions/{id}/restore" -> {
                 Json body = Json.object(jsonBody(request), Set.of("snapshot"));
@@ -216,7 +251,7 @@ public final class ApiServlet extends HttpServlet {
             default -> {
                 PluginKind kind = PLUGIN_LISTS.get(root);
                 if (kind == null || !method.equals("GET") || path.size() != 1) {
-                    throw ApiException.notFound("no such resource: " + method + " " + request.getRequestURI());
+                    throw ApiException.notFound("no such resource: " + method + " " + Text.escape(request.getRequestURI()));
                 }
                 send(response, 200, plugins(kind));
             }
@@ -248,7 +283,8 @@ public final class ApiServlet extends HttpServlet {
 
     private static String fileName(HttpServletRequest request) {
         String name = request.getHeader("X-File-Name");
-        return name == null || name.isBlank() ? "the upload" : name.replaceAll("[^A-Za-z0-9._ -]", "_");
+        return name == null || name.isBlank() ? "the upload"
+                : Text.escape(name.replaceAll("[^A-Za-z0-9._ -]", "_"));
     }
 
     /** The body, refused with 413 when longer than {@code limit} bytes. */
@@ -270,7 +306,7 @@ public final class ApiServlet extends HttpServlet {
         try {
             return Long.parseLong(id);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("'" + id + "' is not a bundle id (a number)");
+            throw ApiException.badRequest(Text.quote(id) + " is not a bundle id (a number)");
         }
     }
 
@@ -376,9 +412,13 @@ public final class ApiServlet extends HttpServlet {
         return !value.equals("queued") && !value.equals("running");
     }
 
+    /** Longest error message answered: user text quoted in it is cut already, this bounds the rest. */
+    static final int MAX_ERROR = 2000;
+
     private static JsonObject error(String message) {
         JsonObject json = new JsonObject();
-        json.addProperty("error", message);
+        String text = String.valueOf(message);
+        json.addProperty("error", text.length() <= MAX_ERROR ? text : text.substring(0, MAX_ERROR) + "...");
         return json;
     }
 

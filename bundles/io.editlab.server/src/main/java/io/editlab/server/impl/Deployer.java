@@ -3,12 +3,18 @@ package io.editlab.server.impl;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -35,8 +41,13 @@ final class Deployer {
     }
 
     static boolean core(Bundle bundle) {
-        String name = String.valueOf(bundle.getSymbolicName());
-        return bundle.getBundleId() == 0 || CORE.contains(name) || Arrays.stream(CORE_PREFIXES).anyMatch(name::startsWith);
+        return bundle.getBundleId() == 0 || coreName(String.valueOf(bundle.getSymbolicName()));
+    }
+
+    /** Names of the host's own bundles and the framework's, which no upload may take. */
+    static boolean coreName(String name) {
+        return name.equals(Constants.SYSTEM_BUNDLE_SYMBOLICNAME) || CORE.contains(name)
+                || Arrays.stream(CORE_PREFIXES).anyMatch(name::startsWith);
     }
 
     JsonArray list() {
@@ -105,6 +116,10 @@ final class Deployer {
             update(existing.get(), jar, fileName);
             return new Deployed(describe(existing.get()), false);
         }
+        if (coreName(name)) {
+            throw new ApiException(403, fileName + " is named " + Text.quote(name) + ", a name of the host's own"
+                    + " bundles or the framework's: choose another Bundle-SymbolicName");
+        }
         Bundle bundle;
         try {
             bundle = context.installBundle(LOCATION + name, new ByteArrayInputStream(jar));
@@ -132,15 +147,62 @@ final class Deployer {
         return describe(bundle);
     }
 
+    /** Updates a bundle; when the new content cannot start, the previous content is put back and started. */
     private void update(Bundle bundle, byte[] jar, String fileName) {
         refuseCore(bundle, "updated");
+        byte[] previous = content(bundle);
         try {
             bundle.update(new ByteArrayInputStream(jar));
             start(bundle);
-        } catch (BundleException e) {
-            throw ApiException.badRequest(fileName + ": updating " + bundle.getSymbolicName() + " failed: "
+        } catch (BundleException | RuntimeException e) {
+            String restored;
+            try {
+                bundle.update(new ByteArrayInputStream(previous));
+                start(bundle);
+                restored = "the previous version " + bundle.getVersion() + " is back";
+            } catch (BundleException | RuntimeException again) {
+                restored = "the previous version could not be restored either (" + again.getMessage() + ")";
+            }
+            throw ApiException.badRequest(fileName + ": updating " + bundle.getSymbolicName() + " failed ("
+                    + e.getMessage() + "); " + restored);
+        }
+    }
+
+    /** The bundle's current content as a jar (its manifest first), rebuilt from its entries. */
+    static byte[] content(Bundle bundle) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes)) {
+            copy(bundle, "META-INF/MANIFEST.MF", out);
+            copyFolder(bundle, "/", out);
+        } catch (IOException e) {
+            throw new ApiException(500, "cannot read the current content of " + bundle.getSymbolicName() + ": "
                     + e.getMessage());
         }
+        return bytes.toByteArray();
+    }
+
+    private static void copyFolder(Bundle bundle, String folder, JarOutputStream out) throws IOException {
+        Enumeration<String> paths = bundle.getEntryPaths(folder);
+        while (paths != null && paths.hasMoreElements()) {
+            String path = paths.nextElement();
+            if (path.endsWith("/")) {
+                copyFolder(bundle, path, out);
+            } else if (!path.equals("META-INF/MANIFEST.MF")) {
+                copy(bundle, path, out);
+            }
+        }
+    }
+
+    private static void copy(Bundle bundle, String path, JarOutputStream out) throws IOException {
+        URL entry = bundle.getEntry(path);
+        if (entry == null) {
+            return;
+        }
+        out.putNextEntry(new ZipEntry(path));
+        try (InputStream in = entry.openStream()) {
+            in.transferTo(out);
+        }
+        out.closeEntry();
     }
 
     void uninstall(long id) {

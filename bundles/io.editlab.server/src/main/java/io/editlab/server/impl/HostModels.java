@@ -26,6 +26,9 @@ public final class HostModels {
 
     private static final System.Logger LOG = System.getLogger(HostModels.class.getName());
 
+    /** Longest folder name accepted (the store keeps 1,000 characters). */
+    static final int MAX_PATH = 1000;
+
     private final ModelRuntime runtime;
     private final HostStore store;
     private final String defaultModel;
@@ -36,12 +39,18 @@ public final class HostModels {
         this.store = store;
         this.defaultModel = config.defaultModel();
         for (ModelRecord model : store.models()) {
+            if (!model.id().matches(ModelRuntime.ID_PATTERN)) {
+                LOG.log(System.Logger.Level.WARNING, "model record " + Text.quote(model.id()) + " has an id that is no"
+                        + " longer allowed; it is forgotten");
+                store.removeModel(model.id());
+                continue;
+            }
             if (runtime.model(model.id()).isEmpty()) {
                 try {
                     runtime.load(model.id(), Path.of(model.path()));
                 } catch (ModelException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "model " + model.id() + " could not be loaded again from "
-                            + model.path(), e);
+                            + Text.quote(model.path()) + ": " + Text.escape(e.getMessage()));
                 }
             }
         }
@@ -59,9 +68,18 @@ public final class HostModels {
 
     /** Loads a model folder ({@code builtin}: the cached built-in model) under {@code id}. */
     JsonObject load(String id, String path) {
+        if (!id.matches(ModelRuntime.ID_PATTERN)) {
+            throw ApiException.badRequest("field 'id': " + Text.quote(id) + " is not a model id: 1 to 64 letters,"
+                    + " digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (path.length() > MAX_PATH || path.indexOf('\0') >= 0) {
+            throw ApiException.badRequest("field 'path': " + Text.quote(path) + " is not a folder name (at most "
+                    + MAX_PATH + " characters, no NUL)");
+        }
         Path folder = path.equals("builtin") ? Home.models().resolve("builtin") : Path.of(path);
         if (!Files.isDirectory(folder)) {
-            throw ApiException.badRequest("field 'path': no model folder " + folder.toAbsolutePath() + " on the host");
+            throw ApiException.badRequest("field 'path': no model folder " + Text.quote(folder.toAbsolutePath()
+                    .toString()) + " on the host");
         }
         if (runtime.model(id).isPresent()) {
             throw ApiException.conflict("a model '" + id + "' is loaded already");
@@ -71,6 +89,13 @@ public final class HostModels {
             model = runtime.load(id, folder);
         } catch (ModelException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            model.tokenizer();
+        } catch (IllegalStateException e) {
+            runtime.unload(id);
+            throw ApiException.badRequest("field 'path': " + e.getMessage() + "; the host answers in text, so a model"
+                    + " needs one");
         }
         store.addModel(new ModelRecord(id, folder.toAbsolutePath().toString(), Instant.now()));
         return describe(model);
@@ -91,7 +116,7 @@ public final class HostModels {
     }
 
     private ModelHandle model(String id) {
-        return runtime.model(id).orElseThrow(() -> ApiException.notFound("no model '" + id + "' is loaded"));
+        return runtime.model(id).orElseThrow(() -> ApiException.notFound("no model " + Text.quote(id) + " is loaded"));
     }
 
     private JsonObject describe(ModelHandle model) {

@@ -5,12 +5,15 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.editlab.api.data.DatasetException;
+import io.editlab.api.data.DatasetReader;
 import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditMethod;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
+import io.editlab.harness.ContextCheck;
 import io.editlab.harness.DatasetInfo;
 import io.editlab.harness.EditorSpec;
 import io.editlab.harness.Harness;
@@ -168,7 +171,7 @@ public final class HostRuns {
     private RunRequest prepare(Json body, List<String> only, Map<String, ResumePoint> resume) {
         String modelId = body.string("model", defaultModel);
         ModelHandle model = runtime.model(modelId).orElseThrow(() -> ApiException.badRequest(
-                "no model '" + modelId + "' is loaded (POST /api/models loads one)"));
+                "field 'model': no model " + Text.quote(modelId) + " is loaded (POST /api/models loads one)"));
         String data = body.string("data", "builtin");
         List<EditRequest> requests;
         DatasetInfo dataset;
@@ -177,12 +180,21 @@ public final class HostRuns {
                     () -> ApiException.badRequest("the built-in world is not installed")).edits();
             dataset = new DatasetInfo(data, "corpus", requests.size());
         } else {
+            if (data.length() > HostModels.MAX_PATH || data.indexOf('\0') >= 0) {
+                throw ApiException.badRequest("field 'data': " + Text.quote(data) + " is not a file name (at most "
+                        + HostModels.MAX_PATH + " characters, no NUL)");
+            }
             Path file = Path.of(data);
             if (!Files.isRegularFile(file)) {
-                throw ApiException.badRequest("field 'data': no file " + file.toAbsolutePath() + " on the host");
+                throw ApiException.badRequest("field 'data': no file " + Text.quote(file.toAbsolutePath().toString())
+                        + " on the host");
+            }
+            String format = body.string("format", null);
+            if (format != null && catalog.find(PluginKind.DATASET, DatasetReader.class, format).isEmpty()) {
+                throw ApiException.badRequest("field 'format': no data-set reader " + Text.quote(format) + " is"
+                        + " installed (GET /api/datasets lists them)");
             }
             try {
-                String format = body.string("format", null);
                 requests = Facts.read(catalog, file, format);
                 dataset = new DatasetInfo(file.toAbsolutePath().toString(), format != null ? format
                         : Facts.detectFormat(file), requests.size());
@@ -191,6 +203,11 @@ public final class HostRuns {
             }
         }
         int edits = body.integer("edits", Math.min(100, requests.size()), 1, requests.size());
+        try {
+            ContextCheck.check(model, requests); // any of them may be in the stream, whatever the order
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw ApiException.badRequest("field 'data': " + e.getMessage());
+        }
         Protocol protocol;
         try {
             protocol = Protocol.of(edits, body.integer("batch", 1, 1, edits), body.string("order", "file"),
@@ -204,13 +221,24 @@ public final class HostRuns {
         if (names.isEmpty()) {
             throw ApiException.badRequest("field 'editors' must name at least one editing method");
         }
+        for (int i = 0; i < names.size(); i++) {
+            if (names.indexOf(names.get(i)) != i) {
+                throw ApiException.badRequest("field 'editors[" + i + "]': " + Text.quote(names.get(i)) + " is named"
+                        + " twice; each editor runs once per run (compare settings in separate runs)");
+            }
+            String name = names.get(i);
+            if (catalog.find(PluginKind.METHOD, EditMethod.class, name).isEmpty()) {
+                throw ApiException.badRequest("field 'editors[" + i + "]': no editing method " + Text.quote(name)
+                        + " is installed");
+            }
+        }
         Map<String, Map<String, String>> config = new LinkedHashMap<>();
         if (body.has("config")) {
             JsonObject given = body.objectField("config");
             for (String editor : given.keySet()) {
                 if (!names.contains(editor)) {
-                    throw ApiException.badRequest("field 'config' names editor '" + editor + "', which is not in "
-                            + names);
+                    throw ApiException.badRequest("field 'config' names editor " + Text.quote(editor) + ", which is not"
+                            + " in field 'editors'");
                 }
             }
             Json configs = Json.item(given, "config", Set.copyOf(names));

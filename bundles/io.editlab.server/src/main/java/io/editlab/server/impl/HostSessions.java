@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.osgi.service.component.annotations.Activate;
@@ -66,8 +69,17 @@ public final class HostSessions {
     /** Sessions in the store that could not be reopened, with why. */
     private final Map<String, String> detached = new ConcurrentHashMap<>();
 
-    /** An open session: its record (current counters) and its editor. */
+    /** How long a call waits for a session that is busy with another call. */
+    static final long WAIT_SECONDS = 5;
+
+    /**
+     * An open session: its record (current counters) and its editor. Its calls take {@link #lock}
+     * one at a time; {@link #closing} asks the call that holds it to close the session when done.
+     */
     private static final class Live {
+        final ReentrantLock lock = new ReentrantLock();
+        volatile boolean closing;
+        boolean closed;
         SessionRecord record;
         SessionFiles.Opened opened;
 
@@ -107,31 +119,47 @@ public final class HostSessions {
 
     @Deactivate
     void close() {
-        live.values().forEach(Live::close);
+        for (Live session : live.values()) {
+            session.lock.lock();
+            try {
+                session.close();
+            } finally {
+                session.lock.unlock();
+            }
+        }
         live.clear();
     }
 
     /** Creates a session and returns its id. */
     String create(String editor, Map<String, String> config, String model, String name) {
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            throw ApiException.badRequest("field 'name' must be 1 to 200 characters, not blank");
+        }
         String id = "s-" + UUID.randomUUID().toString().substring(0, 8);
         SessionRecord record = new SessionRecord(id, name == null ? editor : name, model == null ? defaultModel : model,
                 editor, Json.GSON.toJson(config), Instant.now(), null, 0, 0);
         SessionFiles.Opened opened;
         try {
             opened = open(record, null);
-        } catch (EditException e) {
+        } catch (EditException | IllegalArgumentException e) {
             throw ApiException.badRequest("editor '" + editor + "' refused the configuration: " + e.getMessage());
         }
-        store.addSession(record);
+        try {
+            store.addSession(record);
+        } catch (RuntimeException e) {
+            opened.editor().close();
+            opened.session().close();
+            throw e;
+        }
         live.put(id, new Live(record, opened));
         return id;
     }
 
     private SessionFiles.Opened open(SessionRecord record, String file) throws EditException {
         ModelHandle model = runtime.model(record.model()).orElseThrow(() -> ApiException.badRequest(
-                "no model '" + record.model() + "' is loaded"));
+                "no model " + Text.quote(record.model()) + " is loaded"));
         EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, record.editor()).orElseThrow(
-                () -> ApiException.badRequest("no editing method '" + record.editor() + "' is installed"));
+                () -> ApiException.badRequest("no editing method " + Text.quote(record.editor()) + " is installed"));
         Map<String, String> config = Json.GSON.fromJson(record.config(), CONFIG);
         try {
             return SessionFiles.open(model, "api:" + record.id(), method, config, file == null ? null : Path.of(file));
@@ -145,15 +173,14 @@ public final class HostSessions {
         if (session == null) {
             String why = detached.get(id);
             throw why != null ? ApiException.conflict("session " + id + " could not be reopened: " + why)
-                    : ApiException.notFound("no session " + id);
+                    : ApiException.notFound("no session " + Text.escape(id));
         }
         return session;
     }
 
     /** Applies a batch; a failing editor leaves the session as it was before the batch. */
     JsonObject apply(String id, List<EditRequest> batch) {
-        Live session = live(id);
-        synchronized (session) {
+        return locked(id, session -> {
             int seq = session.record.batches() + 1;
             long t0 = System.nanoTime();
             try {
@@ -162,6 +189,9 @@ public final class HostSessions {
                 reopen(session, session.record.head());
                 throw new ApiException(422, "editor '" + session.record.editor() + "' failed on this batch ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the session is as it was before it");
+            }
+            if (session.closing) {
+                throw ApiException.conflict("session " + id + " was closed while this batch ran; the batch is discarded");
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Path file = folder.resolve(id).resolve("batch-" + seq + ".safetensors");
@@ -181,6 +211,49 @@ public final class HostSessions {
             result.addProperty("edits", session.record.edits());
             result.addProperty("seconds", seconds);
             return result;
+        });
+    }
+
+    /**
+     * Runs {@code call} holding the session's lock, waiting at most {@link #WAIT_SECONDS} for it;
+     * closes the session afterwards when it was closed meanwhile.
+     */
+    private <T> T locked(String id, Function<Live, T> call) {
+        Live session = live(id);
+        try {
+            if (!session.lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw ApiException.conflict("session " + id + " is busy with another call (e.g. applying a batch);"
+                        + " try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.conflict("session " + id + ": interrupted while waiting for it");
+        }
+        try {
+            if (session.closing) {
+                throw ApiException.notFound("no session " + id + " (it was closed)");
+            }
+            return call.apply(session);
+        } finally {
+            finishClose(session);
+            session.lock.unlock();
+            if (session.closing && session.lock.tryLock()) {
+                try {
+                    finishClose(session);
+                } finally {
+                    session.lock.unlock();
+                }
+            }
+        }
+    }
+
+    /** Closes a session marked closing, once; the caller holds its lock. */
+    private void finishClose(Live session) {
+        if (session.closing && !session.closed) {
+            session.closed = true;
+            session.close();
+            store.removeSession(session.record.id());
+            deleteTree(folder.resolve(session.record.id()));
         }
     }
 
@@ -196,16 +269,15 @@ public final class HostSessions {
 
     /** Undoes the last batch. */
     JsonObject rollback(String id) {
-        Live session = live(id);
-        synchronized (session) {
+        return locked(id, session -> {
             int batches = session.record.batches();
             List<BatchRecord> journal = store.batches(id);
             BatchRecord last = journal.stream().filter(b -> b.seq() == batches).findFirst()
                     .orElseThrow(() -> ApiException.conflict("session " + id + " has no batch to roll back"));
             String previous = null;
             if (batches > 1) {
-                previous = journal.stream().filter(b -> b.seq() == batches - 1).map(BatchRecord::file).findFirst()
-                        .orElse(null);
+                previous = journal.stream().filter(b -> b.seq() == batches - 1).findFirst().map(BatchRecord::file)
+                        .orElse(null); // a pruned batch has no file
                 if (previous == null) {
                     throw ApiException.conflict("the state before batch " + batches + " is no longer kept (the last "
                             + keep + " batches are)");
@@ -218,34 +290,42 @@ public final class HostSessions {
             }
             session.record = store.session(id).orElseThrow();
             return describe(session);
-        }
+        });
     }
 
+    /**
+     * Keeps the session's current state under the next snapshot number. The file is written under a
+     * temporary name and renamed, then recorded; a failure at any step leaves neither file nor row.
+     */
     JsonObject snapshot(String id, String label) {
-        Live session = live(id);
-        synchronized (session) {
+        return locked(id, session -> {
             int number = store.snapshots(id).stream().mapToInt(SnapshotRecord::number).max().orElse(0) + 1;
-            String file = null;
-            if (session.record.head() != null) {
-                Path copy = folder.resolve(id).resolve("snapshot-" + number + ".safetensors");
-                try {
-                    Files.copy(Path.of(session.record.head()), copy);
-                } catch (IOException e) {
-                    throw new ApiException(500, "cannot write snapshot " + copy + ": " + e.getMessage());
+            Path copy = null;
+            try {
+                if (session.record.head() != null) {
+                    copy = folder.resolve(id).resolve("snapshot-" + number + ".safetensors");
+                    Path partial = copy.resolveSibling(copy.getFileName() + ".partial");
+                    Files.copy(Path.of(session.record.head()), partial, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
-                file = copy.toString();
+                store.addSnapshot(new SnapshotRecord(id, number, label, session.record.batches(),
+                        session.record.edits(), copy == null ? null : copy.toString(), Instant.now()));
+            } catch (IOException | RuntimeException e) {
+                if (copy != null) {
+                    delete(copy);
+                    delete(copy.resolveSibling(copy.getFileName() + ".partial"));
+                }
+                throw new ApiException(500, "cannot write snapshot " + number + " of session " + id + ": "
+                        + e.getMessage() + "; nothing was kept");
             }
-            store.addSnapshot(new SnapshotRecord(id, number, label, session.record.batches(), session.record.edits(),
-                    file, Instant.now()));
             JsonObject result = new JsonObject();
             result.addProperty("number", number);
             return result;
-        }
+        });
     }
 
     JsonObject restore(String id, int number) {
-        Live session = live(id);
-        synchronized (session) {
+        return locked(id, session -> {
             SnapshotRecord snapshot = store.snapshots(id).stream().filter(s -> s.number() == number).findFirst()
                     .orElseThrow(() -> ApiException.notFound("session " + id + " has no snapshot " + number));
             reopen(session, snapshot.file());
@@ -257,7 +337,7 @@ public final class HostSessions {
             store.resetSession(id, snapshot.file(), snapshot.batches(), snapshot.edits());
             session.record = store.session(id).orElseThrow();
             return describe(session);
-        }
+        });
     }
 
     /** Replaces the session's editor and session by ones opened from {@code file} (null: unedited). */
@@ -284,13 +364,16 @@ public final class HostSessions {
 
     /** What the unedited model and the session answer to the same question. */
     private JsonObject baseAndEdited(String id, Function<LanguageModel, JsonElement> ask) {
-        Live session = live(id);
-        synchronized (session) {
+        return locked(id, session -> {
             JsonObject result = new JsonObject();
-            result.add("base", ask.apply(session.opened.session().model()));
-            result.add("edited", ask.apply(session.opened.session()));
+            try {
+                result.add("base", ask.apply(session.opened.session().model()));
+                result.add("edited", ask.apply(session.opened.session()));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
             return result;
-        }
+        });
     }
 
     private static JsonObject score(LanguageModel model, String prompt, String target) {
@@ -303,18 +386,28 @@ public final class HostSessions {
     }
 
     /** Closes a session and forgets it and its files. */
+    /**
+     * Closes a session and forgets it and its files. Answers at once: a session busy with a call is
+     * closed by that call when it ends (a batch being applied is then discarded).
+     */
     void close(String id) {
         Live session = live.remove(id);
-        if (session == null && detached.remove(id) == null) {
-            throw ApiException.notFound("no session " + id);
+        if (session == null) {
+            if (detached.remove(id) == null) {
+                throw ApiException.notFound("no session " + Text.escape(id));
+            }
+            store.removeSession(id);
+            deleteTree(folder.resolve(id));
+            return;
         }
-        if (session != null) {
-            synchronized (session) {
-                session.close();
+        session.closing = true;
+        if (session.lock.tryLock()) {
+            try {
+                finishClose(session);
+            } finally {
+                session.lock.unlock();
             }
         }
-        store.removeSession(id);
-        deleteTree(folder.resolve(id));
     }
 
     JsonArray list() {

@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class Json {
 
+    /** Longest prompt, target or other free text a request may carry. */
+    static final int MAX_TEXT = 10_000;
+
     static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final JsonObject object;
@@ -36,7 +39,7 @@ final class Json {
         try {
             parsed = JsonParser.parseString(body);
         } catch (JsonParseException e) {
-            throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
+            throw ApiException.badRequest("the body is not valid JSON: " + Text.escape(e.getMessage()));
         }
         if (!parsed.isJsonObject()) {
             throw ApiException.badRequest("the body must be a JSON object");
@@ -47,7 +50,7 @@ final class Json {
     private static Json of(JsonObject object, String where, Set<String> allowed) {
         for (String key : object.keySet()) {
             if (!allowed.contains(key)) {
-                throw ApiException.badRequest("unknown field '" + where + key + "' (allowed: " + String.join(", ",
+                throw ApiException.badRequest("unknown field " + Text.quote(where + key) + " (allowed: " + String.join(", ",
                         allowed.stream().sorted().toList()) + ")");
             }
         }
@@ -69,6 +72,19 @@ final class Json {
         return has(field) ? string(field) : fallback;
     }
 
+    /** A required text field that is not blank and has at most {@code max} characters. */
+    String text(String field, int max) {
+        String value = string(field);
+        if (value.isBlank()) {
+            throw ApiException.badRequest("field '" + where + field + "' must not be blank");
+        }
+        if (value.length() > max) {
+            throw ApiException.badRequest("field '" + where + field + "' has " + value.length() + " characters; at most "
+                    + max + " are allowed");
+        }
+        return value;
+    }
+
     int integer(String field, int fallback, int min, int max) {
         if (!has(field)) {
             return fallback;
@@ -81,7 +97,7 @@ final class Json {
         double number = value.getAsDouble();
         if (number < min || number > max) {
             throw ApiException.badRequest("field '" + where + field + "' must be between " + min + " and " + max
-                    + ", not " + value);
+                    + ", not " + Text.escape(value.toString()));
         }
         return (int) number;
     }
@@ -123,7 +139,7 @@ final class Json {
             return values;
         }
         for (Map.Entry<String, JsonElement> entry : objectField(field).entrySet()) {
-            values.put(entry.getKey(), text(entry.getValue(), where + field + "." + entry.getKey()));
+            values.put(entry.getKey(), text(entry.getValue(), where + field + "." + Text.escape(entry.getKey())));
         }
         return values;
     }

@@ -22,6 +22,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Largest bundle upload, in bytes.")
     int maxBundleBytes() default 64 << 20;
 
+    @AttributeDefinition(description = "Most edits one POST /api/sessions/ID/edits may carry.")
+    int maxEditsPerRequest() default 64;
+
+    @AttributeDefinition(description = "Address the host is bound to; reads without the token must name it,"
+            + " localhost, 127.0.0.1 or [::1] in their Host header.")
+    String bind() default "127.0.0.1";
+
     @AttributeDefinition(description = "How many batches of each session keep their state file, for roll-back.")
     int journalKeep() default 5;
 }

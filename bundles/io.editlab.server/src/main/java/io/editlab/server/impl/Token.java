@@ -46,12 +46,15 @@ final class Token {
         return new Token(text);
     }
 
-    /** Whether an {@code Authorization} header carries this token (compared in constant time). */
+    /**
+     * Whether an {@code Authorization} header is {@code Bearer TOKEN}: the scheme in any case, one
+     * space, the token exactly and nothing after it (compared in constant time).
+     */
     boolean accepts(String authorization) {
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
-            return false;
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
+            return false; // the scheme's name is case-insensitive (RFC 9110), the token is not
         }
-        byte[] given = authorization.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
+        byte[] given = authorization.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, value);
     }
 }

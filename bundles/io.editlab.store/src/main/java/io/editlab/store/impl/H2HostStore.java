@@ -93,11 +93,15 @@ public final class H2HostStore implements HostStore {
         });
     }
 
+    /** The width of {@code runs.error}: a longer message is cut, never refused. */
+    static final int MAX_ERROR = 4000;
+
     @Override
     public synchronized void setRunStatus(String id, String status, String error, Instant at) {
         String column = status.equals(RunRecord.RUNNING) ? "started" : "finished";
+        String kept = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 3) + "...";
         transaction("setting run " + id + " " + status, () -> update("UPDATE runs SET status = ?, error = ?, "
-                + column + " = ? WHERE id = ?", status, error, time(at), id));
+                + column + " = ? WHERE id = ?", status, kept, time(at), id));
     }
 
     @Override

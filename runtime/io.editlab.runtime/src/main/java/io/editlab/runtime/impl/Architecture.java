@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a checkpoint's {@code model_type} means: the parameters it must contain (names and shapes,
@@ -54,8 +55,30 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
         return layer;
     }
 
-    /** Reads a parsed {@code config.json}. */
+    /** Most blocks a configuration may declare (the largest public models have about 130). */
+    int MAX_LAYERS = 1024;
+    /** Widest hidden state a configuration may declare. */
+    int MAX_HIDDEN = 1 << 16;
+    /** Widest MLP a configuration may declare. */
+    int MAX_INNER = 1 << 20;
+    /** Largest vocabulary a configuration may declare. */
+    int MAX_VOCAB = 1 << 22;
+    /** Longest context a configuration may declare. */
+    int MAX_POSITIONS = 1 << 20;
+
+    /** The number of parameters (a tied head counts once), from the configuration alone. */
+    default long parameterCount() {
+        Map<String, String> tied = tied();
+        return parameters().entrySet().stream().filter(p -> !tied.containsKey(p.getKey()))
+                .mapToLong(p -> p.getValue().size()).sum();
+    }
+
+    /**
+     * Reads a parsed {@code config.json}, checking every field it uses (type, range, divisibility,
+     * known values) before anything is allocated.
+     */
     static Architecture of(JsonObject config, Path file) throws ModelException {
+        Json.choice(config, "torch_dtype", Set.of("float32", "float16", "bfloat16"), "float32", file);
         String type = Json.string(config, "model_type", file);
         return switch (type) {
             case "gpt2" -> Gpt2.of(config, file);
@@ -70,15 +93,17 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
             implements Architecture {
 
         static Gpt2 of(JsonObject config, Path file) throws ModelException {
-            int hidden = Json.integer(config, "n_embd", file);
-            JsonElement inner = config.get("n_inner");
-            int ff = inner == null || inner.isJsonNull() ? 4 * hidden : inner.getAsInt();
-            int heads = Json.integer(config, "n_head", file);
+            Json.choice(config, "activation_function", Set.of("gelu_new", "gelu_pytorch_tanh"), "gelu_new", file);
+            int hidden = Json.integer(config, "n_embd", 1, MAX_HIDDEN, file);
+            int ff = Json.optionalInteger(config, "n_inner", 4 * hidden, 1, MAX_INNER, file);
+            int heads = Json.integer(config, "n_head", 1, hidden, file);
             if (hidden % heads != 0) {
                 throw new ModelException(file + ": n_embd " + hidden + " is not divisible by n_head " + heads);
             }
-            return new Gpt2(Json.integer(config, "n_layer", file), hidden, ff, Json.integer(config, "vocab_size", file),
-                    Json.integer(config, "n_positions", file), heads, Json.decimal(config, "layer_norm_epsilon", 1e-5, file));
+            return new Gpt2(Json.integer(config, "n_layer", 1, MAX_LAYERS, file), hidden, ff,
+                    Json.integer(config, "vocab_size", 1, MAX_VOCAB, file),
+                    Json.integer(config, "n_positions", 1, MAX_POSITIONS, file), heads,
+                    Json.positive(config, "layer_norm_epsilon", 1e-5, 1, file));
         }
 
         @Override
@@ -165,9 +190,10 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
             boolean tiedHead, double eps, double ropeTheta) implements Architecture {
 
         static Llama of(String type, JsonObject config, Path file) throws ModelException {
-            int hidden = Json.integer(config, "hidden_size", file);
-            int heads = Json.integer(config, "num_attention_heads", file);
-            int kvHeads = Json.optionalInteger(config, "num_key_value_heads", heads, file);
+            Json.choice(config, "hidden_act", Set.of("silu"), "silu", file);
+            int hidden = Json.integer(config, "hidden_size", 1, MAX_HIDDEN, file);
+            int heads = Json.integer(config, "num_attention_heads", 1, hidden, file);
+            int kvHeads = Json.optionalInteger(config, "num_key_value_heads", heads, 1, heads, file);
             if (heads % kvHeads != 0) {
                 throw new ModelException(file + ": num_attention_heads " + heads + " is not a multiple of"
                         + " num_key_value_heads " + kvHeads);
@@ -177,11 +203,25 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
                 throw new ModelException(file + ": rope_scaling " + scaling + " is not supported yet");
             }
             JsonElement tie = config.get("tie_word_embeddings");
-            return new Llama(type, Json.integer(config, "num_hidden_layers", file), hidden,
-                    Json.integer(config, "intermediate_size", file), Json.integer(config, "vocab_size", file), heads,
-                    kvHeads, Json.optionalInteger(config, "head_dim", hidden / heads, file),
-                    tie != null && !tie.isJsonNull() && tie.getAsBoolean(), Json.decimal(config, "rms_norm_eps", 1e-6, file),
-                    Json.decimal(config, "rope_theta", 10000.0, file));
+            if (tie != null && !tie.isJsonNull()
+                    && !(tie.isJsonPrimitive() && tie.getAsJsonPrimitive().isBoolean())) {
+                throw new ModelException(file + ": 'tie_word_embeddings' must be true or false, found "
+                        + Json.shortText(tie));
+            }
+            int headDim = Json.optionalInteger(config, "head_dim", Math.max(1, hidden / heads), 1, MAX_HIDDEN, file);
+            if (!config.has("head_dim") && hidden % heads != 0) {
+                throw new ModelException(file + ": hidden_size " + hidden + " is not divisible by num_attention_heads "
+                        + heads + " (and no head_dim is given)");
+            }
+            if (headDim % 2 != 0) {
+                throw new ModelException(file + ": the head size " + headDim + " must be even for rotary positions");
+            }
+            return new Llama(type, Json.integer(config, "num_hidden_layers", 1, MAX_LAYERS, file), hidden,
+                    Json.integer(config, "intermediate_size", 1, MAX_INNER, file),
+                    Json.integer(config, "vocab_size", 1, MAX_VOCAB, file), heads, kvHeads, headDim,
+                    tie != null && !tie.isJsonNull() && tie.getAsBoolean(),
+                    Json.positive(config, "rms_norm_eps", 1e-6, 1, file),
+                    Json.positive(config, "rope_theta", 10000.0, 1e12, file));
         }
 
         @Override

@@ -74,7 +74,8 @@ public final class BenchRuntimeCommand implements Command {
                 "batch", "fwd tok/s", "GFLOP/s", "%peak", "train tok/s", "GFLOP/s", "%peak"));
         JsonArray rows = new JsonArray();
         try (NDManager manager = runtime.benchmarkManager()) {
-            Checkpoint builtin = Checkpoint.load(model.toAbsolutePath(), manager, DataType.FLOAT32);
+            Checkpoint builtin = Checkpoint.load(model.toAbsolutePath(), manager, DataType.FLOAT32,
+                    RuntimeConfig.MAX_PARAMETERS);
             int length = Math.min(64, ((Architecture.Gpt2) builtin.architecture()).positions());
             rows.add(row(bench.throughput("builtin", builtin.architecture(), trainable(builtin), 8, length, repeats),
                     peak, out));

@@ -34,17 +34,31 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
 
     private static final List<String> PICKLES = List.of(".bin", ".pt", ".pth", ".ckpt", ".pkl");
 
+    /** Largest {@code config.json} or index file read, in bytes. */
+    static final long MAX_JSON = 16L << 20;
+
     /**
-     * Loads every parameter into {@code manager}, floating-point ones as {@code floatType}. On
-     * failure nothing loaded so far is kept: the caller closes {@code manager}.
+     * Loads every parameter into {@code manager}, floating-point ones as {@code floatType}. Everything
+     * is checked before the first tensor is allocated: the configuration, that every file is a regular
+     * file, the model's size against {@code maxParameters}, and every shard's header against the
+     * tensors the configuration implies. On failure nothing loaded so far is kept: the caller closes
+     * {@code manager}.
      */
-    static Checkpoint load(Path folder, NDManager manager, DataType floatType) throws ModelException {
+    static Checkpoint load(Path folder, NDManager manager, DataType floatType, long maxParameters)
+            throws ModelException {
         if (!Files.isDirectory(folder)) {
             throw new ModelException(folder + ": not a model folder (no such directory)");
         }
         Architecture architecture = Architecture.of(readJson(folder.resolve(CONFIG)), folder.resolve(CONFIG));
+        long size = architecture.parameterCount();
+        if (size > maxParameters) {
+            throw new ModelException(folder.resolve(CONFIG) + ": the configuration describes a model of " + size
+                    + " parameters; this runtime loads at most " + maxParameters + " (raise maxParameters in the"
+                    + " io.editlab.runtime configuration)");
+        }
         Map<String, Shape> expected = architecture.parameters();
-        Map<String, NDArray> loaded = new LinkedHashMap<>();
+        Map<String, Safetensors.Entry> entries = new LinkedHashMap<>();
+        Map<String, Safetensors> files = new LinkedHashMap<>();
         for (Path shard : shards(folder)) {
             Safetensors file = Safetensors.open(shard);
             for (Safetensors.Entry entry : file.entries()) {
@@ -61,40 +75,52 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
                     throw new ModelException(shard + ": tensor '" + entry.name() + "' has shape " + entry.shape()
                             + " but " + CONFIG + " implies " + shape);
                 }
-                if (loaded.containsKey(name)) {
+                if (entries.containsKey(name)) {
                     throw new ModelException(shard + ": tensor '" + entry.name() + "' appears in more than one shard");
                 }
-                loaded.put(name, file.load(manager, entry, floatType));
-            }
-        }
-        for (Map.Entry<String, String> tie : architecture.tied().entrySet()) {
-            if (!loaded.containsKey(tie.getKey()) && loaded.containsKey(tie.getValue())) {
-                loaded.put(tie.getKey(), loaded.get(tie.getValue()));
+                entries.put(name, entry);
+                files.put(name, file);
             }
         }
         Set<String> missing = new LinkedHashSet<>(expected.keySet());
-        missing.removeAll(loaded.keySet());
+        missing.removeAll(entries.keySet());
+        architecture.tied().forEach((tiedName, source) -> {
+            if (entries.containsKey(source)) {
+                missing.remove(tiedName);
+            }
+        });
         if (!missing.isEmpty()) {
             List<String> some = new ArrayList<>(missing).subList(0, Math.min(5, missing.size()));
-            throw new ModelException(folder + ": " + missing.size() + " tensor(s) missing from the checkpoint, e.g. "
-                    + some);
+            throw new ModelException(folder + ": " + missing.size() + " of the " + expected.size() + " tensors that "
+                    + CONFIG + " implies are missing from the checkpoint, e.g. " + some);
+        }
+        Map<String, NDArray> loaded = new LinkedHashMap<>();
+        for (Map.Entry<String, Safetensors.Entry> entry : entries.entrySet()) {
+            loaded.put(entry.getKey(), files.get(entry.getKey()).load(manager, entry.getValue(), floatType));
         }
         Map<String, NDArray> ordered = new LinkedHashMap<>();
-        expected.keySet().forEach(name -> ordered.put(name, loaded.get(name)));
+        for (String name : expected.keySet()) {
+            String source = loaded.containsKey(name) ? name : architecture.tied().get(name);
+            ordered.put(name, loaded.get(source));
+        }
         return new Checkpoint(architecture, Collections.unmodifiableMap(ordered));
     }
 
     private static List<Path> shards(Path folder) throws ModelException {
         Path single = folder.resolve(SINGLE);
         Path index = folder.resolve(INDEX);
-        if (Files.isRegularFile(index)) {
+        if (Files.exists(index)) {
+            FolderFiles.requireRegular(index);
             JsonElement map = readJson(index).get("weight_map");
             if (map == null || !map.isJsonObject()) {
                 throw new ModelException(index + ": missing 'weight_map'");
             }
             Set<Path> files = new LinkedHashSet<>();
             for (Map.Entry<String, JsonElement> e : map.getAsJsonObject().entrySet()) {
-                Path shard = folder.resolve(e.getValue().getAsString()).normalize();
+                if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                    throw new ModelException(index + ": 'weight_map' entry '" + e.getKey() + "' must be a file name");
+                }
+                Path shard = FolderFiles.resolve(folder, e.getValue().getAsString(), index);
                 if (!shard.startsWith(folder.normalize()) || !Files.isRegularFile(shard)) {
                     throw new ModelException(index + ": tensor '" + e.getKey() + "' is in " + shard
                             + ", which does not exist in the model folder");
@@ -103,7 +129,8 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
             }
             return List.copyOf(files);
         }
-        if (Files.isRegularFile(single)) {
+        if (Files.exists(single)) {
+            FolderFiles.requireRegular(single);
             return List.of(single);
         }
         Path pickle = findPickle(folder);
@@ -126,9 +153,7 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
 
     static JsonObject readJson(Path file) throws ModelException {
         try {
-            return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (IOException e) {
-            throw new ModelException(file + ": cannot read: " + e, e);
+            return JsonParser.parseString(FolderFiles.readText(file, MAX_JSON)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new ModelException(file + ": not a JSON object: " + e.getMessage(), e);
         }

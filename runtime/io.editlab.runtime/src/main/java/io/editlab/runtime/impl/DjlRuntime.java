@@ -17,6 +17,7 @@ import io.editlab.api.train.PretrainingSpec;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,10 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
     private final NDManager root;
     private final GradientGate gate;
     private final Instant startedAt;
+    private final long maxParameters;
     private final Map<String, LoadedModel> models = new LinkedHashMap<>();
+    /** Ids of models being loaded: reserved, but not yet visible. */
+    private final Set<String> loading = new HashSet<>();
 
     @Activate
     public DjlRuntime(RuntimeConfig config) {
@@ -67,6 +71,7 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         } finally {
             thread.setContextClassLoader(previous);
         }
+        this.maxParameters = config.maxParameters();
         this.startedAt = Instant.now();
         LOG.log(System.Logger.Level.INFO, "EditLab runtime on {0} ({1})", device, floatType);
     }
@@ -91,6 +96,11 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             @Override
             public String gpuDataType() {
                 return "float32";
+            }
+
+            @Override
+            public long maxParameters() {
+                return RuntimeConfig.MAX_PARAMETERS;
             }
         });
     }
@@ -124,29 +134,43 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         };
     }
 
+    /**
+     * Reads the folder without holding the runtime's lock (a slow or hostile folder never blocks the
+     * other calls): the id is reserved first, the model becomes visible when it is complete.
+     */
     @Override
     public ModelHandle load(String id, Path folder) throws ModelException {
         Objects.requireNonNull(id, "id");
+        if (!id.matches(ID_PATTERN)) {
+            throw new ModelException("the model id must be 1 to 64 letters, digits, '.', '_' or '-', starting with a"
+                    + " letter or digit");
+        }
         Path source = folder.toAbsolutePath().normalize();
         synchronized (models) {
-            if (models.containsKey(id)) {
+            if (models.containsKey(id) || !loading.add(id)) {
                 throw new ModelException("a model with id '" + id + "' is already loaded; unload it first");
             }
-            NDManager manager = root.newSubManager();
-            try {
-                Checkpoint checkpoint = Checkpoint.load(source, manager, floatType);
-                Set<NDArray> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
-                distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
-                long count = distinct.stream().mapToLong(NDArray::size).sum();
-                ModelInfo info = new ModelInfo(id, checkpoint.architecture().modelType(), source, device.toString(), count);
-                TextTokenizer tokenizer = TextTokenizer.load(source, checkpoint.architecture().vocab()).orElse(null);
-                LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, floatType, gate);
+        }
+        NDManager manager = root.newSubManager();
+        try {
+            Checkpoint checkpoint = Checkpoint.load(source, manager, floatType, maxParameters);
+            Set<NDArray> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+            distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
+            long count = distinct.stream().mapToLong(NDArray::size).sum();
+            ModelInfo info = new ModelInfo(id, checkpoint.architecture().modelType(), source, device.toString(), count);
+            TextTokenizer tokenizer = TextTokenizer.load(source, checkpoint.architecture().vocab()).orElse(null);
+            LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, floatType, gate);
+            synchronized (models) {
                 models.put(id, model);
-                LOG.log(System.Logger.Level.INFO, "loaded {0}: {1}, {2} parameters", id, info.modelType(), count);
-                return model;
-            } catch (ModelException | RuntimeException e) {
-                manager.close();
-                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "loaded {0}: {1}, {2} parameters", id, info.modelType(), count);
+            return model;
+        } catch (ModelException | RuntimeException e) {
+            manager.close();
+            throw e;
+        } finally {
+            synchronized (models) {
+                loading.remove(id);
             }
         }
     }

@@ -137,6 +137,11 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
     }
 
     @Override
+    public int contextLength() {
+        return transformer.maxPositions();
+    }
+
+    @Override
     public String module(int layer, ModuleRole role) {
         return architecture.module(layer, role);
     }

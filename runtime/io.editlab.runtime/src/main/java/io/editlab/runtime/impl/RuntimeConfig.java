@@ -17,4 +17,11 @@ import org.osgi.service.metatype.annotations.Option;
             + " The CPU always computes in float32.",
             options = {@Option(value = "float32"), @Option(value = "float16"), @Option(value = "bfloat16")})
     String gpuDataType() default "float32";
+
+    /** The default of {@link #maxParameters()}: twice LLaMA-2-70B. */
+    long MAX_PARAMETERS = 140_000_000_000L;
+
+    @AttributeDefinition(name = "Largest model", description = "Most parameters a model may have; a config.json"
+            + " that describes a larger model is refused before anything is read or allocated.")
+    long maxParameters() default MAX_PARAMETERS;
 }

@@ -51,6 +51,7 @@ final class Safetensors {
 
     /** Reads and checks the header of {@code file}. */
     static Safetensors open(Path file) throws ModelException {
+        FolderFiles.requireRegular(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size < 8) {
@@ -84,8 +85,15 @@ final class Safetensors {
         for (Map.Entry<String, JsonElement> field : header.entrySet()) {
             String name = field.getKey();
             if (name.equals("__metadata__")) {
-                field.getValue().getAsJsonObject().entrySet()
-                        .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                if (!field.getValue().isJsonObject()) {
+                    throw new ModelException(file + ": '__metadata__' must be an object of strings");
+                }
+                for (Map.Entry<String, JsonElement> m : field.getValue().getAsJsonObject().entrySet()) {
+                    if (!m.getValue().isJsonPrimitive()) {
+                        throw new ModelException(file + ": '__metadata__' entry '" + m.getKey() + "' must be a string");
+                    }
+                    metadata.put(m.getKey(), m.getValue().getAsString());
+                }
                 continue;
             }
             entries.add(entry(file, name, field.getValue(), dataSize));
@@ -95,31 +103,68 @@ final class Safetensors {
     }
 
     private static Entry entry(Path file, String name, JsonElement value, long dataSize) throws ModelException {
-        try {
-            JsonObject spec = value.getAsJsonObject();
-            DataType type = dataType(file, name, spec.get("dtype").getAsString());
-            var dims = spec.getAsJsonArray("shape");
-            long[] shape = new long[dims.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = dims.get(i).getAsLong();
-            }
-            var offsets = spec.getAsJsonArray("data_offsets");
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
-            long expected = new Shape(shape).size() * type.getNumOfBytes();
-            if (begin < 0 || end < begin || end - begin != expected) {
-                throw new ModelException(file + ": tensor '" + name + "': data_offsets [" + begin + ", " + end
-                        + "] do not match shape " + new Shape(shape) + " of " + type);
-            }
-            if (end > dataSize) {
-                throw new ModelException(file + ": tensor '" + name + "' ends at byte " + end + " but the data block"
-                        + " has only " + dataSize + " bytes: the file is truncated");
-            }
-            return new Entry(name, type, new Shape(shape), begin, end);
-        } catch (NullPointerException | IllegalStateException | UnsupportedOperationException
-                | IndexOutOfBoundsException e) {
-            throw new ModelException(file + ": tensor '" + name + "': malformed header entry " + value, e);
+        if (!value.isJsonObject()) {
+            throw malformed(file, name, value, "not an object");
         }
+        JsonObject spec = value.getAsJsonObject();
+        JsonElement code = spec.get("dtype");
+        if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isString()) {
+            throw malformed(file, name, value, "'dtype' must be a string");
+        }
+        DataType type = dataType(file, name, code.getAsString());
+        long[] shape = whole(file, name, value, spec.get("shape"), "shape", -1);
+        long[] offsets = whole(file, name, value, spec.get("data_offsets"), "data_offsets", 2);
+        long begin = offsets[0];
+        long end = offsets[1];
+        long expected;
+        try {
+            expected = type.getNumOfBytes();
+            for (long d : shape) {
+                expected = Math.multiplyExact(expected, d);
+            }
+        } catch (ArithmeticException e) {
+            throw malformed(file, name, value, "the shape's size overflows");
+        }
+        if (end < begin || end - begin != expected) {
+            throw new ModelException(file + ": tensor '" + name + "': data_offsets [" + begin + ", " + end
+                    + "] do not match shape " + new Shape(shape) + " of " + type);
+        }
+        if (end > dataSize) {
+            throw new ModelException(file + ": tensor '" + name + "' ends at byte " + end + " but the data block"
+                    + " has only " + dataSize + " bytes: the file is truncated");
+        }
+        return new Entry(name, type, new Shape(shape), begin, end);
+    }
+
+    /** An array of whole non-negative numbers ({@code length} of them unless it is -1). */
+    private static long[] whole(Path file, String name, JsonElement entry, JsonElement value, String field, int length)
+            throws ModelException {
+        if (value == null || !value.isJsonArray() || (length >= 0 && value.getAsJsonArray().size() != length)) {
+            throw malformed(file, name, entry, "'" + field + "' must be an array" + (length >= 0 ? " of " + length
+                    + " numbers" : ""));
+        }
+        JsonArray array = value.getAsJsonArray();
+        long[] numbers = new long[array.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            JsonElement item = array.get(i);
+            try {
+                if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isNumber()) {
+                    throw new NumberFormatException();
+                }
+                numbers[i] = item.getAsBigDecimal().longValueExact();
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw malformed(file, name, entry, "'" + field + "' must hold whole numbers, found " + Json.shortText(item));
+            }
+            if (numbers[i] < 0) {
+                throw malformed(file, name, entry, "'" + field + "' must not hold negative numbers");
+            }
+        }
+        return numbers;
+    }
+
+    private static ModelException malformed(Path file, String name, JsonElement entry, String why) {
+        return new ModelException(file + ": tensor '" + name + "': malformed header entry " + Json.shortText(entry)
+                + ": " + why);
     }
 
     private static DataType dataType(Path file, String name, String code) throws ModelException {

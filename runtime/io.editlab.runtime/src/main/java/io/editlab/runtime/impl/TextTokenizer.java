@@ -26,6 +26,8 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
     static final String JSON = "tokenizer.json";
     static final String VOCAB = "vocab.json";
     static final String MERGES = "merges.txt";
+    /** Largest tokenizer file read, in bytes (LLaMA-3's tokenizer.json has 9 MB). */
+    static final long MAX_FILE = 64L << 20;
 
     private final HuggingFaceTokenizer tokenizer;
     private final boolean spaceBeforeWords;
@@ -44,18 +46,18 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
         Path merges = folder.resolve(MERGES);
         String definition;
         Path source;
-        try {
-            if (Files.isRegularFile(json)) {
-                source = json;
-                definition = Files.readString(json);
-            } else if (Files.isRegularFile(vocab) && Files.isRegularFile(merges)) {
-                source = vocab;
-                definition = byteLevelBpe(vocab, merges);
-            } else {
-                return Optional.empty();
+        if (Files.exists(json)) {
+            source = json;
+            definition = FolderFiles.readText(json, MAX_FILE);
+        } else if (Files.exists(vocab) && Files.exists(merges)) {
+            source = vocab;
+            try {
+                definition = byteLevelBpe(FolderFiles.readText(vocab, MAX_FILE), FolderFiles.readText(merges, MAX_FILE));
+            } catch (RuntimeException e) {
+                throw new ModelException(vocab + ": not a GPT-2 vocabulary (" + e.getMessage() + ")", e);
             }
-        } catch (IOException e) {
-            throw new ModelException(folder + ": cannot read the tokenizer: " + e.getMessage(), e);
+        } else {
+            return Optional.empty();
         }
         return Optional.of(of(definition, source, vocabularySize));
     }
@@ -75,7 +77,7 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
         try {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(definition.getBytes(StandardCharsets.UTF_8)),
-                    Map.of());
+                    Map.of("truncation", "false")); // a long text is refused by the model, never cut short
             return new TextTokenizer(tokenizer, usesByteLevel(root.get("pre_tokenizer")), vocabularySize);
         } catch (IOException | RuntimeException e) {
             throw new ModelException(source + ": the tokenizer cannot be loaded: " + e.getMessage(), e);
@@ -105,11 +107,10 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
     }
 
     /** GPT-2's vocabulary and merges as the byte-level BPE definition Hugging Face uses for them. */
-    static String byteLevelBpe(Path vocabFile, Path mergesFile) throws IOException {
-        JsonObject vocab = JsonParser.parseString(Files.readString(vocabFile)).getAsJsonObject();
+    static String byteLevelBpe(String vocabJson, String mergesText) {
+        JsonObject vocab = JsonParser.parseString(vocabJson).getAsJsonObject();
         JsonArray merges = new JsonArray();
-        List<String> lines = Files.readAllLines(mergesFile);
-        for (String line : lines) {
+        for (String line : mergesText.split("\\R")) {
             if (!line.isBlank() && !line.startsWith("#version")) {
                 merges.add(line);
             }
