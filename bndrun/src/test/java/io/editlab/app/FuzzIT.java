@@ -7,9 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +24,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -253,12 +248,13 @@ class FuzzIT {
         }
         for (String name : List.of("system.bundle", "io.editlab.runtime", "io.editlab.api", "org.apache.felix.scr",
                 "org.osgi.evil", "io.editlab.fuzz.ok;singleton:=true", "", " ", "a\nb")) {
-            cleanUpBundle(upload("name " + cut(name), jar(name, "1.0.0", null)));
+            cleanUpBundle(upload("name " + cut(name), HostileInputs.jar(name, "1.0.0", null)));
         }
-        byte[] good = jar("io.editlab.fuzz.swap", "1.0.0", null);
+        byte[] good = HostileInputs.jar("io.editlab.fuzz.swap", "1.0.0", null);
         HttpResponse<String> first = upload("swap v1", good);
         long id = Host.json(first).getAsJsonObject().get("id").getAsLong();
-        HttpResponse<String> broken = upload("swap v2 with a failing activator", jar("io.editlab.fuzz.swap", "2.0.0",
+        HttpResponse<String> broken = upload("swap v2 with a failing activator",
+                HostileInputs.jar("io.editlab.fuzz.swap", "2.0.0",
                 "io.editlab.fuzz.NoSuchActivator"));
         if (broken.statusCode() != 400) {
             failures.add("an update whose activator fails answered " + broken.statusCode());
@@ -272,7 +268,7 @@ class FuzzIT {
         for (int i = 0; i < 10; i++) {
             send("bundles", HttpRequest.newBuilder(uri("/api/bundles/" + id)).header("Content-Type",
                     "application/java-archive").PUT(HttpRequest.BodyPublishers.ofByteArray(i % 2 == 0 ? new byte[0]
-                            : jar("other.name", "1.0.0", null))), true, "bad update " + i);
+                            : HostileInputs.jar("other.name", "1.0.0", null))), true, "bad update " + i);
         }
         for (String target : List.of("0", "-1", "abc", "99999999999999999999", String.valueOf(id))) {
             send("bundles", HttpRequest.newBuilder(uri("/api/bundles/" + target)).DELETE(), true, "delete " + target);
@@ -300,22 +296,11 @@ class FuzzIT {
         }
         for (String name : List.of("evil.example", "evil.example:" + host.base().getPort(), "127.0.0.1.evil.example",
                 "localhost.evil", "0.0.0.0", "[::2]")) {
-            int status = rawGet("/api/sessions", name);
+            int status = HostileInputs.rawGet(host, "/api/sessions", name);
             counts.computeIfAbsent("credentials", k -> new TreeMap<>()).merge(status, 1, Integer::sum);
             if (status != 421) {
                 failures.add("a token-less read with Host " + name + " answered " + status + ", not 421");
             }
-        }
-    }
-
-    /** The status of a GET sent with a Host header of our choosing (which HttpClient does not allow). */
-    private static int rawGet(String path, String hostHeader) throws IOException {
-        try (Socket socket = new Socket(host.base().getHost(), host.base().getPort())) {
-            socket.setSoTimeout((int) SLOW.toMillis());
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-            return Integer.parseInt(status.substring(9, 12));
         }
     }
 
@@ -581,22 +566,6 @@ class FuzzIT {
         ByteBuffer file = ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN);
         file.putLong(declared).put(json).putInt(0);
         return file.array();
-    }
-
-    /** A jar with a bundle manifest; {@code activator} names a class it does not contain. */
-    private static byte[] jar(String name, String version, String activator) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", name);
-        main.putValue("Bundle-Version", version);
-        if (activator != null) {
-            main.putValue("Bundle-Activator", activator);
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        new JarOutputStream(bytes, manifest).close();
-        return bytes.toByteArray();
     }
 
     // ---- reporting

@@ -94,4 +94,54 @@ class RequestChecksTest {
         assertFalse(token.accepts(null));
         assertTrue(Token.of(folder).accepts("Bearer " + value), "the next start reads the same token");
     }
+
+    @Test
+    void theTokenNeedsExactlyOneSpaceAfterTheScheme(@TempDir Path folder) throws Exception {
+        Token token = Token.of(folder);
+        String value = Files.readString(folder.resolve(Token.FILE)).strip();
+        assertFalse(token.accepts("Bearer  " + value), "two spaces");
+        assertFalse(token.accepts("Bearer " + value + " "), "a trailing space");
+        assertFalse(token.accepts("Bearer\t" + value), "a tab");
+        assertFalse(token.accepts("Bearer " + value.toUpperCase(java.util.Locale.ROOT)), "the token is case-sensitive");
+        assertTrue(token.accepts("bearer " + value), "the scheme is not");
+    }
+
+    @Test
+    void aTokenlessReadNamingAnotherHostIsRefused() {
+        java.util.Set<String> names = ApiServlet.hostNames("127.0.0.1");
+        for (String header : List.of("localhost:8080", "127.0.0.1", "[::1]:8080", "LOCALHOST")) {
+            assertTrue(names.contains(ApiServlet.hostName(header)), header);
+        }
+        for (String header : List.of("evil.example", "evil.example:8080", "127.0.0.1.evil.example", "[::2]")) {
+            assertFalse(names.contains(ApiServlet.hostName(header)), header);
+        }
+        assertTrue(ApiServlet.hostNames("10.1.2.3").contains(ApiServlet.hostName("10.1.2.3:80")), "the bound address");
+        assertFalse(ApiServlet.hostNames("0.0.0.0").contains("0.0.0.0"), "a wildcard bind is no name");
+    }
+
+    @Test
+    void userTextInAnswersAndLogsIsCutAndEscaped() {
+        assertEquals("'a\\nb\\u0000c'", Text.quote("a\nb\u0000c"));
+        String huge = Text.quote("x".repeat(900_000));
+        assertTrue(huge.length() < 200 && huge.endsWith("... (900000 characters)'"), huge);
+        String unknown = refusal(() -> Json.object("{\"" + "k".repeat(5000) + "\":1}", Set.of("a")));
+        assertTrue(unknown.length() < 400, unknown);
+    }
+
+    @Test
+    void blankOrOverlongTextFieldsAreRefused() {
+        Json body = Json.object("{\"prompt\":\" \",\"label\":\"" + "x".repeat(201) + "\",\"ok\":\"fine\"}",
+                Set.of("prompt", "label", "ok"));
+        assertTrue(refusal(() -> body.text("prompt", 10)).contains("'prompt' must not be blank"));
+        assertTrue(refusal(() -> body.text("label", 200)).contains("'label' has 201 characters; at most 200"));
+        assertEquals("fine", body.text("ok", 10));
+    }
+
+    @Test
+    void theFrameworksNamesAndTheHostsOwnAreReserved() {
+        for (String name : List.of("system.bundle", "io.editlab.runtime", "org.apache.felix.scr", "org.osgi.anything")) {
+            assertTrue(Deployer.coreName(name), name);
+        }
+        assertFalse(Deployer.coreName("io.example.editor"));
+    }
 }

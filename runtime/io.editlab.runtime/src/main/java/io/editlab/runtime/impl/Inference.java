@@ -69,16 +69,22 @@ final class Inference {
         int[] prompt = t.encode(completion.prompt());
         int[] target = t.encodeContinuation(completion.target());
         if (prompt.length == 0) {
-            throw new IllegalArgumentException("the prompt '" + completion.prompt() + "' has no tokens");
+            throw new IllegalArgumentException("the prompt " + shown(completion.prompt()) + " has no tokens");
         }
         if (target.length == 0) {
-            throw new IllegalArgumentException("the target '" + completion.target() + "' has no tokens");
+            throw new IllegalArgumentException("the target " + shown(completion.target()) + " has no tokens");
         }
         if (prompt.length + target.length - 1 > transformer.maxPositions()) {
             throw new IllegalArgumentException("prompt and target have " + (prompt.length + target.length - 1)
                     + " tokens; the model takes at most " + transformer.maxPositions());
         }
         return new Encoded(prompt, target);
+    }
+
+    /** A text for an error message: quoted, its start only when it is long. */
+    private static String shown(String text) {
+        return text.length() <= 60 ? "'" + text + "'"
+                : "'" + text.substring(0, 60) + "...' (" + text.length() + " characters)";
     }
 
     List<TargetScore> score(List<Completion> items) {
@@ -117,7 +123,7 @@ final class Inference {
         for (String prompt : prompts) {
             int[] ids = t.encode(prompt);
             if (ids.length == 0 || ids.length >= transformer.maxPositions()) {
-                throw new IllegalArgumentException("the prompt '" + prompt + "' has " + ids.length
+                throw new IllegalArgumentException("the prompt " + shown(prompt) + " has " + ids.length
                         + " tokens; it needs 1 to " + (transformer.maxPositions() - 1));
             }
             encoded.add(ids);
