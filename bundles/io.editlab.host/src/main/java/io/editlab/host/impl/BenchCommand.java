@@ -1,6 +1,5 @@
 package io.editlab.host.impl;
 
-import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.Command;
 import io.editlab.api.host.PluginCatalog;
@@ -17,8 +16,6 @@ import io.editlab.harness.Protocol;
 import io.editlab.harness.Reports;
 import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
-import io.editlab.host.source.Facts;
-import io.editlab.host.source.Plugins;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,17 +66,9 @@ public final class BenchCommand implements Command {
     /** Runs a comparison described by {@code args} and writes it into {@code folder}. */
     int bench(Args args, Path folder, PrintStream out, PrintStream err) throws Exception {
         ModelHandle model = Models.resolve(args.get("model", Models.BUILTIN), runtime, pretrainer, catalog, err);
-        String data = args.get("data", Models.BUILTIN);
-        List<EditRequest> requests;
-        DatasetInfo dataset;
-        if (data.equals(Models.BUILTIN)) {
-            requests = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN).edits();
-            dataset = new DatasetInfo(Models.BUILTIN, "corpus", requests.size());
-        } else {
-            String format = args.has("format") ? args.get("format", null) : Facts.detectFormat(Path.of(data));
-            requests = Facts.read(catalog, Path.of(data), format);
-            dataset = new DatasetInfo(Path.of(data).toAbsolutePath().toString(), format, requests.size());
-        }
+        DataSets.Loaded loaded = DataSets.load(args.get("data", Models.BUILTIN), args.get("format", null), catalog);
+        List<EditRequest> requests = loaded.requests();
+        DatasetInfo dataset = loaded.info();
         Protocol protocol = protocol(args, requests.size());
         List<EditorSpec> editors = editors(args);
         List<String> metrics = args.has("metrics") ? List.of(args.require("metrics").split(",")) : List.of();

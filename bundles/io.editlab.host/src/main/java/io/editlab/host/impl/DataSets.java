@@ -1,0 +1,36 @@
+package io.editlab.host.impl;
+
+import io.editlab.api.data.DatasetException;
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.host.PluginCatalog;
+import io.editlab.api.host.PluginKind;
+import io.editlab.harness.DatasetInfo;
+import io.editlab.host.source.Facts;
+import io.editlab.host.source.Plugins;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The records of {@code --data builtin|FILE [--format ...]}, for the commands that read one. */
+final class DataSets {
+
+    private DataSets() {
+    }
+
+    /** A data set's records and what it is. */
+    record Loaded(List<EditRequest> requests, DatasetInfo info) {
+    }
+
+    /** The built-in world's edits, or a data file's records in {@code format} (detected when null). */
+    static Loaded load(String data, String format, PluginCatalog catalog) throws DatasetException {
+        if (data.equals(Models.BUILTIN)) {
+            List<EditRequest> requests = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class,
+                    Models.BUILTIN).edits();
+            return new Loaded(requests, new DatasetInfo(Models.BUILTIN, "corpus", requests.size()));
+        }
+        Path file = Path.of(data);
+        String chosen = format != null ? format : Facts.detectFormat(file);
+        List<EditRequest> requests = Facts.read(catalog, file, chosen);
+        return new Loaded(requests, new DatasetInfo(file.toAbsolutePath().toString(), chosen, requests.size()));
+    }
+}
