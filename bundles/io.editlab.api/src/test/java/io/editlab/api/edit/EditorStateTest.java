@@ -6,32 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EditorStateTest {
-
-    @Test
-    void listsOfAnyStringsSurviveARoundTrip() {
-        List<String> labels = List.of("Lima", "", "say \"hi\"", "back\\slash", "tab\tnew\nline\u0001", "Zürich 東京");
-        Map<String, String> metadata = new HashMap<>(EditorState.listEntries("labels", labels));
-        metadata.put("format", "1");
-        assertEquals(labels, EditorState.listFrom(metadata, "labels"));
-        assertEquals(List.of(), EditorState.listFrom(EditorState.listEntries("none", List.of()), "none"));
-        assertEquals(Map.of("k.size", "1", "k.0", "a"), EditorState.listEntries("k", List.of("a")));
-    }
-
-    @Test
-    void aMissingOrMalformedEntryIsNamed() {
-        assertEquals("'labels.size' must be a whole number, not null",
-                assertThrows(IllegalArgumentException.class, () -> EditorState.listFrom(Map.of(), "labels")).getMessage());
-        assertEquals("'labels.1' is missing", assertThrows(IllegalArgumentException.class,
-                () -> EditorState.listFrom(Map.of("labels.size", "2", "labels.0", "a"), "labels")).getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> EditorState.listFrom(Map.of("labels.size", "-1"), "labels"));
-    }
 
     @Test
     void tensorsAndMetadataAreCheckedNamingTheMethod() throws EditException {

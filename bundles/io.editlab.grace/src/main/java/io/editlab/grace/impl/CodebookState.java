@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditorState;
+import io.editlab.editkit.StateLists;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Map;
  */
 final class CodebookState {
 
-    static final String FORMAT = "2"; // 2: labels as list entries (EditorState.listEntries)
+    static final String FORMAT = "2"; // 2: labels as list entries (StateLists.entries)
     static final String KEYS = "keys";
     static final String VALUES = "values";
     static final String RADII = "radii";
@@ -50,7 +51,7 @@ final class CodebookState {
                 RADII, into.create(radii, new Shape(n)));
         Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of(FORMAT_KEY, FORMAT,
                 LAYER, Integer.toString(settings.layer()), MODULE, settings.module()));
-        metadata.putAll(EditorState.listEntries(LABELS, entries.stream().map(CodebookEntry::label).toList()));
+        metadata.putAll(StateLists.entries(LABELS, entries.stream().map(CodebookEntry::label).toList()));
         return new EditorState(tensors, metadata);
     }
 
@@ -72,7 +73,7 @@ final class CodebookState {
         }
         List<String> labels;
         try {
-            labels = EditorState.listFrom(metadata, LABELS);
+            labels = StateLists.read(metadata, LABELS);
         } catch (IllegalArgumentException e) {
             throw invalid("has unreadable labels: " + e.getMessage());
         }

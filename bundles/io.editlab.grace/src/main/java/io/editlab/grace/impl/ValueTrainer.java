@@ -7,7 +7,7 @@ import io.editlab.api.edit.EditException;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
-import io.editlab.api.train.Adam;
+import io.editlab.editkit.Adam;
 import java.util.List;
 
 /**

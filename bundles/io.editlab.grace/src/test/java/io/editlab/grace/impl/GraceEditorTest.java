@@ -1,11 +1,5 @@
 package io.editlab.grace.impl;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDManager;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
@@ -16,6 +10,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
+import io.editlab.editkit.StateLists;
 import io.editlab.runtime.testing.Configs;
 import io.editlab.runtime.testing.TinyModel;
 import java.nio.file.Path;
@@ -28,6 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * GRACE on a real tiny pretrained model. Four facts are edited once for the whole class, in two
@@ -180,7 +180,7 @@ class GraceEditorTest {
             assertEquals(List.of(4L, 128L), List.of(state.tensors().get("keys").getShape().getShape()[0],
                     state.tensors().get("keys").getShape().getShape()[1]));
             assertEquals(edits.stream().map(EditRequest::target).toList(),
-                    EditorState.listFrom(state.metadata(), "labels"));
+                    StateLists.read(state.metadata(), "labels"));
             Editor restored = method().create(copy, overrides);
             restored.restore(state);
             assertEquals(edited.score(facts), copy.score(facts));

@@ -2,12 +2,12 @@ package io.editlab.host.impl;
 
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.host.Command;
-import io.editlab.api.host.Home;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
+import io.editlab.editkit.Home;
 import io.editlab.host.source.Facts;
 import io.editlab.host.source.Plugins;
 import io.editlab.keystats.Corpus;

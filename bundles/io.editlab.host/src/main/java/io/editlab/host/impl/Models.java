@@ -1,7 +1,6 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.data.KnowledgeCorpus;
-import io.editlab.api.host.Home;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelException;
@@ -10,6 +9,7 @@ import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.api.train.PretrainingReport;
 import io.editlab.api.train.PretrainingSpec;
+import io.editlab.editkit.Home;
 import io.editlab.host.source.Facts;
 import io.editlab.host.source.Plugins;
 import java.io.PrintStream;

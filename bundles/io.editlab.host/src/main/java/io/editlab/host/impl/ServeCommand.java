@@ -1,11 +1,11 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
-import io.editlab.api.host.Home;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
+import io.editlab.editkit.Home;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

@@ -2,10 +2,10 @@ package io.editlab.server.impl;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.editlab.api.host.Home;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
+import io.editlab.editkit.Home;
 import io.editlab.store.HostStore;
 import io.editlab.store.ModelRecord;
 import java.nio.file.Files;

@@ -101,7 +101,7 @@ final class ElderEditor implements Editor {
                 codesOf(completions).forEach(state.memory()::add);
                 Map<String, Double> stats = Map.of("final_loss", loss, "codes", (double) state.memory().size(),
                         "labels", (double) state.allocations().size(),
-                        "trainable_parameters", (double) trainableParameters(), "step_seconds", stepSeconds);
+                        "trainable_parameters", (double) trainableParameters(), EditResult.STEP_SECONDS, stepSeconds);
                 Set<String> touched = new LinkedHashSet<>(settings.mixtureModules());
                 return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
             } catch (EditException | RuntimeException e) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditorState;
+import io.editlab.editkit.StateLists;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 final class StateCodec {
 
-    static final String FORMAT = "2"; // 2: labels as list entries (EditorState.listEntries)
+    static final String FORMAT = "2"; // 2: labels as list entries (StateLists.entries)
     static final String CODES = "codes";
     static final String ALLOCATIONS = "allocations";
 
@@ -55,7 +56,7 @@ final class StateCodec {
         Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of("format", FORMAT, "modules",
                 String.join(",", settings.mixtureModules()), "experts", Integer.toString(settings.experts()), "rank",
                 Integer.toString(settings.rank()), "topK", Integer.toString(settings.topK())));
-        metadata.putAll(EditorState.listEntries("labels", state.allocations().labels()));
+        metadata.putAll(StateLists.entries("labels", state.allocations().labels()));
         return new EditorState(tensors, metadata);
     }
 
@@ -81,7 +82,7 @@ final class StateCodec {
         }
         List<String> labels;
         try {
-            labels = EditorState.listFrom(metadata, "labels");
+            labels = StateLists.read(metadata, "labels");
         } catch (IllegalArgumentException e) {
             throw invalid("has unreadable labels: " + e.getMessage());
         }

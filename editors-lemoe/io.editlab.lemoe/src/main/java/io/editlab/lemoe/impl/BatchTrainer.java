@@ -12,7 +12,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
-import io.editlab.api.train.Adam;
+import io.editlab.editkit.Adam;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditorState;
+import io.editlab.editkit.StateLists;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,8 +59,8 @@ final class StateCodec {
         Map<String, String> metadata = new LinkedHashMap<>(shape(settings));
         metadata.put("format", FORMAT);
         metadata.put("experts", Integer.toString(experts.size()));
-        metadata.putAll(EditorState.listEntries("anchors", anchors.stream().map(Anchor::prompt).toList()));
-        metadata.putAll(EditorState.listEntries("anchorSubjects",
+        metadata.putAll(StateLists.entries("anchors", anchors.stream().map(Anchor::prompt).toList()));
+        metadata.putAll(StateLists.entries("anchorSubjects",
                 anchors.stream().map(a -> a.subject() == null ? "" : a.subject()).toList()));
         return new EditorState(tensors, metadata);
     }
@@ -89,8 +90,8 @@ final class StateCodec {
         List<String> prompts;
         List<String> subjects;
         try {
-            prompts = EditorState.listFrom(metadata, "anchors");
-            subjects = EditorState.listFrom(metadata, "anchorSubjects");
+            prompts = StateLists.read(metadata, "anchors");
+            subjects = StateLists.read(metadata, "anchorSubjects");
         } catch (IllegalArgumentException e) {
             throw invalid("has unreadable anchors: " + e.getMessage());
         }

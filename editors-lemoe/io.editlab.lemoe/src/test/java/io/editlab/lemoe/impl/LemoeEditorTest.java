@@ -1,11 +1,5 @@
 package io.editlab.lemoe.impl;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.editlab.api.edit.EditException;
@@ -17,6 +11,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
+import io.editlab.editkit.StateLists;
 import io.editlab.lemoe.router.impl.KvAnchorRouter;
 import io.editlab.runtime.testing.Configs;
 import io.editlab.runtime.testing.TinyModel;
@@ -34,6 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * LEMoE on a real tiny pretrained model (4 blocks, width 32; mixture at block 2). Eight facts are
@@ -241,7 +241,7 @@ class LemoeEditorTest {
             assertEquals("1", state.metadata().get("format"));
             assertEquals("2", state.metadata().get("experts"));
             assertEquals(allEdits().stream().map(EditRequest::prompt).toList(),
-                    EditorState.listFrom(state.metadata(), "anchors"));
+                    StateLists.read(state.metadata(), "anchors"));
             Editor restored = method().create(copy, Map.of());
             restored.restore(state);
             assertEquals(edited.score(facts), copy.score(facts));

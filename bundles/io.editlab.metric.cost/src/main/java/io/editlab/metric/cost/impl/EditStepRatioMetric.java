@@ -32,7 +32,7 @@ import org.osgi.service.component.annotations.Component;
 public final class EditStepRatioMetric implements Metric {
 
     static final String NAME_VALUE = "edit_step_ratio";
-    static final String STAT = "step_seconds";
+    static final String STAT = EditResult.STEP_SECONDS;
     static final int REPEATS = 5;
 
     @Override

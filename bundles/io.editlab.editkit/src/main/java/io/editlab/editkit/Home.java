@@ -1,4 +1,4 @@
-package io.editlab.api.host;
+package io.editlab.editkit;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.editlab.api.train;
+package io.editlab.editkit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

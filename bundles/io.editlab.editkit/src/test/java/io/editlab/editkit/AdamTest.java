@@ -1,4 +1,4 @@
-package io.editlab.api.train;
+package io.editlab.editkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
