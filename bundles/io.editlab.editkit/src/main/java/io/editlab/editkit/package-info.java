@@ -1,7 +1,8 @@
 /**
  * The editor kit: implementation helpers that editors, meta-trainers, the runtime's pretraining and
  * the tools share, kept out of the API (which holds contracts only) and versioned on their own:
- * the {@link io.editlab.editkit.Adam} optimiser, {@link io.editlab.editkit.StateLists} (lists of
+ * the {@link io.editlab.editkit.Adam} optimiser, {@link io.editlab.editkit.GuardedSteps} (steps that
+ * skip the rare non-finite one), {@link io.editlab.editkit.StateLists} (lists of
  * strings in an editor state's metadata), {@link io.editlab.editkit.ProcessMemory} and {@link
  * io.editlab.editkit.Home} (the data folder).
  */

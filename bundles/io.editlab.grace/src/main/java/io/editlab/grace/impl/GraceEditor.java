@@ -48,10 +48,12 @@ final class GraceEditor implements Editor {
         requireOpen();
         long start = System.nanoTime();
         double loss = Double.NaN;
+        double stepSeconds = 0;
         codebook.begin();
         try {
             for (EditRequest request : batch) {
                 loss = edit(request);
+                stepSeconds += trainer.stepSeconds() / batch.size();
             }
             codebook.commit();
         } catch (EditException | RuntimeException e) {
@@ -60,7 +62,7 @@ final class GraceEditor implements Editor {
         }
         double size = codebook.size();
         Map<String, Double> stats = batch.isEmpty() ? Map.of("codebook", size)
-                : Map.of("codebook", size, "final_loss", loss);
+                : Map.of("codebook", size, "final_loss", loss, EditResult.STEP_SECONDS, stepSeconds);
         Set<String> touched = batch.isEmpty() ? Set.of() : Set.of(settings.module());
         return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
     }

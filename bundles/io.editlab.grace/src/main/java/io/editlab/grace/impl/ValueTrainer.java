@@ -2,12 +2,12 @@ package io.editlab.grace.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import java.util.List;
 
 /**
@@ -19,6 +19,7 @@ final class ValueTrainer {
     private final EditSession session;
     private final float learningRate;
     private final int steps;
+    private double stepSeconds = Double.NaN;
 
     /** Non-finite steps tolerated in a row before training counts as diverged. */
     static final int MAX_SKIPPED_IN_A_ROW = 3;
@@ -38,16 +39,15 @@ final class ValueTrainer {
     double train(NDArray value, Completion completion) throws EditException {
         value.setRequiresGradient(true);
         try (NDManager moments = session.manager().newSubManager()) {
-            Adam adam = new Adam(moments, List.of(value), learningRate);
-            int skippedInARow = 0;
+            GuardedSteps guard = new GuardedSteps(List.of(new Adam(moments, List.of(value), learningRate)));
             for (int step = 1; step <= steps; step++) {
-                float loss = step(adam, completion);
-                if (Float.isFinite(loss)) {
-                    skippedInARow = 0;
-                } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                float loss = guard.step(session,
+                        scratch -> session.forward(scratch, List.of(completion), ForwardOptions.TRAINING).loss());
+                if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
                     throw diverged(completion, loss, "at step " + step + " of " + steps);
                 }
             }
+            stepSeconds = guard.meanStepSeconds();
         } finally {
             value.setRequiresGradient(false);
         }
@@ -60,26 +60,9 @@ final class ValueTrainer {
         }
     }
 
-    /**
-     * One Adam step; returns its loss. A step whose loss or gradient is not finite is skipped (PyTorch
-     * on this CPU path rarely yields one); {@link #train} fails only when several follow in a row.
-     */
-    private float step(Adam adam, Completion completion) {
-        try (NDManager scratch = session.manager().newSubManager();
-                GradientCollector collector = session.newGradientCollector()) {
-            NDArray loss = session.forward(scratch, List.of(completion), ForwardOptions.TRAINING).loss();
-            float value = loss.getFloat();
-            if (!Float.isFinite(value)) {
-                return value;
-            }
-            collector.backward(loss);
-            if (!Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY))) {
-                adam.zeroGradients();
-                return Float.NaN;
-            }
-            adam.step();
-            return value;
-        }
+    /** The mean wall time of one step of the last {@link #train} call, in seconds. */
+    double stepSeconds() {
+        return stepSeconds;
     }
 
     private static EditException diverged(Completion completion, float loss, String when) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.loss.Loss;
 import io.editlab.api.model.Completion;
@@ -13,6 +12,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -58,16 +58,15 @@ final class BatchTrainer {
             if (routersLearn) {
                 optimisers.add(new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
             }
+            GuardedSteps guard = new GuardedSteps(optimisers);
             double loss = Double.NaN;
-            int skippedInARow = 0;
             for (int step = 1; step <= settings.iterations(); step++) {
-                float value = step(optimisers, batch, masks);
+                float value = guard.step(session, scratch -> loss(scratch, batch, masks));
                 if (Float.isFinite(value)) {
                     loss = value;
-                    skippedInARow = 0;
-                } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
                     throw new EditException(ElderSettings.METHOD + ": the loss or its gradient was " + value
-                            + " in " + skippedInARow + " steps in a row, the last at step " + step + " of "
+                            + " in " + guard.inARow() + " steps in a row, the last at step " + step + " of "
                             + settings.iterations() + "; the editor is left as it was before the batch");
                 }
                 if (settings.stepSize() > 0 && step % settings.stepSize() == 0) {
@@ -80,37 +79,19 @@ final class BatchTrainer {
         }
     }
 
-    /**
-     * One step; returns its loss. A step whose loss or gradient is not finite is skipped (PyTorch on
-     * this CPU path rarely yields one) and returns NaN; {@link #train} fails only when several follow
-     * in a row.
-     */
-    private float step(List<Adam> optimisers, List<Completion> batch, List<float[]> masks) {
+    /** The loss of one step, {@code L_model + lambda * L_guide}, computed in {@code scratch}. */
+    private NDArray loss(NDManager scratch, List<Completion> batch, List<float[]> masks) {
         ElderSettings settings = state.settings();
-        try (NDManager scratch = session.manager().newSubManager();
-                GradientCollector collector = session.newGradientCollector()) {
-            ForwardResult result = session.forward(scratch, batch, ForwardOptions.TRAINING);
-            ElderPass pass = result.context().attribute(attribute, ElderPass.class).orElseThrow(() ->
-                    new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
-            NDArray probabilities = NDArrays.stack(new NDList(pass.probabilities), 1);   // [B, L, N]
-            float[] flat = new float[masks.size() * settings.layers() * settings.experts()];
-            for (int b = 0; b < masks.size(); b++) {
-                System.arraycopy(masks.get(b), 0, flat, b * masks.get(b).length, masks.get(b).length);
-            }
-            NDArray target = scratch.create(flat, new Shape(masks.size(), settings.layers(), settings.experts()));
-            NDArray guided = guide.get().compute(probabilities, target);
-            NDArray loss = result.loss().add(guided.mul(settings.guidance()));
-            float value = loss.getFloat();
-            if (!Float.isFinite(value)) {
-                return value;
-            }
-            collector.backward(loss);
-            if (!optimisers.stream().allMatch(adam -> Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY)))) {
-                optimisers.forEach(Adam::zeroGradients);
-                return Float.NaN;
-            }
-            optimisers.forEach(Adam::step);
-            return value;
+        ForwardResult result = session.forward(scratch, batch, ForwardOptions.TRAINING);
+        ElderPass pass = result.context().attribute(attribute, ElderPass.class).orElseThrow(() ->
+                new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
+        NDArray probabilities = NDArrays.stack(new NDList(pass.probabilities), 1);   // [B, L, N]
+        float[] flat = new float[masks.size() * settings.layers() * settings.experts()];
+        for (int b = 0; b < masks.size(); b++) {
+            System.arraycopy(masks.get(b), 0, flat, b * masks.get(b).length, masks.get(b).length);
         }
+        NDArray target = scratch.create(flat, new Shape(masks.size(), settings.layers(), settings.experts()));
+        NDArray guided = guide.get().compute(probabilities, target);
+        return result.loss().add(guided.mul(settings.guidance()));
     }
 }

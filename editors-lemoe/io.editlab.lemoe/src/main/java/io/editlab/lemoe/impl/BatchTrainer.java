@@ -13,6 +13,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -168,7 +169,7 @@ final class BatchTrainer {
             try (NDManager moments = bank.manager().newSubManager()) {
                 Adam adam = new Adam(moments, trained, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
                         settings.weightDecay());
-                Skips skips = new Skips(index);
+                GuardedSteps guard = new GuardedSteps(List.of(adam));
                 while (epoch < settings.epochs()) {
                     epoch++;
                     double nllSum = 0;
@@ -188,10 +189,12 @@ final class BatchTrainer {
                             NDArray routing = twoStage ? null : objective.loss(scratch);
                             NDArray loss = routing == null ? nll : nll.add(routing);
                             float value = loss.getFloat();
-                            if (skips.step(adam, collector, loss, value, "epoch " + epoch)) {
+                            if (guard.step(collector, loss)) {
                                 steps++;
                                 nllSum += nll.getFloat() * part.size();
                                 counted += part.size();
+                            } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                                throw diverged(index, value, "epoch " + epoch);
                             }
                         }
                     }
@@ -332,36 +335,9 @@ final class BatchTrainer {
         }
     }
 
-    /** Takes Adam steps, skipping the rare non-finite one; too many in a row fail the batch. */
-    private final class Skips {
-        private final int index;
-        private int inARow;
-
-        Skips(int index) {
-            this.index = index;
-        }
-
-        /** Back-propagates {@code loss} and steps; false when the step was skipped. */
-        boolean step(Adam adam, GradientCollector collector, NDArray loss, float value, String when)
-                throws EditException {
-            boolean finite = Float.isFinite(value);
-            if (finite) {
-                collector.backward(loss);
-                finite = Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY));
-            }
-            if (!finite) {
-                adam.zeroGradients();
-                if (++inARow > MAX_SKIPPED_IN_A_ROW) {
-                    throw new EditException(LemoeSettings.METHOD + ": the loss of expert " + index
-                            + " was not finite (" + value + ") in " + when
-                            + "; the editor is left as it was before the batch");
-                }
-                return false;
-            }
-            inARow = 0;
-            adam.step();
-            return true;
-        }
+    private static EditException diverged(int index, float value, String when) {
+        return new EditException(LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value
+                + ") in " + when + "; the editor is left as it was before the batch");
     }
 
     /**
@@ -393,18 +369,20 @@ final class BatchTrainer {
         try (NDManager moments = bank.manager().newSubManager()) {
             Adam adam = new Adam(moments, parameters, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
                     settings.weightDecay());
-            Skips skips = new Skips(index);
+            GuardedSteps guard = new GuardedSteps(List.of(adam));
             for (int step = 1; step <= steps; step++) {
                 try (NDManager scratch = bank.manager().newSubManager();
                         GradientCollector collector = session.newGradientCollector()) {
                     NDArray loss = objective.loss(scratch);
                     float value = loss.getFloat();
-                    if (skips.step(adam, collector, loss, value, "router step " + step)) {
+                    if (guard.step(collector, loss)) {
                         taken++;
                         last[0] = value;
                         if (value < settings.stopLoss()) {
                             break;
                         }
+                    } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                        throw diverged(index, value, "router step " + step);
                     }
                 }
                 if (step % SETTLED_EVERY == 0) {

@@ -1,0 +1,93 @@
+package io.editlab.editkit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.editlab.api.model.EditSession;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Optimisation steps that skip the rare non-finite one. PyTorch's CPU kernels very rarely yield a
+ * lone NaN or infinity; a step whose loss or gradient is not finite therefore moves nothing (its
+ * gradients are zeroed) and is counted, and the caller fails, with its own message, once more than
+ * its limit of them come in a row ({@link #inARow()}). Also measures the wall time of the steps it
+ * runs whole ({@link #step(EditSession, Function)}), for {@code EditResult.STEP_SECONDS}.
+ */
+public final class GuardedSteps {
+
+    private final List<Adam> optimisers;
+    private int inARow;
+    private int skipped;
+    private int taken;
+    private int timed;
+    private long nanos;
+
+    /** Steps that move every one of {@code optimisers}. */
+    public GuardedSteps(List<Adam> optimisers) {
+        this.optimisers = List.copyOf(optimisers);
+    }
+
+    /**
+     * One whole step: the loss is computed by {@code loss} in a scratch manager of the session inside
+     * a gradient collector, then {@link #step(GradientCollector, NDArray)}.
+     *
+     * @return the loss's value (not finite when the step was skipped for it)
+     */
+    public float step(EditSession session, Function<NDManager, NDArray> loss) {
+        long start = System.nanoTime();
+        try (NDManager scratch = session.manager().newSubManager();
+                GradientCollector collector = session.newGradientCollector()) {
+            NDArray value = loss.apply(scratch);
+            float read = value.getFloat();
+            boolean moved = step(collector, value);
+            return moved || !Float.isFinite(read) ? read : Float.NaN;
+        } finally {
+            nanos += System.nanoTime() - start;
+            timed++;
+        }
+    }
+
+    /**
+     * Back-propagates {@code loss} and moves every optimiser, unless the loss or a gradient is not
+     * finite.
+     *
+     * @return whether the step was taken
+     */
+    public boolean step(GradientCollector collector, NDArray loss) {
+        boolean finite = Float.isFinite(loss.getFloat());
+        if (finite) {
+            collector.backward(loss);
+            // an infinite bound clips nothing: it only tells whether every gradient is finite
+            finite = optimisers.stream().allMatch(adam -> Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY)));
+        }
+        if (!finite) {
+            optimisers.forEach(Adam::zeroGradients);
+            inARow++;
+            skipped++;
+            return false;
+        }
+        inARow = 0;
+        taken++;
+        optimisers.forEach(Adam::step);
+        return true;
+    }
+
+    /** Non-finite steps since the last one taken. */
+    public int inARow() {
+        return inARow;
+    }
+
+    public int skipped() {
+        return skipped;
+    }
+
+    public int taken() {
+        return taken;
+    }
+
+    /** The mean wall time of the whole steps run so far, in seconds (NaN before the first). */
+    public double meanStepSeconds() {
+        return timed == 0 ? Double.NaN : nanos / 1e9 / timed;
+    }
+}
