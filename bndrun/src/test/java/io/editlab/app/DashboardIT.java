@@ -53,7 +53,7 @@ class DashboardIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path TARGET = Host.ROOT.resolve("bndrun/target");
     private static final Path FIXTURE_JAR =
-            Host.ROOT.resolve("bundles/io.editlab.fixture.editor/target/io.editlab.fixture.editor-1.0.0-SNAPSHOT.jar");
+            Host.ROOT.resolve("bundles/testing/io.editlab.fixture.editor/target/io.editlab.fixture.editor-1.0.0-SNAPSHOT.jar");
     private static final Duration PAGE = Duration.ofSeconds(30);
     private static final Duration RUN = Duration.ofMinutes(10);
     private static final List<String> EDITORS = List.of("grace", "ft-l");
@@ -201,7 +201,7 @@ class DashboardIT {
 
     @Test
     void editorBundleUploadedThroughThePageIsListed() throws Exception {
-        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/io.editlab.fixture.editor first: " + FIXTURE_JAR);
+        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
         open("/#token=" + host.token());
         waitFor(PAGE, "the bundles table", b -> b.findElement(By.cssSelector("#bundles-table tbody tr")));
 
@@ -242,7 +242,7 @@ class DashboardIT {
 
     @Test
     void changeWithoutTokenIsRefusedWithAClearMessage() {
-        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/io.editlab.fixture.editor first: " + FIXTURE_JAR);
+        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
         open("/");
         waitFor(PAGE, "the bundles table", b -> b.findElement(By.cssSelector("#bundles-table tbody tr")));
         browser.findElement(By.id("bundle-upload")).sendKeys(FIXTURE_JAR.toString());

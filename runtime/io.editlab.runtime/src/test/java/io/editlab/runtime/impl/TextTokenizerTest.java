@@ -17,7 +17,7 @@ class TextTokenizerTest {
 
     /** GPT-2's vocab.json and merges.txt in the project workspace's shared folder, when it is there. */
     static Optional<Path> sharedGpt2() {
-        Path folder = Path.of(System.getProperty("user.dir")).resolve("../../../shared/models/gpt2-tokenizer").normalize();
+        Path folder = Path.of(System.getProperty("editlab.root")).resolve("../shared/models/gpt2-tokenizer").normalize();
         return Files.isRegularFile(folder.resolve(TextTokenizer.VOCAB)) ? Optional.of(folder) : Optional.empty();
     }
 
