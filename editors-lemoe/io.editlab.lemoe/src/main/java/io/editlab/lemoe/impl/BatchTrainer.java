@@ -74,8 +74,8 @@ final class BatchTrainer {
      *     whose score reaches the new expert's threshold, NaN otherwise
      * @param radii the anchor gate's radius around each edit prompt (infinite without negatives)
      */
-    record Outcome(double loss, double nll, int epochs, int steps, int routerSteps, double routingLoss,
-            Map<String, Integer> trainingRoutes,
+    record Outcome(double loss, double nll, int epochs, int steps, double stepSeconds, int routerSteps,
+            double routingLoss, Map<String, Integer> trainingRoutes,
             float threshold, double leak, float[] radii) {
     }
 
@@ -166,6 +166,8 @@ final class BatchTrainer {
             double[] epochNll = {Double.NaN};
             int epoch = 0;
             int steps = 0;
+            long stepNanos = 0;
+            int stepsRun = 0;
             try (NDManager moments = bank.manager().newSubManager()) {
                 Adam adam = new Adam(moments, trained, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
                         settings.weightDecay());
@@ -177,6 +179,7 @@ final class BatchTrainer {
                     for (int from = 0; from < completions.size(); from += settings.miniBatch()) {
                         List<Completion> part = completions.subList(from, Math.min(completions.size(),
                                 from + settings.miniBatch()));
+                        long stepStart = System.nanoTime();
                         try (NDManager scratch = constants.newSubManager();
                                 GradientCollector collector = session.newGradientCollector()) {
                             ForwardResult result = session.forward(scratch, part, ForwardOptions.TRAINING);
@@ -197,6 +200,8 @@ final class BatchTrainer {
                                 throw diverged(index, value, "epoch " + epoch);
                             }
                         }
+                        stepNanos += System.nanoTime() - stepStart;
+                        stepsRun++;
                     }
                     epochNll[0] = counted == 0 ? Double.NaN : nllSum / counted;
                     if (epochNll[0] < settings.stopLoss()) {
@@ -247,7 +252,8 @@ final class BatchTrainer {
                 }
                 fresh.setGate(threshold, positive.duplicate(), radii);
             }
-            return new Outcome(after, epochNll[0], epoch, steps, routerSteps, routingLoss, routes, threshold,
+            return new Outcome(after, epochNll[0], epoch, steps, stepsRun == 0 ? Double.NaN : stepNanos / 1e9 / stepsRun,
+                    routerSteps, routingLoss, routes, threshold,
                     leak, radii);
         }
     }

@@ -101,6 +101,9 @@ final class LemoeEditor implements Editor {
                 stats.put("nll", outcome.nll());
                 stats.put("epochs", (double) outcome.epochs());
                 stats.put("steps", (double) outcome.steps());
+                if (Double.isFinite(outcome.stepSeconds())) {
+                    stats.put(EditResult.STEP_SECONDS, outcome.stepSeconds());
+                }
                 stats.put("router_steps", (double) outcome.routerSteps());
                 stats.put("routing_loss", outcome.routingLoss());
                 stats.put("experts", (double) bank.experts().size());

@@ -1,5 +1,11 @@
 package io.editlab.lemoe.impl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.editlab.api.edit.EditException;
@@ -29,11 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * LEMoE on a real tiny pretrained model (4 blocks, width 32; mixture at block 2). Eight facts are
@@ -123,6 +124,7 @@ class LemoeEditorTest {
     @Test
     void everyEditOfBothBatchesHoldsAtTheEnd() {
         assertEquals(2.0, results.get(1).stats().get("experts"));
+        assertTrue(results.get(1).stats().get(EditResult.STEP_SECONDS) > 0, "the mean step time is reported");
         List<Completion> targets = targets(allEdits());
         List<TargetScore> scores = edited.score(targets);
         for (int i = 0; i < targets.size(); i++) {

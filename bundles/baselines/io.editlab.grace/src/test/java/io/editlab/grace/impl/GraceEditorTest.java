@@ -1,5 +1,11 @@
 package io.editlab.grace.impl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
@@ -23,11 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * GRACE on a real tiny pretrained model. Four facts are edited once for the whole class, in two
@@ -124,6 +125,7 @@ class GraceEditorTest {
         Completion last = new Completion(edits.get(3).prompt(), edits.get(3).target());
         double baseLoss = -tiny.model.score(List.of(last)).get(0).meanLogProb();
         assertTrue(second.stats().get("final_loss") < Math.min(1, baseLoss), "trained: " + second.stats());
+        assertTrue(second.stats().get(EditResult.STEP_SECONDS) > 0, "the mean step time is reported");
         assertEquals(List.of(tiny.model.module(1, ModuleRole.MLP_DOWN)), List.copyOf(second.touched()));
         assertTrue(second.nanos() > 0);
     }
