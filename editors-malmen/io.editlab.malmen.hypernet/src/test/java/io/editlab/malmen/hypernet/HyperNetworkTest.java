@@ -168,6 +168,8 @@ class HyperNetworkTest {
      */
     @Test
     void metaGradientsOfTheWholeAggregationMatchFiniteDifferences() {
+        // fixed draws: float32 central differences with h = 1e-2 miss the 3% tolerance on rare draws
+        manager.getEngine().setRandomSeed(2026);
         for (Variant variant : Variant.values()) {
             try (HyperNetwork network = HyperNetwork.create(config(variant, 5), 0.05, 5, manager)) {
                 EditedModule m = MODULES.get(1);

@@ -1,4 +1,4 @@
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
 
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.plan.EditOrderPlanner;
@@ -20,7 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * batches cut from the result come mostly from one cluster each.
  */
 @Component(service = EditOrderPlanner.class, property = EditOrderPlanner.NAME + "=" + KMeansPlanner.NAME_VALUE,
-        configurationPid = "io.editlab.lemoe.order")
+        configurationPid = "io.editlab.planner.kmeans")
 @Designate(ocd = KMeansConfig.class)
 public final class KMeansPlanner implements EditOrderPlanner {
 
@@ -35,11 +35,11 @@ public final class KMeansPlanner implements EditOrderPlanner {
     @Activate
     public KMeansPlanner(KMeansConfig config) {
         if (config.clusters() < -1 || config.clusters() == 0) {
-            throw new IllegalArgumentException("io.editlab.lemoe.order: clusters must be -1 (one per batch) or"
+            throw new IllegalArgumentException("io.editlab.planner.kmeans: clusters must be -1 (one per batch) or"
                     + " at least 1, not " + config.clusters());
         }
         if (config.iterations() < 1) {
-            throw new IllegalArgumentException("io.editlab.lemoe.order: iterations must be at least 1, not "
+            throw new IllegalArgumentException("io.editlab.planner.kmeans: iterations must be at least 1, not "
                     + config.iterations());
         }
         this.clusters = config.clusters();

@@ -1,4 +1,4 @@
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

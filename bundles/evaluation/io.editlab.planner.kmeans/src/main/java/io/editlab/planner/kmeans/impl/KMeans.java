@@ -1,4 +1,4 @@
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
 
 import java.util.Arrays;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,9 +1,9 @@
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** The k-means edit-order planner's settings (PID {@code io.editlab.lemoe.order}). */
+/** The k-means edit-order planner's settings (PID {@code io.editlab.planner.kmeans}). */
 @ObjectClassDefinition(name = "EditLab LEMoE k-means edit-order planner",
         description = "Clusters an edit stream by the mean input embeddings of its prompts and concatenates the"
                 + " clusters, largest first, so that consecutive batches are semantically homogeneous.")

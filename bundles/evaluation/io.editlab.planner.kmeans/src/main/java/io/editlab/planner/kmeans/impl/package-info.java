@@ -3,4 +3,4 @@
  * over the edits' mean input embeddings (methods.md 3.5). Private implementation: the bundle exports
  * nothing and registers an {@link io.editlab.api.plan.EditOrderPlanner} service.
  */
-package io.editlab.lemoe.order.impl;
+package io.editlab.planner.kmeans.impl;
