@@ -530,15 +530,7 @@ class FuzzIT {
 
     /** A folder with the given config.json, optionally the built-in weights (linked) and tokenizer. */
     private Path folder(int n, String config, boolean weights, boolean tokenizer) throws IOException {
-        Path folder = Files.createDirectories(work.resolve("model-" + n));
-        Files.writeString(folder.resolve("config.json"), config);
-        if (weights) {
-            Files.createSymbolicLink(folder.resolve("model.safetensors"), builtin.resolve("model.safetensors"));
-        }
-        if (tokenizer) {
-            Files.createSymbolicLink(folder.resolve("tokenizer.json"), builtin.resolve("tokenizer.json"));
-        }
-        return folder;
+        return HostileInputs.modelFolder(work.resolve("model-" + n), builtin, config, weights, tokenizer);
     }
 
     private Path folderWithWeights(int n, String config, byte[] safetensors) throws IOException {

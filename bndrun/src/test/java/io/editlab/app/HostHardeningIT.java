@@ -56,13 +56,7 @@ class HostHardeningIT {
 
     /** A model folder: the built-in model's files (linked) with {@code config} as its config.json. */
     private static Path modelFolder(String name, String config, boolean tokenizer) throws Exception {
-        Path folder = Files.createDirectories(inputs.resolve(name));
-        Files.writeString(folder.resolve("config.json"), config);
-        Files.createSymbolicLink(folder.resolve("model.safetensors"), builtin.resolve("model.safetensors"));
-        if (tokenizer) {
-            Files.createSymbolicLink(folder.resolve("tokenizer.json"), builtin.resolve("tokenizer.json"));
-        }
-        return folder;
+        return HostileInputs.modelFolder(inputs.resolve(name), builtin, config, true, tokenizer);
     }
 
     private static String builtinConfigWith(String field, String value) throws Exception {

@@ -4,14 +4,33 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-/** Inputs the end-to-end tests of the host's hardening build: bundles, raw requests. */
+/** Inputs the end-to-end tests of the host's hardening build: model folders, bundles, raw requests. */
 final class HostileInputs {
 
     private HostileInputs() {
+    }
+
+    /**
+     * A model folder {@code folder} with {@code config} as its config.json and, linked, the weights
+     * and the tokenizer of the model folder {@code from} where asked for.
+     */
+    static Path modelFolder(Path folder, Path from, String config, boolean weights, boolean tokenizer)
+            throws IOException {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("config.json"), config);
+        if (weights) {
+            Files.createSymbolicLink(folder.resolve("model.safetensors"), from.resolve("model.safetensors"));
+        }
+        if (tokenizer) {
+            Files.createSymbolicLink(folder.resolve("tokenizer.json"), from.resolve("tokenizer.json"));
+        }
+        return folder;
     }
 
     /** A jar with a bundle manifest; {@code activator}, when given, names a class it does not contain. */
