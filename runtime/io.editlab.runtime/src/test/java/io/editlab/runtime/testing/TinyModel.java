@@ -1,5 +1,7 @@
 package io.editlab.runtime.testing;
 
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditRequest;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.train.PretrainingSpec;
@@ -7,6 +9,7 @@ import io.editlab.runtime.impl.DjlRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /**
  * A tiny GPT-2 (width 32) pretrained on a few facts, and the standalone runtime holding it: the
@@ -48,6 +51,47 @@ public final class TinyModel implements AutoCloseable {
             facts.add(new Completion(PEOPLE[i] + " likes the colour", COLOURS[(i * 5) % 3]));
         }
         return facts;
+    }
+
+    /**
+     * Text for key statistics: the facts and 300 random sentences of the model's words, enough tokens
+     * for a full-rank second moment of its 128-wide MLP keys (MEMIT measures on Wikipedia).
+     */
+    public static List<Completion> text() {
+        List<String> words = new ArrayList<>(List.of("lives", "in", "likes", "the", "colour"));
+        words.addAll(List.of(PEOPLE));
+        words.addAll(List.of(CITIES));
+        words.addAll(List.of(COLOURS));
+        Random random = new Random(7);
+        List<Completion> text = new ArrayList<>(facts());
+        for (int i = 0; i < 300; i++) {
+            StringBuilder prompt = new StringBuilder(words.get(random.nextInt(words.size())));
+            for (int w = 0; w < 5; w++) {
+                prompt.append(' ').append(words.get(random.nextInt(words.size())));
+            }
+            text.add(new Completion(prompt.toString(), words.get(random.nextInt(words.size()))));
+        }
+        return text;
+    }
+
+    /** {@link #text()} as a knowledge corpus (no paraphrases or edits), for editors that measure key statistics. */
+    public static KnowledgeCorpus corpus() {
+        return new KnowledgeCorpus() {
+            @Override
+            public List<Completion> facts() {
+                return text();
+            }
+
+            @Override
+            public List<Completion> paraphrases() {
+                return List.of();
+            }
+
+            @Override
+            public List<EditRequest> edits() {
+                return List.of();
+            }
+        };
     }
 
     /** Person {@code i}'s true city. */

@@ -1,0 +1,2 @@
+/** The AlphaEdit editing method: its component, configuration, presets and update rule. */
+package io.editlab.alphaedit.impl;

@@ -1,0 +1,52 @@
+package io.editlab.memit.impl;
+
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import io.editlab.locate.Corpora;
+import io.editlab.locate.LocateEditor;
+import io.editlab.locate.LocateSettings;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The MEMIT editing method ({@code editlab.method=memit}; Meng et al., "Mass-Editing Memory in a
+ * Transformer", ICLR 2023): batches of facts written in closed form into the MLP output projections of
+ * a range of layers (README). Defaults come from the configuration {@code io.editlab.memit}; {@link
+ * #create}'s overrides take precedence for one editor.
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + MemitMethod.ID,
+        configurationPid = "io.editlab.memit")
+@Designate(ocd = MemitConfig.class)
+public final class MemitMethod implements EditMethod {
+
+    static final String ID = "memit";
+
+    private final MemitConfig config;
+    private final Map<String, KnowledgeCorpus> corpora;
+
+    @Activate
+    public MemitMethod(MemitConfig config, @Reference(name = "corpora", cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
+        this.config = config;
+        this.corpora = Corpora.byName(corpora);
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, MemitConfig.class, config, overrides,
+                MemitPresets.ALL, session.model());
+        double lambda = resolved.orPreset("covarianceWeight", config.covarianceWeight(),
+                MemitPresets.COVARIANCE_WEIGHT.get(resolved.preset().id()), false);
+        return LocateEditor.open(session, resolved.settings(), corpora,
+                (moments, manager) -> new MemitRule(moments, lambda, manager));
+    }
+}

@@ -1,0 +1,53 @@
+package io.editlab.rome.impl;
+
+import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.edit.EditException;
+import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.Editor;
+import io.editlab.api.model.EditSession;
+import io.editlab.locate.Corpora;
+import io.editlab.locate.LocateEditor;
+import io.editlab.locate.LocateSettings;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The ROME editing method ({@code editlab.method=rome}; Meng et al., "Locating and Editing Factual
+ * Associations in GPT", NeurIPS 2022): each fact, one after another, written as a rank-one update of
+ * one block's MLP output projection (README). Defaults come from the configuration {@code
+ * io.editlab.rome}.
+ */
+@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + RomeMethod.ID,
+        configurationPid = "io.editlab.rome")
+@Designate(ocd = RomeConfig.class)
+public final class RomeMethod implements EditMethod {
+
+    static final String ID = "rome";
+
+    private final RomeConfig config;
+    private final Map<String, KnowledgeCorpus> corpora;
+
+    @Activate
+    public RomeMethod(RomeConfig config, @Reference(name = "corpora", cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
+        this.config = config;
+        this.corpora = Corpora.byName(corpora);
+    }
+
+    @Override
+    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
+        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, RomeConfig.class, config, overrides,
+                RomePresets.ALL, session.model());
+        if (resolved.settings().layers().size() != 1) {
+            throw resolved.values().invalid("layers", resolved.settings().layers(), "one block: ROME edits one layer");
+        }
+        return LocateEditor.open(session, resolved.settings(), corpora,
+                (moments, manager) -> new RomeRule(moments.get(0), manager));
+    }
+}
