@@ -11,7 +11,8 @@ import io.editlab.keystats.Spectrum;
  * inputs of an MLP output projection at the edited sites), residuals are rows {@code R [n, out]}
  * (what the projection's output should gain there), and every update is {@code [out, in]}: the
  * change of a weight that maps inputs to outputs ({@code W k}). Results and intermediates belong to
- * the operands' manager. README, "Closed forms", derives each one.
+ * the keys' manager, never to that of the long-lived operands (second moments, projectors, inverses):
+ * a rule may keep those in a capped manager. README, "Closed forms", derives each one.
  */
 public final class ClosedForms {
 
@@ -25,7 +26,8 @@ public final class ClosedForms {
      * @param secondMoment {@code C = E[k k^T]} over preserved text, {@code [in, in]}
      */
     public static NDArray memit(NDArray keys, NDArray residuals, NDArray secondMoment, double weight) {
-        NDArray gram = secondMoment.mul(weight).add(keys.transpose().matMul(keys));
+        // K^T K / weight + C, then times weight: every result in the keys' manager
+        NDArray gram = keys.transpose().matMul(keys).div(weight).addi(secondMoment).muli(weight);
         return residuals.transpose().matMul(keys).matMul(gram.inverse());
     }
 
@@ -36,9 +38,9 @@ public final class ClosedForms {
      */
     public static NDArray alphaEdit(NDArray keys, NDArray residuals, NDArray projector, NDArray previous, double l2) {
         long in = keys.getShape().get(1);
-        NDArray lhs = projector.matMul(keys.transpose().matMul(keys).add(previous))
+        NDArray lhs = projected(keys.transpose().matMul(keys).add(previous), projector)
                 .add(keys.getManager().eye((int) in, (int) in, 0, DataType.FLOAT64).mul(l2));
-        NDArray rhs = projector.matMul(keys.transpose()).matMul(residuals);
+        NDArray rhs = projected(keys.transpose().matMul(residuals), projector);
         return lhs.inverse().matMul(rhs).transpose();
     }
 
@@ -53,9 +55,17 @@ public final class ClosedForms {
      */
     public static NDArray rome(NDArray key, NDArray residual, NDArray inverseMoment) {
         long in = key.getShape().get(0);
-        NDArray u = inverseMoment.matMul(key.reshape(in, 1));
-        NDArray scale = u.transpose().matMul(key.reshape(in, 1));
-        return residual.reshape(residual.getShape().get(0), 1).matMul(u.transpose()).div(scale);
+        NDArray u = key.reshape(1, in).matMul(inverseMoment); // (C^-1 k)^T, C^-1 being symmetric
+        NDArray scale = u.matMul(key.reshape(in, 1));
+        return residual.reshape(residual.getShape().get(0), 1).matMul(u).div(scale);
+    }
+
+    /**
+     * {@code P X} for the symmetric {@code P}, computed as {@code (X^T P)^T} so that it lands in {@code
+     * X}'s manager (DJL puts a result in its first operand's).
+     */
+    private static NDArray projected(NDArray x, NDArray projector) {
+        return x.transpose().matMul(projector).transpose();
     }
 
     /**

@@ -97,7 +97,9 @@ public final class LocateEditor implements Editor {
         }
         this.manager = session.manager().newSubManager();
         try {
-            this.rule = rules.create(moments, manager);
+            NDManager memory = manager.newSubManager();
+            this.rule = rules.create(moments, memory);
+            memory.cap(); // the rule's arrays only change in place: a call that would allocate there fails
         } catch (EditException | RuntimeException e) {
             manager.close();
             throw e;

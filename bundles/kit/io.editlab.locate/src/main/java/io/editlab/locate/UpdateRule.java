@@ -22,7 +22,8 @@ public interface UpdateRule {
         /**
          * @param moments the key statistics of each edited layer, in the order of {@link
          *     LocateSettings#layers()}
-         * @param manager the editor's manager, for the rule's arrays
+         * @param manager where the rule allocates its arrays now; it is capped once the rule is made, so
+         *     later they may only change in place (and {@link ClosedForms} allocates nothing there)
          */
         UpdateRule create(List<KeyStatistics.Stats> moments, NDManager manager) throws EditException;
     }

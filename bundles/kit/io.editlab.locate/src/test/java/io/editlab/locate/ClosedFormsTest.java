@@ -119,6 +119,26 @@ class ClosedFormsTest {
         }
     }
 
+    @Test
+    void nothingIsAllocatedInTheManagerOfTheLongLivedOperands() {
+        try (NDManager memory = Engine.getEngine("PyTorch").newBaseManager()) {
+            double[][] c = secondMoment(gaussian(40, IN));
+            NDArray moment = memory.create(flat(c), new Shape(IN, IN));
+            NDArray inverse = memory.create(flat(inverse(c)), new Shape(IN, IN));
+            NDArray projector = ClosedForms.nullSpaceProjector(flat(c), IN, 0.5, memory);
+            NDArray previous = memory.create(flat(secondMoment(gaussian(3, IN))), new Shape(IN, IN));
+            memory.cap(); // an allocation there now throws, as in an editor's rule memory
+            NDArray keys = array(gaussian(EDITS, IN));
+            NDArray residuals = array(gaussian(EDITS, OUT));
+            for (int call = 0; call < 3; call++) {
+                ClosedForms.memit(keys, residuals, moment, 2.0);
+                ClosedForms.alphaEdit(keys, residuals, projector, previous, 10);
+                ClosedForms.rome(manager.create(gaussian(1, IN)[0]), manager.create(gaussian(1, OUT)[0]), inverse);
+            }
+            assertEquals(4, memory.getManagedArrays().size());
+        }
+    }
+
     // ---- float64 references
 
     double[][] gaussian(int rows, int columns) {

@@ -56,8 +56,8 @@ final class AlphaEditRule implements UpdateRule {
     public Map<String, NDArray> state(NDManager into) {
         Map<String, NDArray> state = new LinkedHashMap<>();
         for (int i = 0; i < previous.size(); i++) {
-            NDArray copy = previous.get(i).duplicate();
-            copy.attach(into);
+            NDArray copy = into.zeros(previous.get(i).getShape(), DataType.FLOAT64);
+            copy.addi(previous.get(i)); // the rule's manager is capped: copy into the caller's
             state.put(PREVIOUS + i, copy);
         }
         return state;
@@ -70,7 +70,9 @@ final class AlphaEditRule implements UpdateRule {
             saved.add(state.tensor(AlphaEditMethod.ID, PREVIOUS + i, previous.get(i).getShape()));
         }
         for (int i = 0; i < previous.size(); i++) {
-            previous.get(i).set(ALL, saved.get(i).toType(DataType.FLOAT64, false));
+            try (NDArray value = saved.get(i).toType(DataType.FLOAT64, true)) {
+                previous.get(i).set(ALL, value);
+            }
         }
     }
 }

@@ -17,7 +17,9 @@ final class RomeRule implements UpdateRule {
     private final NDArray inverseMoment;
 
     RomeRule(KeyStatistics.Stats stats, NDManager manager) {
-        this.inverseMoment = manager.create(stats.secondMoment(), new Shape(stats.width(), stats.width())).inverse();
+        try (NDArray moment = manager.create(stats.secondMoment(), new Shape(stats.width(), stats.width()))) {
+            this.inverseMoment = moment.inverse();
+        }
     }
 
     @Override
