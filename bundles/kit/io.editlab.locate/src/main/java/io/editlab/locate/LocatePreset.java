@@ -24,6 +24,21 @@ import java.util.Optional;
 public record LocatePreset(String id, String modelType, int blocks, List<Integer> layers, ModuleRole valueRole,
         KeyPosition position, int prefixes, ValueSettings values) {
 
+    /**
+     * The mass-editing layouts MEMIT and AlphaEdit share: their official repositories release the same
+     * blocks and value settings for GPT-2 XL, GPT-J and Llama-3-8B (each method adds its own weights), and
+     * the {@code small} preset measured on the built-in model (the family README gives the sources).
+     */
+    public static final List<LocatePreset> MASS_EDITING = List.of(
+            new LocatePreset("gpt2-xl", "gpt2", 48, List.of(13, 14, 15, 16, 17), ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(20, 0.5, 0.75, 0.0625, 0.5)),
+            new LocatePreset("gpt-j", "gptj", 28, List.of(3, 4, 5, 6, 7, 8), ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(25, 0.5, 0.75, 0.0625, 0.5)),
+            new LocatePreset("llama", "llama", 32, List.of(4, 5, 6, 7, 8), ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(25, 0.1, 0.75, 0.0625, 0.5)),
+            new LocatePreset("small", null, 0, List.of(), ModuleRole.BLOCK, KeyPosition.LAST, 0,
+                    new ValueSettings(20, 2, 4, 0.0625, 0.5)));
+
     public LocatePreset {
         layers = List.copyOf(layers);
     }
