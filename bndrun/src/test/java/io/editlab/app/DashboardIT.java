@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -76,7 +75,7 @@ class DashboardIT {
         }
         CDP_FINDER.setLevel(Level.SEVERE);
         Path data = TARGET.resolve("dashboard-it/data");
-        deleteTree(data.getParent());
+        Host.deleteTree(data.getParent());
         host = Host.start(data);
     }
 
@@ -114,7 +113,7 @@ class DashboardIT {
         Assumptions.assumeTrue(noBrowser == null, noBrowser);
         String name = test.getTestMethod().orElseThrow().getName();
         Path profile = TARGET.resolve("dashboard-it/profile-" + name);
-        deleteTree(profile);
+        Host.deleteTree(profile);
         ChromeDriverService chromedriver = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -288,16 +287,5 @@ class DashboardIT {
         return browser.findElements(By.cssSelector(".message, #run-stage, #health, #auth-message")).stream()
                 .map(element -> element.getDomAttribute("id") + "=" + element.getText())
                 .collect(Collectors.joining("; "));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -32,18 +32,9 @@ public final class HtmlReport {
         String title = String.format(Locale.ROOT, "EditLab: %s on %s, T=%d, batch %d, %s order, eval %s",
                 report.model().id(), report.dataset().path(), p.edits(), p.batchSize(),
                 p.order().name().toLowerCase(Locale.ROOT), p.evaluation().name().toLowerCase(Locale.ROOT));
-        return """
-                <!DOCTYPE html>
-                <html lang="en"><head><meta charset="utf-8"><title>%s</title>
-                <style>
-                body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-                table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: .3em .6em; text-align: right; }
-                th:first-child, td:first-child { text-align: left; }
+        return page(title, """
                 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1.5em; }
-                .failed { color: #a00; } .note { color: #666; font-size: .9em; }
-                </style>
-                <script>%s</script></head>
-                <body><h1>%s</h1>
+                """, "<script>" + chartJs() + "</script>", """
                 <p class="note">Values are teacher-forced exact match unless the column says otherwise (token_acc: token accuracy,
                 gen_em: greedy-generation exact match). Locality compares with the unedited model's own predictions.</p>
                 <table id="final"></table><div class="charts" id="charts"></div>
@@ -71,8 +62,8 @@ public final class HtmlReport {
                       scales: { x: { type: "linear", title: { display: true, text: "edits" } },
                         y: rates.includes(metric) ? { min: 0, max: 1 } : {} } } });
                 }
-                </script></body></html>
-                """.formatted(escape(title), chartJs(), escape(title), data);
+                </script>
+                """.formatted(data));
     }
 
     private static String chartJs() throws IOException {
@@ -85,7 +76,34 @@ public final class HtmlReport {
         }
     }
 
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    /**
+     * A self-contained page in the style of EditLab's reports: a title, the shared table and note
+     * styles (class {@code note}; {@code failed} in red), then {@code body}.
+     *
+     * @param title the page's title and heading, as plain text
+     * @param style more CSS rules
+     * @param head more elements of {@code <head>} (scripts), as HTML
+     * @param body the page after its heading, as HTML
+     */
+    public static String page(String title, String style, String head, String body) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>%s</title>
+                <style>
+                body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+                table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: .3em .6em; text-align: right; }
+                th:first-child, td:first-child { text-align: left; }
+                .failed { color: #a00; } .note { color: #666; font-size: .9em; }
+                %s</style>
+                %s</head>
+                <body><h1>%s</h1>
+                %s</body></html>
+                """.formatted(escape(title), style, head, escape(title), body);
+    }
+
+    /** {@code text} for HTML text and single- or double-quoted attributes. */
+    public static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
     }
 }
