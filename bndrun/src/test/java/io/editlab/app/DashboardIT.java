@@ -239,6 +239,43 @@ class DashboardIT {
         assertFalse(base.startsWith("Tokyo"), "the base model does not: " + base);
     }
 
+    /** A merged grid report (as ./editlab grid collect writes it) opened from disk: mean ± std per row. */
+    @Test
+    void gridReportOpenedFromAFileIsTabulatedWithItsSpread() throws IOException {
+        Path file = Files.writeString(TARGET.resolve("dashboard-it/grid-results.json"), """
+                {"grid": {"name": "frontier", "source": "grid.json", "cells": 3, "finished": 2,
+                          "failed": [{"index": 2, "cell": "memit [default] builtin/builtin T=4 b=2 final seed 1", "reason": "boom"}],
+                          "missing": []},
+                 "editors": [
+                   {"name": "grace", "config": {}, "bundle": "io.editlab.grace", "version": "1.0.0", "status": "ok",
+                    "error": null, "final": {"reliability": 0.7, "reliability_std": 0.1414, "locality": 1.0,
+                    "locality_std": null}, "checkpoints": [], "method": "grace", "variant": "default",
+                    "model": {"id": "builtin"}, "dataset": {"path": "builtin"},
+                    "protocol": {"edits": 4, "batch": 2, "eval": "final", "order": "shuffle", "seeds": [1, 2]}},
+                   {"name": "memit", "config": {}, "bundle": null, "version": null, "status": "missing",
+                    "error": "no seed finished", "final": {}, "checkpoints": [], "method": "memit", "variant": "default",
+                    "model": {"id": "builtin"}, "dataset": {"path": "builtin"},
+                    "protocol": {"edits": 4, "batch": 2, "eval": "final", "seeds": []}}],
+                 "seconds": 12.5}
+                """);
+        open("/#token=" + host.token());
+        browser.findElement(By.id("grid-file")).sendKeys(file.toString());
+        WebElement reliability = waitFor(PAGE, "the grid's rows", b -> b.findElement(
+                By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='reliability']")));
+        assertEquals("0.700 ± 0.141", reliability.getText());
+        assertEquals("1.000", browser.findElement(
+                By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='locality']")).getText());
+        String setting = browser.findElement(By.cssSelector("#grid-table tr[data-editor='grace'] td.protocol")).getText();
+        assertEquals("builtin on builtin, T=4, batch 2, shuffle order, eval final", setting);
+        String message = browser.findElement(By.id("grid-message")).getText();
+        assertTrue(message.startsWith("grid frontier: 2 of 3 cells finished; failed: cell 2 (boom)"), message);
+
+        Path notReport = Files.writeString(TARGET.resolve("dashboard-it/not-a-report.json"), "{\"x\": 1}");
+        browser.findElement(By.id("grid-file")).sendKeys(notReport.toString());
+        waitFor(PAGE, "the refusal", b -> b.findElement(By.id("grid-message")).getText()
+                .equals("not-a-report.json: not a results.json of EditLab (no \"editors\" list)") ? true : null);
+    }
+
     @Test
     void changeWithoutTokenIsRefusedWithAClearMessage() {
         assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);

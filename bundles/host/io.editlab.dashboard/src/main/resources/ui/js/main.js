@@ -1,7 +1,8 @@
-// Wires the dashboard's parts together: token, host health, plugins, runs and the playground.
+// Wires the dashboard's parts together: token, host health, plugins, runs, grid reports and the playground.
 
 import { adoptTokenFromFragment, get, onRefusedToken, setToken, token } from './api.js';
 import { byId, megabytes, say } from './dom.js';
+import { GridReport } from './grid.js';
 import { LiveRun } from './live.js';
 import { Playground } from './playground.js';
 import { Plugins } from './plugins.js';
@@ -32,6 +33,7 @@ const form = new RunForm(async (id) => {
   await table.refresh();
 });
 const playground = new Playground();
+new GridReport(); // listens to its file input
 const plugins = new Plugins((editors) => {
   form.showEditors(editors);
   playground.showEditors(editors);

@@ -4,7 +4,7 @@ import { get, post, segment } from './api.js';
 import { busy, byId, decimal, fill, h, megabytes, say } from './dom.js';
 
 /** The final values shown per editor, as `[metric, format]`. */
-const COLUMNS = [
+export const COLUMNS = [
   ['reliability', decimal], ['generalization', decimal], ['locality', decimal], ['retention', decimal],
   ['portability', decimal], ['seconds_per_edit', decimal], ['peak_memory_bytes', megabytes],
 ];
