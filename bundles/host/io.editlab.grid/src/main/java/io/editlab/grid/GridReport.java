@@ -371,8 +371,8 @@ public final class GridReport {
         List<String> settings = rows.stream().map(r -> r.first().protocol()).distinct().toList();
         StringBuilder body = new StringBuilder();
         for (String metric : Reports.HEADLINE) {
-            if (rows.stream().noneMatch(r -> r.values().containsKey(metric))) {
-                continue;
+            if (rows.stream().noneMatch(r -> r.values().containsKey(metric) && r.values().get(metric).n() > 0)) {
+                continue; // no row has a value: portability without portability data, say
             }
             body.append("<h2>").append(escape(metric)).append("</h2>\n<table><tr><th>editor</th>");
             settings.forEach(s -> body.append("<th>").append(escape(s)).append("</th>"));
