@@ -29,14 +29,20 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
     /** Largest tokenizer file read, in bytes (LLaMA-3's tokenizer.json has 9 MB). */
     static final long MAX_FILE = 64L << 20;
 
+    /** End-of-text tokens by family, in the order they are looked for among a tokenizer's special tokens. */
+    static final List<String> END_OF_TEXT = List.of("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>");
+
     private final HuggingFaceTokenizer tokenizer;
     private final boolean spaceBeforeWords;
     private final int vocabularySize;
+    private final Optional<String> endOfText;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, boolean spaceBeforeWords, int vocabularySize) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, boolean spaceBeforeWords, int vocabularySize,
+            Optional<String> endOfText) {
         this.tokenizer = tokenizer;
         this.spaceBeforeWords = spaceBeforeWords;
         this.vocabularySize = vocabularySize;
+        this.endOfText = endOfText;
     }
 
     /** The tokenizer of a model folder, if it has one. */
@@ -78,12 +84,27 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(definition.getBytes(StandardCharsets.UTF_8)),
                     Map.of("truncation", "false")); // a long text is refused by the model, never cut short
-            return new TextTokenizer(tokenizer, usesByteLevel(root.get("pre_tokenizer")), vocabularySize);
+            return new TextTokenizer(tokenizer, usesByteLevel(root.get("pre_tokenizer")), vocabularySize,
+                    endOfText(root.get("added_tokens")));
         } catch (IOException | RuntimeException e) {
             throw new ModelException(source + ": the tokenizer cannot be loaded: " + e.getMessage(), e);
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /** The first of {@link #END_OF_TEXT} among the definition's special added tokens. */
+    private static Optional<String> endOfText(JsonElement added) {
+        List<String> special = new java.util.ArrayList<>();
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement token : added.getAsJsonArray()) {
+                JsonObject t = token.isJsonObject() ? token.getAsJsonObject() : new JsonObject();
+                if (t.has("content") && t.has("special") && t.get("special").getAsBoolean()) {
+                    special.add(t.get("content").getAsString());
+                }
+            }
+        }
+        return END_OF_TEXT.stream().filter(special::contains).findFirst();
     }
 
     /** Byte-level pre-tokenizers keep the space before a word inside the word's token (GPT-2). */
@@ -193,6 +214,11 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
     @Override
     public int vocabularySize() {
         return vocabularySize;
+    }
+
+    @Override
+    public Optional<String> endOfText() {
+        return endOfText;
     }
 
     private static int[] ids(long[] wide) {

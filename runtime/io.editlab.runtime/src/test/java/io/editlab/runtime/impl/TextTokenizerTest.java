@@ -31,6 +31,10 @@ class TextTokenizerTest {
             assertEquals("The capital of France is Paris",
                     gpt2.decode(gpt2.encode("The capital of France is Paris")));
             assertEquals(" Paris", gpt2.decode(gpt2.encodeContinuation("Paris")));
+            assertEquals(Optional.of("<|endoftext|>"), gpt2.endOfText());
+            int[] ended = gpt2.encodeContinuation("Paris" + gpt2.endOfText().get());
+            assertArrayEquals(new int[] {gpt2.encodeContinuation("Paris")[0], 50256}, ended,
+                    "the end-of-text text is its one token");
         }
     }
 
@@ -44,6 +48,14 @@ class TextTokenizerTest {
         Files.writeString(dir.resolve(TextTokenizer.JSON), "{\"model\": {\"type\": \"Nonsense\"}}");
         ModelException error = assertThrows(ModelException.class, () -> TextTokenizer.load(dir, 10));
         assertEquals(true, error.getMessage().startsWith(dir.resolve(TextTokenizer.JSON).toString()), error.getMessage());
+    }
+
+    @Test
+    void aWordLevelVocabularyHasNoEndOfText() throws Exception {
+        try (TextTokenizer words = TextTokenizer.of(TextTokenizer.wordLevel(List.of("<unk>", "a"), "<unk>"),
+                Path.of("tokenizer.json"), 2)) {
+            assertEquals(Optional.empty(), words.endOfText());
+        }
     }
 
     @Test

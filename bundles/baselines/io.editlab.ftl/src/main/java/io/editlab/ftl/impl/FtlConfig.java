@@ -33,4 +33,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Batch size", description = "Completions (prompt, target) per Adam step.")
     int batchSize() default 16;
+
+    @AttributeDefinition(name = "Scope",
+            description = "What an apply call trains on: batch (its own requests, ROME's FT-L) or all (every edit"
+                    + " the editor has made so far, breadth-first, as LocFT-BF does in a stream).")
+    String scope() default "batch";
+
+    @AttributeDefinition(name = "Shuffle",
+            description = "Shuffle the completions before every pass (LocFT-BF) instead of the order given.")
+    boolean shuffle() default false;
+
+    @AttributeDefinition(name = "End of text",
+            description = "Append the model's end-of-text token to every target (LocFT-BF), when its vocabulary has"
+                    + " one.")
+    boolean endOfText() default false;
 }

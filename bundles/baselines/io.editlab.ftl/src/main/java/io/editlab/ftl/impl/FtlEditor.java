@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
@@ -13,8 +16,12 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.editkit.Adam;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -26,8 +33,9 @@ import java.util.Set;
  * <p>Edits accumulate (lifelong editing): a call starts from the delta earlier calls left, and the
  * constraint bounds each call's change, not the total, so later edits gradually overwrite earlier
  * ones. Adam's moments are fresh for every call, as in ROME's {@code execute_ft}: the editor keeps
- * no arrays between calls, and its whole state is the delta. The methods are synchronized: one
- * call at a time.
+ * no arrays between calls, and its whole state is the delta (and, when every call trains on every
+ * edit so far, as {@code ft} does by default, those edits). The methods are synchronized: one call
+ * at a time.
  */
 final class FtlEditor implements Editor {
 
@@ -36,6 +44,8 @@ final class FtlEditor implements Editor {
     static final String WEIGHT_KEY = "ftl.weight";
     static final String LAYER_KEY = "ftl.layer";
     static final String MODULE_KEY = "ftl.module";
+    /** Every edit so far, as a JSON list of [prompt, target], when each call trains on all of them. */
+    static final String EDITS_KEY = "ftl.edits";
     static final String FORMAT = "1";
 
     /**
@@ -56,6 +66,10 @@ final class FtlEditor implements Editor {
     private final FtlSettings settings;
     private final int block;
     private final String weight;
+    /** Every edit applied so far, when {@link FtlSettings#everyEdit()}; else empty. */
+    private final List<Completion> edits = new ArrayList<>();
+    /** What is appended to each target: the end-of-text token's text, or nothing. */
+    private final String suffix;
     private boolean closed;
 
     /** @throws EditException when the configured block or module does not exist in the session's model */
@@ -64,6 +78,7 @@ final class FtlEditor implements Editor {
         this.settings = settings;
         this.block = settings.block(session.model());
         this.weight = settings.weight(session.model(), block);
+        this.suffix = settings.endOfText() ? session.model().tokenizer().endOfText().orElse("") : "";
     }
 
     /**
@@ -82,7 +97,10 @@ final class FtlEditor implements Editor {
         if (batch.isEmpty()) {
             return new EditResult(0, System.nanoTime() - started, Set.of(), Map.of());
         }
-        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> added = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> completions = new ArrayList<>(settings.everyEdit() ? edits : List.of());
+        completions.addAll(added);
+        completions.replaceAll(c -> new Completion(c.prompt(), c.target() + suffix));
         NDArray delta = session.delta(weight);
         try (NDManager scratch = session.manager().newSubManager()) {
             NDArray start = copy(delta, scratch);
@@ -93,11 +111,15 @@ final class FtlEditor implements Editor {
                 adam.zeroGradients(); // a call that failed after its backward pass may have left some
                 Outcome outcome = train(completions, delta, start, adam, scratch);
                 failed = false;
+                if (settings.everyEdit()) {
+                    edits.addAll(added);
+                }
                 return new EditResult(batch.size(), System.nanoTime() - started, Set.of(weight), Map.of(
                         "final_loss", outcome.loss, "steps", (double) outcome.passes,
-                        "updates", (double) outcome.updates, "skipped", (double) outcome.skipped));
+                        "updates", (double) outcome.updates, "skipped", (double) outcome.skipped,
+                        "trained_on", (double) completions.size(), "end_of_text", suffix.isEmpty() ? 0.0 : 1.0));
             } catch (IllegalArgumentException e) {
-                throw new EditException(FtlMethod.ID + ": " + e.getMessage(), e);
+                throw new EditException(settings.method() + ": " + e.getMessage(), e);
             } finally {
                 adam.zeroGradients();
                 delta.setRequiresGradient(false);
@@ -115,8 +137,10 @@ final class FtlEditor implements Editor {
     private record Outcome(double loss, int passes, int updates, int skipped) {
     }
 
-    private Outcome train(List<Completion> completions, NDArray delta, NDArray start, Adam adam, NDManager scratch)
+    private Outcome train(List<Completion> given, NDArray delta, NDArray start, Adam adam, NDManager scratch)
             throws EditException {
+        List<Completion> completions = new ArrayList<>(given);
+        Random order = new Random(completions.size()); // the same shuffles for the same stream
         NDArray lower = start.sub(settings.normConstraint());
         NDArray upper = start.add(settings.normConstraint());
         double passLoss = Double.NaN;
@@ -126,6 +150,9 @@ final class FtlEditor implements Editor {
         int skippedInARow = 0;
         while (passes < settings.steps()) {
             passes++;
+            if (settings.shuffle()) {
+                Collections.shuffle(completions, order);
+            }
             double sum = 0;
             int counted = 0;
             for (int from = 0; from < completions.size(); from += settings.batchSize()) {
@@ -182,18 +209,32 @@ final class FtlEditor implements Editor {
     }
 
     private EditException diverged(float loss, double norm, int pass) {
-        return new EditException(FtlMethod.ID + ": training of " + weight + " diverged in pass " + pass + ": "
+        return new EditException(settings.method() + ": training of " + weight + " diverged in pass " + pass + ": "
                 + (MAX_SKIPPED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient (last: loss " + loss
                 + ", gradient norm " + norm + "); lower learningRate (now " + settings.learningRate()
                 + ") or normConstraint (now " + settings.normConstraint() + ")");
     }
 
-    /** The delta and what it belongs to; the delta is copied into {@code into}. */
+    /**
+     * The delta and what it belongs to; the delta is copied into {@code into}. An editor that trains
+     * on every edit so far also keeps those edits ({@link #EDITS_KEY}).
+     */
     @Override
     public synchronized EditorState state(NDManager into) {
         requireOpen();
-        return new EditorState(Map.of(DELTA, copy(session.delta(weight), into)), Map.of(FORMAT_KEY, FORMAT,
-                WEIGHT_KEY, weight, LAYER_KEY, Integer.toString(block), MODULE_KEY, settings.module().name()));
+        Map<String, String> metadata = new HashMap<>(Map.of(FORMAT_KEY, FORMAT, WEIGHT_KEY, weight, LAYER_KEY,
+                Integer.toString(block), MODULE_KEY, settings.module().name()));
+        if (settings.everyEdit()) {
+            JsonArray list = new JsonArray();
+            for (Completion edit : edits) {
+                JsonArray pair = new JsonArray();
+                pair.add(edit.prompt());
+                pair.add(edit.target());
+                list.add(pair);
+            }
+            metadata.put(EDITS_KEY, list.toString());
+        }
+        return new EditorState(Map.of(DELTA, copy(session.delta(weight), into)), metadata);
     }
 
     /**
@@ -207,22 +248,44 @@ final class FtlEditor implements Editor {
         requireOpen();
         String format = state.metadata().get(FORMAT_KEY);
         if (!FORMAT.equals(format)) {
-            throw new EditException(FtlMethod.ID + ": not an FT-L state of format " + FORMAT + " (" + FORMAT_KEY
+            throw new EditException(settings.method() + ": not an FT-L state of format " + FORMAT + " (" + FORMAT_KEY
                     + " is " + format + ")");
         }
         String saved = state.metadata().get(WEIGHT_KEY);
         if (!weight.equals(saved)) {
-            throw new EditException(FtlMethod.ID + ": the state is of " + saved + ", this editor tunes " + weight);
+            throw new EditException(settings.method() + ": the state is of " + saved + ", this editor tunes " + weight);
         }
         NDArray value = state.tensors().get(DELTA);
         NDArray delta = session.delta(weight);
         if (value == null || !value.getShape().equals(delta.getShape())
                 || value.getDataType() != delta.getDataType()) {
-            throw new EditException(FtlMethod.ID + ": the state's delta is "
+            throw new EditException(settings.method() + ": the state's delta is "
                     + (value == null ? "missing" : value.getDataType() + " " + value.getShape()) + ", " + weight
                     + " is " + delta.getDataType() + " " + delta.getShape());
         }
+        List<Completion> remembered = settings.everyEdit() ? edits(state.metadata().get(EDITS_KEY)) : List.of();
         delta.set(ALL, value);
+        edits.clear();
+        edits.addAll(remembered);
+    }
+
+    /** The edits an editor that trains on all of them saved. */
+    private List<Completion> edits(String json) throws EditException {
+        if (json == null) {
+            throw new EditException(settings.method() + ": the state has no " + EDITS_KEY + " (it was saved by an editor"
+                    + " with scope batch, this one trains on every edit so far)");
+        }
+        try {
+            List<Completion> list = new ArrayList<>();
+            for (JsonElement pair : JsonParser.parseString(json).getAsJsonArray()) {
+                list.add(new Completion(pair.getAsJsonArray().get(0).getAsString(),
+                        pair.getAsJsonArray().get(1).getAsString()));
+            }
+            return list;
+        } catch (RuntimeException e) {
+            throw new EditException(settings.method() + ": the state's " + EDITS_KEY + " is not a list of [prompt,"
+                    + " target] (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Marks the editor closed; it holds no arrays of its own (the delta belongs to the session). */
@@ -233,7 +296,7 @@ final class FtlEditor implements Editor {
 
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("the " + FtlMethod.ID + " editor of " + weight + " is closed");
+            throw new IllegalStateException("the " + settings.method() + " editor of " + weight + " is closed");
         }
     }
 

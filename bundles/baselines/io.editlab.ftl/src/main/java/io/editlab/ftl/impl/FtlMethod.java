@@ -1,10 +1,6 @@
 package io.editlab.ftl.impl;
 
-import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
-import io.editlab.api.edit.Editor;
-import io.editlab.api.model.EditSession;
-import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -18,26 +14,14 @@ import org.osgi.service.metatype.annotations.Designate;
 @Component(service = EditMethod.class, property = EditMethod.NAME + "=" + FtlMethod.ID,
         configurationPid = "io.editlab.ftl")
 @Designate(ocd = FtlConfig.class)
-public final class FtlMethod implements EditMethod {
+public final class FtlMethod extends FineTuningMethod {
 
     /** The method's id, the value of {@link EditMethod#NAME}. */
     static final String ID = "ft-l";
 
-    private final FtlConfig config;
-
     /** @throws IllegalArgumentException when the configured defaults are invalid */
     @Activate
     public FtlMethod(FtlConfig config) {
-        try {
-            FtlSettings.read(config, Map.of());
-        } catch (EditException e) {
-            throw new IllegalArgumentException("invalid configuration io.editlab.ftl: " + e.getMessage(), e);
-        }
-        this.config = config;
-    }
-
-    @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new FtlEditor(session, FtlSettings.read(config, overrides));
+        super(FtlSettings.Defaults.of(config), "io.editlab.ftl");
     }
 }

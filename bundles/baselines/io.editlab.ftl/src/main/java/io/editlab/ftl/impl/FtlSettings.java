@@ -12,16 +12,23 @@ import java.util.Set;
 
 /**
  * One editor's validated settings: the configured defaults with that editor's overrides applied.
- * Errors name the key, the value and what was expected, as {@link ConfigOverrides} does.
+ * Errors name the method, the key, the value and what was expected, as {@link ConfigOverrides} does.
  *
- * @param layer the configured block, or -1 for the middle one; see {@link #block}
+ * @param method the method id, for messages: {@code ft-l} or {@code ft}
+ * @param depth where {@code layer} -1 puts the tuned block, as a fraction of the depth: FT-L's
+ *     middle block (0.5) or LocFT-BF's later layer (0.7)
+ * @param layer the configured block, or -1 for the method's default; see {@link #block}
  * @param module the role of the linear module whose weight is tuned
  * @param learningRate Adam's learning rate
- * @param steps passes over an apply call's requests
+ * @param steps the most passes over an apply call's completions
  * @param normConstraint the bound on each element of the weight's change per apply call
  * @param batchSize completions per Adam step
+ * @param everyEdit true to train each call on every edit so far, false on its own requests only
+ * @param shuffle true to shuffle the completions before every pass
+ * @param endOfText true to append the model's end-of-text token to every target
  */
-record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, float normConstraint, int batchSize) {
+record FtlSettings(String method, double depth, int layer, ModuleRole module, float learningRate, int steps,
+        float normConstraint, int batchSize, boolean everyEdit, boolean shuffle, boolean endOfText) {
 
     static final String LAYER = "layer";
     static final String MODULE = "module";
@@ -29,7 +36,26 @@ record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, 
     static final String STEPS = "steps";
     static final String NORM_CONSTRAINT = "normConstraint";
     static final String BATCH_SIZE = "batchSize";
-    static final Set<String> KEYS = Set.of(LAYER, MODULE, LEARNING_RATE, STEPS, NORM_CONSTRAINT, BATCH_SIZE);
+    static final String SCOPE = "scope";
+    static final String SHUFFLE = "shuffle";
+    static final String END_OF_TEXT = "endOfText";
+    static final Set<String> KEYS = Set.of(LAYER, MODULE, LEARNING_RATE, STEPS, NORM_CONSTRAINT, BATCH_SIZE, SCOPE,
+            SHUFFLE, END_OF_TEXT);
+
+    /** A method's configured defaults, before any check. */
+    record Defaults(String method, double depth, int layer, String module, double learningRate, int steps,
+            double normConstraint, int batchSize, String scope, boolean shuffle, boolean endOfText) {
+
+        static Defaults of(FtlConfig c) {
+            return new Defaults(FtlMethod.ID, 0.5, c.layer(), c.module(), c.learningRate(), c.steps(),
+                    c.normConstraint(), c.batchSize(), c.scope(), c.shuffle(), c.endOfText());
+        }
+
+        static Defaults of(FtConfig c) {
+            return new Defaults(FtMethod.ID, 0.7, c.layer(), c.module(), c.learningRate(), c.steps(),
+                    c.normConstraint(), c.batchSize(), c.scope(), c.shuffle(), c.endOfText());
+        }
+    }
 
     /**
      * Reads {@code overrides} over {@code defaults} and checks every value that can be checked
@@ -37,11 +63,11 @@ record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, 
      *
      * @throws EditException naming the first bad or unknown key
      */
-    static FtlSettings read(FtlConfig defaults, Map<String, ?> overrides) throws EditException {
-        ConfigOverrides values = new ConfigOverrides(FtlMethod.ID, overrides, KEYS);
+    static FtlSettings read(Defaults defaults, Map<String, ?> overrides) throws EditException {
+        ConfigOverrides values = new ConfigOverrides(defaults.method(), overrides, KEYS);
         int layer = values.integer(LAYER, defaults.layer());
         if (layer < -1) {
-            throw values.invalid(LAYER, layer, "-1 (the middle block) or a block index");
+            throw values.invalid(LAYER, layer, "-1 (the method's default block) or a block index");
         }
         String moduleName = values.text(MODULE, defaults.module());
         ModuleRole module = Arrays.stream(ModuleRole.values())
@@ -59,16 +85,22 @@ record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, 
                     "a positive number (Infinity for no constraint)");
         }
         int batchSize = values.atLeast(BATCH_SIZE, defaults.batchSize(), 1);
-        return new FtlSettings(layer, module, learningRate, steps, normConstraint, batchSize);
+        String scope = values.text(SCOPE, defaults.scope()).strip();
+        if (!scope.equals("batch") && !scope.equals("all")) {
+            throw values.invalid(SCOPE, scope, "batch (each call's own requests) or all (every edit so far)");
+        }
+        return new FtlSettings(defaults.method(), defaults.depth(), layer, module, learningRate, steps, normConstraint,
+                batchSize, scope.equals("all"), values.bool(SHUFFLE, defaults.shuffle()),
+                values.bool(END_OF_TEXT, defaults.endOfText()));
     }
 
-    /** The block to tune in {@code model}: {@link #layer}, or the middle block for -1. */
+    /** The block to tune in {@code model}: {@link #layer}, or the block at {@link #depth} for -1. */
     int block(ModelHandle model) throws EditException {
         int layers = model.layers();
         if (layer >= layers) {
-            throw invalid(LAYER, layer, "-1 (the middle block) or a block index below " + layers);
+            throw invalid(LAYER, layer, "-1 (the method's default block) or a block index below " + layers);
         }
-        return layer == -1 ? layers / 2 : layer;
+        return layer == -1 ? Math.min(layers - 1, (int) Math.floor(depth * layers)) : layer;
     }
 
     /** The name of the tuned weight: that of the {@link #module} of {@code block} in {@code model}. */
@@ -82,7 +114,7 @@ record FtlSettings(int layer, ModuleRole module, float learningRate, int steps, 
         return weight;
     }
 
-    private static EditException invalid(String key, Object value, String expected) {
-        return new EditException(FtlMethod.ID + ": " + key + " must be " + expected + ", not '" + value + "'");
+    private EditException invalid(String key, Object value, String expected) {
+        return new EditException(method + ": " + key + " must be " + expected + ", not '" + value + "'");
     }
 }

@@ -76,6 +76,10 @@ final class TinyModel {
     }
 
     /** A configuration: {@code values} by attribute name, the built-in default for the others. */
+    static FtConfig ftConfig(Map<String, Object> values) {
+        return Configs.of(FtConfig.class, values);
+    }
+
     static FtlConfig config(Map<String, Object> values) {
         return Configs.of(FtlConfig.class, values);
     }

@@ -20,4 +20,16 @@ public interface Tokenizer {
 
     /** The number of token ids the model has embeddings for. */
     int vocabularySize();
+
+    /**
+     * The text of the model's end-of-text token ({@code <|endoftext|>} for GPT-2 and GPT-J, {@code
+     * </s>} for LLaMA-2 and Mistral, {@code <|end_of_text|>} for Llama-3), which {@link
+     * #encodeContinuation} turns into that one token where it appears in a text; empty when the
+     * vocabulary has none (the built-in model's).
+     *
+     * @since 1.3
+     */
+    default java.util.Optional<String> endOfText() {
+        return java.util.Optional.empty();
+    }
 }
