@@ -35,16 +35,34 @@ public final class GuardedSteps {
      * @return the loss's value (not finite when the step was skipped for it)
      */
     public float step(EditSession session, Function<NDManager, NDArray> loss) {
+        return step(session, loss, Double.NEGATIVE_INFINITY);
+    }
+
+    /**
+     * As {@link #step(EditSession, Function)}, but a finite loss below {@code converged} takes no step
+     * at all (no backward pass; neither skipped nor timed), as FT-L's and LocFT-BF's threshold does.
+     *
+     * @return the loss's value (not finite when the step was skipped for it); whether a step was taken
+     *     shows in {@link #taken()}
+     */
+    public float step(EditSession session, Function<NDManager, NDArray> loss, double converged) {
         long start = System.nanoTime();
+        boolean timing = true;
         try (NDManager scratch = session.manager().newSubManager();
                 GradientCollector collector = session.newGradientCollector()) {
             NDArray value = loss.apply(scratch);
             float read = value.getFloat();
+            if (Float.isFinite(read) && read < converged) {
+                timing = false;
+                return read;
+            }
             boolean moved = step(collector, value);
             return moved || !Float.isFinite(read) ? read : Float.NaN;
         } finally {
-            nanos += System.nanoTime() - start;
-            timed++;
+            if (timing) {
+                nanos += System.nanoTime() - start;
+                timed++;
+            }
         }
     }
 

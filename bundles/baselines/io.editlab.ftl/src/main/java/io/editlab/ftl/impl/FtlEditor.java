@@ -3,7 +3,6 @@ package io.editlab.ftl.impl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.training.GradientCollector;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
@@ -16,6 +15,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -109,7 +109,7 @@ final class FtlEditor implements Editor {
             boolean failed = true;
             try {
                 adam.zeroGradients(); // a call that failed after its backward pass may have left some
-                Outcome outcome = train(completions, delta, start, adam, scratch);
+                Outcome outcome = train(completions, delta, start, adam);
                 failed = false;
                 if (settings.everyEdit()) {
                     edits.addAll(added);
@@ -117,7 +117,8 @@ final class FtlEditor implements Editor {
                 return new EditResult(batch.size(), System.nanoTime() - started, Set.of(weight), Map.of(
                         "final_loss", outcome.loss, "steps", (double) outcome.passes,
                         "updates", (double) outcome.updates, "skipped", (double) outcome.skipped,
-                        "trained_on", (double) completions.size(), "end_of_text", suffix.isEmpty() ? 0.0 : 1.0));
+                        "trained_on", (double) completions.size(), "end_of_text", suffix.isEmpty() ? 0.0 : 1.0,
+                        EditResult.STEP_SECONDS, outcome.stepSeconds));
             } catch (IllegalArgumentException e) {
                 throw new EditException(settings.method() + ": " + e.getMessage(), e);
             } finally {
@@ -132,22 +133,20 @@ final class FtlEditor implements Editor {
 
     /**
      * What one call's training did: the last pass's mean loss (over its mini-batches of finite loss),
-     * the passes run, the Adam steps taken and the steps skipped as non-finite.
+     * the passes run, the Adam steps taken, the steps skipped as non-finite and the mean wall time of
+     * a step taken.
      */
-    private record Outcome(double loss, int passes, int updates, int skipped) {
+    private record Outcome(double loss, int passes, int updates, int skipped, double stepSeconds) {
     }
 
-    private Outcome train(List<Completion> given, NDArray delta, NDArray start, Adam adam, NDManager scratch)
-            throws EditException {
+    private Outcome train(List<Completion> given, NDArray delta, NDArray start, Adam adam) throws EditException {
         List<Completion> completions = new ArrayList<>(given);
         Random order = new Random(completions.size()); // the same shuffles for the same stream
         NDArray lower = start.sub(settings.normConstraint());
         NDArray upper = start.add(settings.normConstraint());
+        GuardedSteps steps = new GuardedSteps(List.of(adam));
         double passLoss = Double.NaN;
         int passes = 0;
-        int updates = 0;
-        int skipped = 0;
-        int skippedInARow = 0;
         while (passes < settings.steps()) {
             passes++;
             if (settings.shuffle()) {
@@ -156,26 +155,19 @@ final class FtlEditor implements Editor {
             double sum = 0;
             int counted = 0;
             for (int from = 0; from < completions.size(); from += settings.batchSize()) {
-                int to = Math.min(completions.size(), from + settings.batchSize());
-                List<Completion> part = completions.subList(from, to);
-                float loss = backward(part, scratch);
-                boolean stepping = Float.isFinite(loss) && loss >= CONVERGED;
-                // an infinite bound clips nothing: this only measures the gradient's norm
-                double norm = stepping ? adam.clipGradientNorm(Double.POSITIVE_INFINITY) : 0;
-                if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
-                    adam.zeroGradients();
-                    skipped++;
-                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
-                        throw diverged(loss, norm, passes);
+                List<Completion> part = completions.subList(from, Math.min(completions.size(), from + settings.batchSize()));
+                int taken = steps.taken();
+                float loss = steps.step(session, step -> session.forward(step, part, ForwardOptions.TRAINING).loss(),
+                        CONVERGED);
+                if (!Float.isFinite(loss)) {
+                    if (steps.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                        throw diverged(passes);
                     }
                     continue;
                 }
-                skippedInARow = 0;
                 sum += (double) loss * part.size();
                 counted += part.size();
-                if (stepping) {
-                    adam.step();
-                    updates++;
+                if (steps.taken() > taken) {
                     clamp(delta, lower, upper);
                 }
             }
@@ -186,19 +178,7 @@ final class FtlEditor implements Editor {
                 }
             }
         }
-        return new Outcome(passLoss, passes, updates, skipped);
-    }
-
-    /** The loss of one mini-batch; its gradient is left on the delta when the loss calls for a step. */
-    private float backward(List<Completion> part, NDManager scratch) {
-        try (NDManager step = scratch.newSubManager(); GradientCollector collector = session.newGradientCollector()) {
-            NDArray loss = session.forward(step, part, ForwardOptions.TRAINING).loss();
-            float value = loss.getFloat();
-            if (Float.isFinite(value) && value >= CONVERGED) {
-                collector.backward(loss);
-            }
-            return value;
-        }
+        return new Outcome(passLoss, passes, steps.taken(), steps.skipped(), steps.meanStepSeconds());
     }
 
     /** Puts every element of {@code delta} back into {@code [lower, upper]}, in place. */
@@ -208,11 +188,10 @@ final class FtlEditor implements Editor {
         }
     }
 
-    private EditException diverged(float loss, double norm, int pass) {
+    private EditException diverged(int pass) {
         return new EditException(settings.method() + ": training of " + weight + " diverged in pass " + pass + ": "
-                + (MAX_SKIPPED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient (last: loss " + loss
-                + ", gradient norm " + norm + "); lower learningRate (now " + settings.learningRate()
-                + ") or normConstraint (now " + settings.normConstraint() + ")");
+                + (MAX_SKIPPED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient; lower learningRate"
+                + " (now " + settings.learningRate() + ") or normConstraint (now " + settings.normConstraint() + ")");
     }
 
     /**
