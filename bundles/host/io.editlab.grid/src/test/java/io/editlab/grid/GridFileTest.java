@@ -118,4 +118,14 @@ class GridFileTest {
         assertEquals("g.json: 119600 cells, more than 100000; split the grid",
                 error("{\"editors\": [\"grace\"], \"edits\": [" + edits + "], \"seeds\": [" + seeds + "]}"));
     }
+
+    /** The grids the README runs (examples/): they plan, with the cells the README counts. */
+    @Test
+    void theExampleGridsPlan() throws Exception {
+        assertEquals(20, GridFile.read(java.nio.file.Path.of("examples/side-by-side-t200.json")).cells().size());
+        assertEquals(10, GridFile.read(java.nio.file.Path.of("examples/side-by-side-t200-each.json")).cells().size());
+        Grid long1000 = GridFile.read(java.nio.file.Path.of("examples/side-by-side-t1000.json"));
+        assertEquals(10, long1000.cells().size());
+        assertEquals("results/side-by-side-t1000", long1000.out());
+    }
 }

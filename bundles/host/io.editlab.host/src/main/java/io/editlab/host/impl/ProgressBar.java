@@ -4,25 +4,52 @@ import io.editlab.api.edit.ProgressListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** A one-line progress bar with rate and ETA, redrawn at most ten times a second. */
+/**
+ * Progress with rate and ETA. On a terminal, a one-line bar redrawn at most ten times a second;
+ * otherwise (output to a file or a pipe: a grid cell's log, CI) a plain line when the stage changes,
+ * at each tenth of a stage and at its end, or every 30 seconds when the total is unknown.
+ */
 final class ProgressBar implements ProgressListener {
 
     private static final int WIDTH = 30;
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final long LINE_NANOS = 30_000_000_000L;
 
     private final PrintStream out;
+    private final boolean terminal;
     private final long start = System.nanoTime();
     private long lastDraw;
     private String lastStage = "";
+    private long lastTenth = -1;
 
+    /** A bar on a terminal (when this process has a console), plain lines otherwise. */
     ProgressBar(PrintStream out) {
+        this(out, System.console() != null);
+    }
+
+    ProgressBar(PrintStream out, boolean terminal) {
         this.out = out;
+        this.terminal = terminal;
     }
 
     @Override
     public void progress(String stage, long done, long total) {
         long now = System.nanoTime();
         boolean finished = total > 0 && done >= total;
-        if (now - lastDraw < 100_000_000L && !finished && stage.equals(lastStage)) {
+        boolean newStage = !stage.equals(lastStage);
+        if (!terminal) {
+            long tenth = total > 0 ? Math.min(10, done * 10 / total) : -1;
+            boolean due = total > 0 ? tenth > lastTenth : now - lastDraw >= LINE_NANOS;
+            if (newStage || due) {
+                lastDraw = now;
+                lastStage = stage;
+                lastTenth = tenth;
+                out.println(line(stage, done, total, (now - start) / 1e9));
+                out.flush();
+            }
+            return;
+        }
+        if (now - lastDraw < REDRAW_NANOS && !finished && !newStage) {
             return;
         }
         lastDraw = now;
@@ -36,8 +63,10 @@ final class ProgressBar implements ProgressListener {
 
     /** Ends the bar's line. */
     void done() {
-        out.println();
-        out.flush();
+        if (terminal) {
+            out.println();
+            out.flush();
+        }
     }
 
     static String line(String stage, long done, long total, double seconds) {
