@@ -52,13 +52,13 @@ final class Models {
             }
         } else {
             folder = Path.of(spec).toAbsolutePath().normalize();
-            id = folder.getFileName().toString();
+            id = idFor(folder, runtime);
         }
         Optional<ModelHandle> loaded = runtime.model(id);
         if (loaded.isPresent() && loaded.get().info().source().equals(folder.toAbsolutePath().normalize())) {
             return loaded.get();
         }
-        ModelHandle model = runtime.load(loaded.isPresent() ? folder.toString() : id, folder);
+        ModelHandle model = runtime.load(id, folder);
         if (fresh) {
             KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
             err.println(String.format(Locale.ROOT, "editlab: built-in model answers %.3f of its facts and %.3f of their"
@@ -66,6 +66,28 @@ final class Models {
                     corpus.facts()), PretrainCommand.exactMatch(model, corpus.paraphrases())));
         }
         return model;
+    }
+
+    /**
+     * The id a model folder is loaded under: its name in the characters ids take ({@link
+     * #idBase}), numbered ({@code -2}, {@code -3}, ...) while another folder's model holds it.
+     */
+    static String idFor(Path folder, ModelRuntime runtime) {
+        Path source = folder.toAbsolutePath().normalize();
+        String base = idBase(source);
+        String id = base;
+        for (int n = 2; runtime.model(id).filter(m -> !m.info().source().equals(source)).isPresent(); n++) {
+            id = base + "-" + n;
+        }
+        return id;
+    }
+
+    /** A folder's name as a model id: letters, digits, '.', '_' and '-', starting with a letter or digit. */
+    static String idBase(Path folder) {
+        String name = folder.getFileName() == null ? "" : folder.getFileName().toString();
+        String id = name.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+        id = id.substring(0, Math.min(id.length(), 56));
+        return id.isEmpty() ? "model" : id;
     }
 
     static PretrainingReport pretrainBuiltin(Path folder, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)

@@ -81,7 +81,8 @@ public final class PretrainCommand implements Command {
         ProgressBar bar = new ProgressBar(err);
         PretrainingReport report = pretrainer.pretrain(spec, facts, targets, output, bar);
         bar.done();
-        ModelHandle model = runtime.load(output.toString(), output);
+        String id = Models.idFor(output, runtime);
+        ModelHandle model = runtime.load(id, output);
         out.println(String.format(Locale.ROOT, "model           %s", output));
         out.println(String.format(Locale.ROOT, "parameters      %,d (vocabulary %,d)", report.parameters(),
                 report.vocabulary()));
@@ -92,7 +93,7 @@ public final class PretrainCommand implements Command {
             out.println(String.format(Locale.ROOT, "paraphrases     %.3f exact match (held-out phrasings, %,d)",
                     exactMatch(model, paraphrases), paraphrases.size()));
         }
-        runtime.unload(output.toString());
+        runtime.unload(id);
         return 0;
     }
 
