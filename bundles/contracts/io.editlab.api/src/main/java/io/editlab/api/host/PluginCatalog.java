@@ -21,4 +21,17 @@ public interface PluginCatalog {
      * @return empty when no such plugin is installed now
      */
     <S> Optional<S> find(PluginKind kind, Class<S> type, String name);
+
+    /**
+     * Waits until a plugin is added, changed or removed, or {@code millis} have passed, whichever
+     * comes first: for callers that wait for a plugin still starting up, instead of polling.
+     *
+     * @return true when the catalog changed
+     * @throws InterruptedException when the waiting thread is interrupted
+     * @since 2.1
+     */
+    default boolean awaitChange(long millis) throws InterruptedException {
+        Thread.sleep(Math.max(0, Math.min(millis, 20)));
+        return false;
+    }
 }

@@ -34,6 +34,9 @@ public final class Catalog implements PluginCatalog {
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    /** Counts changes; waiters in {@link #awaitChange} are woken on it. */
+    private final Object changes = new Object();
+    private long version;
 
     @Activate
     public Catalog(BundleContext context) {
@@ -68,6 +71,26 @@ public final class Catalog implements PluginCatalog {
                 .sorted(Comparator.comparing(Entry::reference, PREFERRED)).map(e -> type.cast(e.service())).findFirst();
     }
 
+    @Override
+    public boolean awaitChange(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, millis) * 1_000_000L;
+        synchronized (changes) {
+            long seen = version;
+            long left;
+            while (version == seen && (left = deadline - System.nanoTime()) > 0) {
+                changes.wait(Math.max(1, left / 1_000_000L));
+            }
+            return version != seen;
+        }
+    }
+
+    private void changed() {
+        synchronized (changes) {
+            version++;
+            changes.notifyAll();
+        }
+    }
+
     static String name(PluginKind kind, ServiceReference<?> reference) {
         Object name = reference.getProperty(kind.nameProperty());
         if (name instanceof String text && !text.isBlank()) {
@@ -95,6 +118,7 @@ public final class Catalog implements PluginCatalog {
             }
             entries.add(new Entry(new PluginInfo(kind, name(kind, reference), bundle.getSymbolicName(),
                     bundle.getVersion().toString(), bundle.getBundleId()), reference, service));
+            changed();
             return service;
         }
 
@@ -108,6 +132,7 @@ public final class Catalog implements PluginCatalog {
         public void removedService(ServiceReference<Object> reference, Object service) {
             entries.removeIf(e -> e.reference().equals(reference) && e.info().kind() == kind);
             context.ungetService(reference);
+            changed();
         }
     }
 }

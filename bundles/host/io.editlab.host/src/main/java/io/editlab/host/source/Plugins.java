@@ -5,8 +5,11 @@ import io.editlab.api.host.PluginKind;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
-/** Lookups that tolerate plugins still starting up. */
+/** Lookups that tolerate plugins still starting up: they wait on the catalog's changes, not a timer. */
 public final class Plugins {
+
+    /** How long to wait for a change before asking {@code patience} again. */
+    static final long RECHECK_MILLIS = 100;
 
     private Plugins() {
     }
@@ -17,8 +20,8 @@ public final class Plugins {
     }
 
     /**
-     * The named plugin, waiting up to {@code millis} for it, or less once {@code patience} (asked on
-     * every try) falls to zero.
+     * The named plugin, waiting up to {@code millis} for it, or less once {@code patience} falls to
+     * zero (asked whenever the catalog changes, and at least every {@value #RECHECK_MILLIS} ms).
      */
     public static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis,
             LongSupplier patience) {
@@ -29,7 +32,7 @@ public final class Plugins {
                 return found;
             }
             try {
-                Thread.sleep(20);
+                catalog.awaitChange(Math.min(RECHECK_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Optional.empty();
