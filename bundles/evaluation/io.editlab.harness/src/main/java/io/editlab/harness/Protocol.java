@@ -51,7 +51,7 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
         /**
          * The first half of an edit's rephrasings (rounded down) is edited in the same {@code apply} call as
          * the edit, each as a request of its own with the edit's target; the second half is held out. This is
-         * MELO's split of zsRE that ELDER's paper uses (methods.md 1.9); an edit with one rephrasing keeps it
+         * MELO's split of zsRE that ELDER's paper uses (the root README, 'Protocol and metrics'); an edit with one rephrasing keeps it
          * held out.
          */
         STREAM_HALF;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * ELDER's preset allocations (methods.md 1.6): per label (the edit's target string), L random
+ * ELDER's preset allocations (README, 'What it does': apply): per label (the edit's target string), L random
  * k-subsets of the N LoRAs, re-drawn until the allocation differs from every other label's. The
  * draw for the i-th new label uses a generator seeded with {@code (seed, i)}, so the allocations
  * follow from the seed and the label order alone and need no generator state to be saved.

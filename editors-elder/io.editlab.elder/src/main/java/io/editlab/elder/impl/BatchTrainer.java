@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * ELDER's editing loop for one batch (methods.md 1.8, after MELO's): a fresh Adam over every LoRA
+ * ELDER's editing loop for one batch (README, 'What it does': apply; after MELO's): a fresh Adam over every LoRA
  * and router parameter (the routers with their own learning rate), {@code iterations} steps of {@code L_model + lambda * L_guide} with the
  * learning rate multiplied by gamma every {@code stepSize} steps (StepLR).
  */

@@ -5,7 +5,7 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * ELDER's code memory M (methods.md 1.7): the binary allocation code of every edit, recorded at the
+ * ELDER's code memory M (README, 'What it does': query module): the binary allocation code of every edit, recorded at the
  * end of its batch, and the deferral test: an input uses the LoRAs only when the Hamming distance of
  * its code to some recorded code is strictly below the threshold.
  */
@@ -66,7 +66,7 @@ final class CodeMemory {
     }
 
     /**
-     * The code of one input from its per-layer selections (methods.md 1.7): bit {@code l * N + e} is
+     * The code of one input from its per-layer selections (README, 'What it does': query module): bit {@code l * N + e} is
      * set when layer l selected LoRA e.
      *
      * @param selected per mixture layer, the N selection flags of the input (1 for selected)

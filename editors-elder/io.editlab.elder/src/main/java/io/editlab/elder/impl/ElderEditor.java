@@ -67,7 +67,7 @@ final class ElderEditor implements Editor {
                 settings.width(), settings.experts(), settings.queryModule()));
     }
 
-    /** The number of trainable scalars: every LoRA and router (methods.md 1.2's parameter-count check). */
+    /** The number of trainable scalars: every LoRA and router (logged at creation, to check against the paper's count). */
     long trainableParameters() {
         return state.parameters().stream().mapToLong(p -> p.getShape().size()).sum();
     }
@@ -117,7 +117,7 @@ final class ElderEditor implements Editor {
     }
 
     /**
-     * The allocation code of each completion's prompt under the current routers (methods.md 1.7),
+     * The allocation code of each completion's prompt under the current routers (README, 'What it does': query module),
      * from an inference pass: the query is read at the last prompt token, so targets do not matter.
      */
     List<BitSet> codesOf(List<Completion> completions) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The layout and learning rates ELDER uses for a model family when the configuration leaves them at
- * -1 (or the module empty): the paper's for GPT-2 XL and LLaMA-2-7B (methods.md 1.2, 1.10), and one
+ * -1 (or the module empty): the paper's for GPT-2 XL and LLaMA-2-7B (README, 'Paper, code and ours'), and one
  * scaled for small models such as EditLab's built-in GPT-2, measured on the built-in world.
  *
  * @param id the preset's name in the {@code preset} setting

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Everything one ELDER editor learns, owned by an editor-owned manager (methods.md 1.11): the
+ * Everything one ELDER editor learns, owned by an editor-owned manager (README, 'What it does': state / restore): the
  * mixture layers' parameters, the code memory and the label allocations.
  */
 final class ElderState implements AutoCloseable {

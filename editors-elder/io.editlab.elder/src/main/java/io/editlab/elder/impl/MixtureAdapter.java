@@ -9,7 +9,7 @@ import io.editlab.api.route.Routing;
 import java.util.function.Supplier;
 
 /**
- * One ELDER mixture layer (methods.md 1.4): routes the pass's query with the current router and adds
+ * One ELDER mixture layer (README, 'What it does': mixture layers): routes the pass's query with the current router and adds
  * {@code m_b * s * sum_e g_e (x A_e) B_e} to the frozen module's output, with one gate vector per
  * sequence for all its tokens. Sequences whose code is deferred ({@code m_b = 0}) keep the base
  * output exactly; in training passes {@code m_b = 1}. Records the routing probabilities in the pass.

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The trainable parameters of one mixture layer (methods.md 1.3), in float32: the N LoRAs stacked
+ * The trainable parameters of one mixture layer (README, 'What it does': mixture layers), in float32: the N LoRAs stacked
  * as {@code a [N, in, r]} (uniform +-1/sqrt(r)) and {@code b [N, r, out]} (zeros), the router
  * weight {@code router [N, d_q]} (uniform +-1/sqrt(d_q)) and an optional {@code bias [N]} (same
  * range).

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * ELDER's query layer (methods.md 1.2, 1.4, 1.7): leaves the module's output unchanged, reads its
+ * ELDER's query layer (README, 'What it does': query module): leaves the module's output unchanged, reads its
  * input at each sequence's last prompt token as the detached query, and, outside training, routes
  * the query through all L routers to get each sequence's code and deferral decision. Publishes an
  * {@link ElderPass} for the mixture layers that follow.

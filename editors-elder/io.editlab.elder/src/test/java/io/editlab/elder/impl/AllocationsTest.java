@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Preset allocations per label (methods.md 1.6). */
+/** Preset allocations per label (README, 'What it does': apply). */
 class AllocationsTest {
 
     @Test

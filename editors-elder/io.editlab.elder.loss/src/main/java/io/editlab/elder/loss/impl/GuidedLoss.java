@@ -5,7 +5,7 @@ import io.editlab.api.loss.Loss;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * ELDER's guided loss (methods.md 1.5): for each edit {@code b} of a batch, the negative log router
+ * ELDER's guided loss (this bundle's README): for each edit {@code b} of a batch, the negative log router
  * probability of every (layer, LoRA) pair in its preset allocation, summed over layers and pairs,
  * then averaged over the batch: {@code (1/B) sum_b sum_l sum_{e in A_lb} -log P_lbe}. The editor
  * weighs it (lambda = 0.01 in the paper) and adds it to the language-model loss.

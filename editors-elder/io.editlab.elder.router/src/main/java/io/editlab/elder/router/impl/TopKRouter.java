@@ -7,7 +7,7 @@ import io.editlab.api.route.Routing;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * ELDER's router (methods.md 1.4): scores {@code z = q R^T (+ c)}, probabilities {@code P =
+ * ELDER's router (this bundle's README): scores {@code z = q R^T (+ c)}, probabilities {@code P =
  * softmax(z)}, the k largest kept as gates with their raw probabilities (not renormalised), and the
  * binary code of the selected experts. Gates stay differentiable with respect to the query, the
  * router weights and the bias through {@code P}.

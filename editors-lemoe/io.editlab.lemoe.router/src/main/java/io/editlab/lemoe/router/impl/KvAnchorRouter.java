@@ -8,7 +8,7 @@ import io.editlab.api.route.Routing;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * LEMoE's KV-anchor router (methods.md 3.3): each expert's anchor key {@code k_i} is scored against
+ * LEMoE's KV-anchor router (this bundle's README): each expert's anchor key {@code k_i} is scored against
  * the input's value vector, {@code s_i = k_i . v(x)} (plus an optional bias), the scores go through
  * a softmax over the experts, and the top k are kept with their raw softmax score as gate (not
  * renormalised; LEMoE uses k = 1). The selection is a binary row per input.

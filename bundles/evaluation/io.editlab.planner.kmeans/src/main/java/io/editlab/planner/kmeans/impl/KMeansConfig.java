@@ -10,13 +10,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @interface KMeansConfig {
 
     @AttributeDefinition(name = "Clusters", description = "k; -1 means one cluster per batch: ceil(edits / batch"
-            + " size), as methods.md 3.5 proposes (k = K, the number of batches).")
+            + " size), k = K, the number of batches.")
     int clusters() default -1;
 
     @AttributeDefinition(name = "Iterations", description = "The most Lloyd iterations after k-means++ seeding.")
     int iterations() default 100;
 
     @AttributeDefinition(name = "Normalise", description = "Scale every embedding to unit length before clustering"
-            + " (methods.md 3.5), so that k-means compares directions (cosine similarity).")
+            + " so that k-means compares directions (cosine similarity).")
     boolean normalise() default true;
 }

@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * LEMoE's clustering-based edit-order planning (methods.md 3.5; the exact procedure is a gap the
- * spec fills with this proposal): the features are the L2-normalised mean input embeddings of the
+ * LEMoE's clustering-based edit-order planning (README, 'What it does'; the paper leaves the
+ * exact procedure open, this is ours): the features are the L2-normalised mean input embeddings of the
  * edit prompts; k-means (k-means++ seeding from the context's seed, at most {@code iterations}
  * Lloyd iterations) with k = the number of batches; the clusters are concatenated largest first
  * (ties: the cluster whose first edit comes first), each keeping the stream's order, so that the

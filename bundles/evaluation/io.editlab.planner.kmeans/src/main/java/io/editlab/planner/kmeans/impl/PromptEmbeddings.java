@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * LEMoE's instance embedding of a prompt (methods.md 3.3, 3.5): the mean of the input-embedding rows
+ * LEMoE's instance embedding of a prompt (README, 'What it does'): the mean of the input-embedding rows
  * of its tokens (the embedding table, not a hidden state), read from the frozen base model.
  */
 final class PromptEmbeddings {
