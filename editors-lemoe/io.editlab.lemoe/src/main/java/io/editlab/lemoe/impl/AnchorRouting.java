@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LEMoE's routing (methods.md 3.3), the same code for training passes, inference passes and the
+ * LEMoE's routing (README, 'What it does'), the same code for training passes, inference passes and the
  * editor's own bookkeeping, so that an input is routed identically wherever it is routed:
  * the instance embedding {@code e(x)} (mean input embedding of the prompt tokens), each expert's
  * value {@code v_i(x)}, the scores {@code s_i = k_i . v_i(x)}, the router's softmax and top-k, and

@@ -22,7 +22,7 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Trains the expert inserted for one edit batch (methods.md 3.4); every earlier expert and the base
+ * Trains the expert inserted for one edit batch (README, 'What it does'); every earlier expert and the base
  * model stay frozen.
  *
  * <ol>

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One LEMoE expert (methods.md 3.3): an FFN-shaped module in the host's form, its anchor key and,
+ * One LEMoE expert (README, 'What it does'): an FFN-shaped module in the host's form, its anchor key and,
  * unless the projection is shared, its own value projection. Its arrays live in a manager of its
  * own, so that dropping an expert (a failed batch) frees exactly its arrays. Trainable only while
  * its batch is edited; frozen ever after.

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The LEMoE method's defaults (PID {@code io.editlab.lemoe}), tuned for EditLab's built-in GPT-2 (4
- * blocks, width 128); methods.md 3.6 has the paper's values and the README says which default is
+ * blocks, width 128); the README's 'Paper and ours' has the paper's values and the README says which default is
  * the paper's and which is ours. Every attribute can be overridden per editor by the key of the
  * same name in {@link io.editlab.api.edit.EditMethod#create}'s overrides.
  */
@@ -21,7 +21,7 @@ import org.osgi.service.metatype.annotations.Option;
     int layer() default -1;
 
     @AttributeDefinition(name = "Expert width", description = "The inner width of every expert; -1 means the"
-            + " host feed-forward's inner width, at most 1024 (methods.md 3.3 proposes 1024 for 7B models).")
+            + " host feed-forward's inner width, at most 1024 (ours; 1024 for 7B models).")
     int expertWidth() default -1;
 
     @AttributeDefinition(name = "Expert form", description = "The expert's shape: auto = the host's feed-forward"
@@ -83,11 +83,11 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Gate", description = "When the chosen expert applies (LEMoE's locality"
             + " mechanism is not known): none = always (top-1 routing alone); score = when its score reaches its"
-            + " threshold, the lowest score of its edit prompts minus the gate margin (methods.md 3.3's proposal);"
+            + " threshold, the lowest score of its edit prompts minus the gate margin (ours);"
             + " anchor = when the input's instance embedding lies within the radius of one of the expert's edit"
             + " prompts (ours).",
             options = {@Option(label = "Always: top-1 routing alone", value = "none"),
-                @Option(label = "Score threshold (methods.md 3.3)", value = "score"),
+                @Option(label = "Score threshold", value = "score"),
                 @Option(label = "Radius around the expert's edit prompts (ours)", value = "anchor")})
     String gate() default "anchor";
 

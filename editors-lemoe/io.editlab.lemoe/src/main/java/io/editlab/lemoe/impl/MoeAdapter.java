@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * LEMoE's bypass mixture at one feed-forward sub-layer (methods.md 3.3): {@code h(x) = FFN0(x) +
+ * LEMoE's bypass mixture at one feed-forward sub-layer (README, 'What it does'): {@code h(x) = FFN0(x) +
  * lambda * sum_i g(i|x) f_i(x)}, the gates computed once per sequence from the instance embedding of
  * its prompt tokens ({@link AnchorRouting}) and used for all its tokens. Each expert runs only on the
  * sequences routed to it. Sequences no expert applies to keep the frozen output exactly. Training and

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Negative prompts (ours; methods.md 3.3 leaves LEMoE's locality mechanism open) for the score gate's
+ * Negative prompts (ours; the paper leaves LEMoE's locality mechanism open) for the score gate's
  * loss and the anchor gate's radii: prompts that resemble an edit prompt, or lie anywhere else, and
  * must not reach its expert. For an edit whose subject is known, a quarter each are: its phrasing
  * with another subject (known subjects first, then random tokens of the subject's length); its

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The value projection of the KV-anchor router (methods.md 3.3): {@code v(x) = SiLU(e(x) W_down)
+ * The value projection of the KV-anchor router (README, 'What it does'): {@code v(x) = SiLU(e(x) W_down)
  * W_up} with {@code W_down [d, d_p]} and {@code W_up [d_p, d]}, no biases.
  */
 record Projection(NDArray down, NDArray up) {

@@ -305,7 +305,7 @@ class LemoeEditorTest {
 
     /**
      * The literal summary's variant: one projection, trained at every batch. It edits, but moving the
-     * shared projection moves every earlier expert's value vectors (methods.md 3.3 warns of this).
+     * shared projection moves every earlier expert's value vectors (the README's 'Paper and ours' says why).
      */
     @Test
     void theSharedTrainableProjectionEditsTheLatestBatchAndMovesForEveryExpert() throws EditException {

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * MALMEN's (and MEND's) hyper-network (methods.md 2.3, 2.9): one network per distinct weight shape
+ * MALMEN's (and MEND's) hyper-network (README, 'What it provides'): one network per distinct weight shape
  * {@code (key, value)}, shared by the modules of that shape, which are told apart by per-module
  * scale and shift vectors; a learned step size {@code eta} and (MALMEN) a learned {@code ell =
  * log lambda} per module. For a token's key {@code u} and value gradient {@code delta} of module

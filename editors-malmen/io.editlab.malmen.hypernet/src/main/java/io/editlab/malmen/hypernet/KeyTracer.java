@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Step 1 of MALMEN and MEND (methods.md 2.4): for a mini-batch of (prompt, target) completions,
+ * Step 1 of MALMEN and MEND (README, 'What it provides'): for a mini-batch of (prompt, target) completions,
  * one teacher-forced forward pass that captures the edited modules' inputs (keys) at the selected
  * positions, then backward of the mini-batch's mean target loss, which fills in the value gradients
  * (the loss's gradient with respect to each module's output at those positions).

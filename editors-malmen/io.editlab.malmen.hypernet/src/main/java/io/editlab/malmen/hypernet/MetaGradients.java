@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Step 6 of meta-training (methods.md 2.6): scalar surrogates whose gradients with respect to the
+ * Step 6 of meta-training (README, 'Meta-training'): scalar surrogates whose gradients with respect to the
  * hyper-network's parameters are the meta-gradients of a loss {@code L} that depends on the
  * parameters only through the shifts. With {@code G = dL/dS} known (from the language model's
  * backward pass), back-propagating these surrogates chunk by chunk accumulates exactly {@code

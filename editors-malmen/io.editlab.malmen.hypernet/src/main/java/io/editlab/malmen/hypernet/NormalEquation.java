@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * MALMEN's shift aggregation for one module (methods.md 2.5): the ridge least-squares shift {@code S
+ * MALMEN's shift aggregation for one module (README, 'What it provides'): the ridge least-squares shift {@code S
  * = argmin ||U S - D||^2 + lambda ||S||^2 = (U^T U + lambda I)^-1 U^T D} over the keys {@code U}
  * {@code [n, key]} and value differences {@code D} {@code [n, value]} of every edited token.
  *
@@ -148,8 +148,8 @@ public final class NormalEquation implements AutoCloseable {
     /**
      * A solved system: the shift and what its meta-gradients need. With {@code A = U^T U + lambda I}
      * and a loss {@code L} whose gradient with respect to the shift is {@code G}: {@code dL/dD = U
-     * A^-1 G} and {@code dL/d ell = -lambda <A^-1 G, S>} for {@code lambda = exp(ell)} (methods.md
-     * 2.6, the implicit gradients of the normal equation). Closing it frees its arrays.
+     * A^-1 G} and {@code dL/d ell = -lambda <A^-1 G, S>} for {@code lambda = exp(ell)} (README,
+     * 'Meta-training': the implicit gradients of the normal equation). Closing it frees its arrays.
      */
     public static final class Solution implements AutoCloseable {
         private final NDManager manager;

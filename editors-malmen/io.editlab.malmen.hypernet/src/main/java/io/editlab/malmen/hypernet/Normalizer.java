@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Running per-feature mean and standard deviation of the hyper-network's inputs {@code [u ; delta]}
- * (buffers, not learned), merged batch by batch as MALMEN's {@code RunningMeanStd} does (methods.md
- * 2.3): with a batch of {@code n_b} rows, batch mean {@code m_b} and unbiased batch variance {@code
+ * (buffers, not learned), merged batch by batch as MALMEN's {@code RunningMeanStd} does (README,
+ * 'What it provides'): with a batch of {@code n_b} rows, batch mean {@code m_b} and unbiased batch variance {@code
  * v_b}, {@code n' = n + n_b; d = m_b - mu; mu += n_b d / n'; M2 += n_b v_b + n n_b d^2 / n'; sd =
  * sqrt(M2 / (n' - 1 + eps))}. The official code adds {@code n_b v_b} with the unbiased {@code v_b};
  * kept for fidelity. A batch of one row adds no variance (the unbiased variance is undefined).

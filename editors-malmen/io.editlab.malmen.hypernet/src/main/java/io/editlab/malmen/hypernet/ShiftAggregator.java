@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Step 2 of MALMEN and MEND for one module, fed chunk by chunk (methods.md 2.5, 2.9): the
+ * Step 2 of MALMEN and MEND for one module, fed chunk by chunk (README, 'What it provides'): the
  * hyper-network turns each token's key and value gradient into its outputs, and the outputs are
  * aggregated into one shift {@code [key, value]}:
  *

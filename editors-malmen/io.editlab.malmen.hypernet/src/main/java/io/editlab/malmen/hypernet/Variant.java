@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * The two methods built from these parts. They share the tracing, the normaliser, the network's
  * shape and the training loop; they differ in the residual block and in how per-token outputs
- * become one shift per module (methods.md 2.3, 2.5, 2.9).
+ * become one shift per module (README, 'What it provides').
  */
 public enum Variant {
 

@@ -1,5 +1,5 @@
 /**
- * The parts MALMEN and MEND share (methods.md section 2): the {@link
+ * The parts MALMEN and MEND share (the bundle's README): the {@link
  * io.editlab.malmen.hypernet.HyperNetwork} (one network per weight shape, told apart by per-module
  * scale and shift, identity at initialisation, inputs normalised by running statistics), the
  * tracing of keys and value gradients at the edited linear modules ({@link

@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A MALMEN or MEND editor for one session (methods.md 2.4, 2.5, 2.10). An apply call:
+ * A MALMEN or MEND editor for one session (README, 'What it does'). An apply call:
  *
  * <ol>
  *   <li>traces the requests' (prompt, target) completions in LM mini-batches: one forward pass with

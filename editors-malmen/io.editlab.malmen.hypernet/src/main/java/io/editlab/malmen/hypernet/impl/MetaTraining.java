@@ -37,7 +37,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One meta-training run (methods.md 2.6). Per meta-step, for a chunk of {@code editsPerStep} facts:
+ * One meta-training run (README, 'Meta-training'). Per meta-step, for a chunk of {@code editsPerStep} facts:
  *
  * <ol>
  *   <li>trace the edit tuples: keys and value gradients at the edited modules, in LM mini-batches;

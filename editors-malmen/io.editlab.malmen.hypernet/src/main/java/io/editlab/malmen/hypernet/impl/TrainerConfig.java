@@ -9,7 +9,7 @@ import org.osgi.service.metatype.annotations.Option;
  * io.editlab.mend.hypernet}). Every attribute can be overridden for one run by the key of the same
  * name ({@code ./editlab train-hypernet --config KEY=VALUE}). Defaults are scaled for EditLab's
  * built-in world where the official values would not train; each description gives the official
- * value (methods.md 2.8), and the bundle README says which defaults differ and why.
+ * value (the README's 'Whose choices'), and the bundle README says which defaults differ and why.
  */
 @ObjectClassDefinition(name = "EditLab MALMEN/MEND meta-trainer",
         description = "Meta-trains the hyper-network of MALMEN or MEND on a training split of edits.")
