@@ -13,11 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class SlurmGridIT {
 
     private static final Path DIR = Host.ROOT.resolve("bndrun/target/slurm-grid-it");
-    private static final Duration LIMIT = Duration.ofMinutes(10);
     private static final int KILLED = 7;
 
     @Test
@@ -47,23 +44,23 @@ class SlurmGridIT {
                 """);
         Path out = DIR.resolve("out");
         // The built-in model is pretrained and cached once, before cells would race to make it.
-        editlab(List.of("generate", "--model", "builtin", "--prompt", "The capital of France is", "--tokens", "1"));
+        Launcher.editlab(List.of("generate", "--model", "builtin", "--prompt", "The capital of France is", "--tokens", "1"));
 
-        String plan = editlab(List.of("grid", "plan", file.toString(), "--out", out.toString()));
+        String plan = Launcher.editlab(List.of("grid", "plan", file.toString(), "--out", out.toString()));
         assertTrue(plan.contains("8 cells of grid 'slurm-it'"), plan);
-        String submitted = editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString()));
+        String submitted = Launcher.editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString()));
         assertTrue(submitted.contains("submitted 8 cells as Slurm job array "), submitted);
         String job = submitted.replaceAll("(?s).*Slurm job array (\\d+).*", "$1");
 
         // Cancel the last cell while its bench runs (the node runs two at a time, so it starts last).
-        long deadline = System.nanoTime() + LIMIT.toNanos();
+        long deadline = System.nanoTime() + Launcher.LIMIT.toNanos();
         while (!squeue().getOrDefault(job + "_" + KILLED, "").equals("RUNNING") || runs(out, KILLED) == 0) {
             if (Files.exists(out.resolve("cells/" + KILLED + "/done")) || System.nanoTime() > deadline) {
                 fail("cell " + KILLED + " was never seen running: " + squeue());
             }
             Thread.sleep(100);
         }
-        run(List.of("scancel", job + "_" + KILLED), Duration.ofSeconds(30));
+        Launcher.run(List.of("scancel", job + "_" + KILLED), Duration.ofSeconds(30));
         awaitQueueEmpty(job);
         for (int cell = 0; cell < 8; cell++) {
             assertEquals(cell != KILLED, Files.exists(out.resolve("cells/" + cell + "/done")), "cell " + cell + ": "
@@ -75,10 +72,10 @@ class SlurmGridIT {
                 finishedAt.put(cell, Files.readString(out.resolve("cells/" + cell + "/done")));
             }
         }
-        String status = editlab(List.of("grid", "status", out.toString()));
+        String status = Launcher.editlab(List.of("grid", "status", out.toString()));
         assertTrue(status.contains("8 cells: ") && status.contains("7 finished"), status);
 
-        String resumed = editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString(),
+        String resumed = Launcher.editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString(),
                 "--resume"));
         assertTrue(resumed.contains("submitted 1 cells as Slurm job array "), resumed);
         String second = resumed.replaceAll("(?s).*Slurm job array (\\d+).*", "$1");
@@ -92,7 +89,7 @@ class SlurmGridIT {
         }
         assertEquals(2, runs(out, KILLED), log(out, KILLED));
 
-        String collected = editlab(List.of("grid", "collect", out.toString()));
+        String collected = Launcher.editlab(List.of("grid", "collect", out.toString()));
         assertTrue(collected.contains("8 of 8 cells merged"), collected);
         JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
         assertEquals(8, results.getAsJsonObject("grid").get("finished").getAsInt());
@@ -116,7 +113,7 @@ class SlurmGridIT {
     private static String missingSlurm() throws InterruptedException {
         String why = null;
         try {
-            Result sinfo = run(List.of("sinfo", "-h", "-o", "%t"), Duration.ofSeconds(30));
+            Launcher.Result sinfo = Launcher.run(List.of("sinfo", "-h", "-o", "%t"), Duration.ofSeconds(30));
             if (sinfo.exit() != 0 || !sinfo.out().contains("idle") && !sinfo.out().contains("mix")) {
                 why = "sinfo found no idle node (" + (sinfo.out() + sinfo.err()).strip() + ")";
             }
@@ -135,7 +132,7 @@ class SlurmGridIT {
     /** The grid's array tasks Slurm has now: JOB_TASK to state. */
     private static Map<String, String> squeue() throws IOException, InterruptedException {
         Map<String, String> states = new HashMap<>();
-        for (String line : run(List.of("squeue", "-h", "-r", "-o", "%F_%K %T"), Duration.ofSeconds(30)).out()
+        for (String line : Launcher.run(List.of("squeue", "-h", "-r", "-o", "%F_%K %T"), Duration.ofSeconds(30)).out()
                 .split("\n")) {
             String[] fields = line.strip().split(" ");
             if (fields.length == 2) {
@@ -146,10 +143,10 @@ class SlurmGridIT {
     }
 
     private static void awaitQueueEmpty(String job) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
+        long deadline = System.nanoTime() + Launcher.LIMIT.toNanos();
         while (squeue().keySet().stream().anyMatch(task -> task.startsWith(job + "_"))) {
             if (System.nanoTime() > deadline) {
-                fail("job " + job + " did not finish within " + LIMIT + ": " + squeue());
+                fail("job " + job + " did not finish within " + Launcher.LIMIT + ": " + squeue());
             }
             Thread.sleep(500);
         }
@@ -165,39 +162,5 @@ class SlurmGridIT {
     private static String log(Path out, int cell) throws IOException {
         Path log = out.resolve("cells/" + cell + "/log");
         return Files.exists(log) ? Files.readString(log) : "(no log)";
-    }
-
-    /** Runs {@code ./editlab ARGS} and returns what it printed; fails on a non-zero exit. */
-    private static String editlab(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", Host.ROOT.resolve("editlab").toString()));
-        command.addAll(args);
-        Result result = run(command, LIMIT);
-        if (result.exit() != 0) {
-            fail("./editlab " + String.join(" ", args) + " exited with " + result.exit() + ":\n" + result.out()
-                    + result.err());
-        }
-        return result.out() + result.err();
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(List<String> command, Duration limit) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(DIR.getParent(), "slurm-it", ".out");
-        Path err = Files.createTempFile(DIR.getParent(), "slurm-it", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().put("JAVA_OPTS", "-Xmx2g");
-            Process process = builder.start();
-            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                fail(String.join(" ", command) + " did not end within " + limit + ":\n" + Files.readString(out)
-                        + Files.readString(err));
-            }
-            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
     }
 }
