@@ -73,12 +73,25 @@ public final class GuardedSteps {
      * @return whether the step was taken
      */
     public boolean step(GradientCollector collector, NDArray loss) {
-        boolean finite = Float.isFinite(loss.getFloat());
-        if (finite) {
+        float value = loss.getFloat();
+        if (Float.isFinite(value)) {
             collector.backward(loss);
-            // an infinite bound clips nothing: it only tells whether every gradient is finite
-            finite = optimisers.stream().allMatch(adam -> Double.isFinite(adam.clipGradientNorm(Double.POSITIVE_INFINITY)));
         }
+        return step(value, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Moves every optimiser on gradients the caller has already put in place (a hand-written backward
+     * pass, as MALMEN's meta-training has), after clipping each optimiser's gradient norm to {@code
+     * maxNorm}, unless {@code loss} or a gradient is not finite: then the gradients are zeroed and the
+     * step counts as skipped.
+     *
+     * @return whether the step was taken
+     */
+    public boolean step(double loss, double maxNorm) {
+        // an infinite bound clips nothing: it only tells whether every gradient is finite
+        boolean finite = Double.isFinite(loss)
+                && optimisers.stream().allMatch(adam -> Double.isFinite(adam.clipGradientNorm(maxNorm)));
         if (!finite) {
             optimisers.forEach(Adam::zeroGradients);
             inARow++;

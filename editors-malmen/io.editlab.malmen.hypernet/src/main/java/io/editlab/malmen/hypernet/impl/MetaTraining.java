@@ -17,6 +17,7 @@ import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
 import io.editlab.malmen.hypernet.HypernetConfig;
@@ -222,10 +223,10 @@ final class MetaTraining {
             r.put("val_generalization", Double.toString(scores.generalization()));
             r.put("val_locality", Double.toString(scores.locality()));
         }
-        r.put("meta_steps", Integer.toString(trainer.steps));
+        r.put("meta_steps", Integer.toString(trainer.guard.taken()));
         r.put("seconds_lm", String.format(Locale.ROOT, "%.1f", trainer.lmSeconds));
         r.put("seconds_hypernet", String.format(Locale.ROOT, "%.1f", trainer.hypernetSeconds));
-        r.put("skipped_steps", Integer.toString(trainer.skipped));
+        r.put("skipped_steps", Integer.toString(trainer.guard.skipped()));
         r.put("training_facts", Integer.toString(trainFacts));
         r.put("validation_facts", Integer.toString(validFacts));
         r.put("seconds", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
@@ -261,11 +262,9 @@ final class MetaTraining {
     private final class Trainer {
         private final EditSession session;
         private final HyperNetwork network;
-        private final Adam adam;
         private final List<EditedModule> modules;
-        int steps;
-        int skipped;
-        private int skippedInARow;
+        /** Steps taken and skipped as non-finite. */
+        final GuardedSteps guard;
         /** Seconds spent in language-model work (tracing, losses) and in hyper-network work (prediction, meta-gradients). */
         double lmSeconds;
         double hypernetSeconds;
@@ -273,8 +272,8 @@ final class MetaTraining {
         Trainer(EditSession session, HyperNetwork network, Adam adam) {
             this.session = session;
             this.network = network;
-            this.adam = adam;
             this.modules = network.config().modules();
+            this.guard = new GuardedSteps(List.of(adam));
             modules.forEach(m -> session.delta(m.weight()));
         }
 
@@ -306,26 +305,21 @@ final class MetaTraining {
                 double loss = losses[0] + settings.locCoef() * losses[1];
                 long t3 = System.nanoTime();
                 backward(step, cache, solutions, gradients);
-                double norm = adam.clipGradientNorm(settings.maxGradNorm());
+                session.delta(modules.get(0).weight()); // out of gradient mode: Adam updates in place
+                boolean moved = guard.step(loss, settings.maxGradNorm()); // clips, then steps or skips
                 long t4 = System.nanoTime();
                 lmSeconds += (t1 - t0 + t3 - t2) / 1e9;
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
-                session.delta(modules.get(0).weight()); // out of gradient mode: Adam updates in place
-                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                    adam.zeroGradients();
-                    skipped++;
-                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                if (!moved) {
+                    if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
                         throw new EditException(String.format(Locale.ROOT, "%s meta-trainer: meta-training diverged:"
-                                + " %d steps in a row had a non-finite loss or gradient (last: loss %s, gradient norm"
-                                + " %s); lower metaLr (now %s) or initialLr (now %s)", variant.id(),
-                                MAX_SKIPPED_IN_A_ROW + 1, loss, norm, settings.metaLr(), settings.initialLr()));
+                                + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
+                                + " (now %s) or initialLr (now %s)", variant.id(), MAX_SKIPPED_IN_A_ROW + 1, loss,
+                                settings.metaLr(), settings.initialLr()));
                     }
-                    LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}, gradient norm {1}", loss, norm);
+                    LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
                     return Double.NaN;
                 }
-                skippedInARow = 0;
-                adam.step();
-                steps++;
                 solutions.values().forEach(NormalEquation.Solution::close);
                 return loss;
             }
