@@ -16,6 +16,12 @@ import java.util.function.Function;
  */
 public final class GuardedSteps {
 
+    /**
+     * Non-finite steps tolerated in a row; one more means the training diverged ({@link #diverged()}).
+     * PyTorch's CPU path rarely yields a lone one, never several in a row on a healthy run.
+     */
+    public static final int TOLERATED_IN_A_ROW = 3;
+
     private final List<Adam> optimisers;
     private int inARow;
     private int skipped;
@@ -102,6 +108,11 @@ public final class GuardedSteps {
         taken++;
         optimisers.forEach(Adam::step);
         return true;
+    }
+
+    /** Whether more than {@link #TOLERATED_IN_A_ROW} steps in a row were not finite: the caller should fail. */
+    public boolean diverged() {
+        return inARow > TOLERATED_IN_A_ROW;
     }
 
     /** Non-finite steps since the last one taken. */

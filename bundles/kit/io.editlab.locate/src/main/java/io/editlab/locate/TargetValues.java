@@ -37,8 +37,6 @@ public final class TargetValues {
     /** A request whose loss falls below this stops moving (the official code's threshold). */
     static final double CONVERGED = 5e-2;
 
-    /** Non-finite steps in a row after which the optimisation fails. */
-    static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     /**
      * @param values {@code [requests, width]}: the hidden state each request's site should have
@@ -160,7 +158,7 @@ public final class TargetValues {
             if (finished) {
                 break;
             }
-            if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+            if (guard.diverged()) {
                 throw new EditException(method + ": the target-value optimisation diverged: " + guard.inARow()
                         + " steps in a row had a non-finite loss or gradient; lower learningRate (now "
                         + settings.learningRate() + ")");

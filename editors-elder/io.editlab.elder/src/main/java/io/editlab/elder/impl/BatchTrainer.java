@@ -24,8 +24,6 @@ import java.util.function.Supplier;
  */
 final class BatchTrainer {
 
-    /** Non-finite steps tolerated in a row before training counts as diverged (as GRACE's and FT-L's). */
-    static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     private final EditSession session;
     private final ElderState state;
@@ -44,7 +42,7 @@ final class BatchTrainer {
      *
      * @param masks per edit, its preset allocation as a k-hot {@code [L * N]} mask
      * @return the loss of the last finite step
-     * @throws EditException when more than {@link #MAX_SKIPPED_IN_A_ROW} steps in a row are not finite;
+     * @throws EditException when more than {@link GuardedSteps#TOLERATED_IN_A_ROW} steps in a row are not finite;
      *     the parameters are then partly trained and the caller restores them
      */
     double train(List<Completion> batch, List<float[]> masks) throws EditException {
@@ -64,7 +62,7 @@ final class BatchTrainer {
                 float value = guard.step(session, scratch -> loss(scratch, batch, masks));
                 if (Float.isFinite(value)) {
                     loss = value;
-                } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                } else if (guard.diverged()) {
                     throw new EditException(ElderSettings.METHOD + ": the loss or its gradient was " + value
                             + " in " + guard.inARow() + " steps in a row, the last at step " + step + " of "
                             + settings.iterations() + "; the editor is left as it was before the batch");

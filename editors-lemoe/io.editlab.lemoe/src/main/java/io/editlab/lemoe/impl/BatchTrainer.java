@@ -46,8 +46,6 @@ import java.util.function.Supplier;
  */
 final class BatchTrainer {
 
-    /** Non-finite steps tolerated in a row (PyTorch on CPU rarely yields one) before training fails. */
-    static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     /**
      * The router softmax probability every edit must give its own expert before router-only training
@@ -196,7 +194,7 @@ final class BatchTrainer {
                                 steps++;
                                 nllSum += nll.getFloat() * part.size();
                                 counted += part.size();
-                            } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                            } else if (guard.diverged()) {
                                 throw diverged(index, value, "epoch " + epoch);
                             }
                         }
@@ -387,7 +385,7 @@ final class BatchTrainer {
                         if (value < settings.stopLoss()) {
                             break;
                         }
-                    } else if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                    } else if (guard.diverged()) {
                         throw diverged(index, value, "router step " + step);
                     }
                 }

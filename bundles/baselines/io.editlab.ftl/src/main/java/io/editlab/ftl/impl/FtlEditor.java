@@ -54,12 +54,6 @@ final class FtlEditor implements Editor {
      */
     private static final double CONVERGED = 1e-2;
 
-    /**
-     * Non-finite steps skipped in a row before a call fails. PyTorch's CPU path occasionally yields a
-     * lone non-finite gradient (the runtime's pretraining skips those too); a step is then skipped.
-     * Several in a row mean that the training diverged.
-     */
-    private static final int MAX_SKIPPED_IN_A_ROW = 3;
     private static final NDIndex ALL = new NDIndex("...");
 
     private final EditSession session;
@@ -160,7 +154,7 @@ final class FtlEditor implements Editor {
                 float loss = steps.step(session, step -> session.forward(step, part, ForwardOptions.TRAINING).loss(),
                         CONVERGED);
                 if (!Float.isFinite(loss)) {
-                    if (steps.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                    if (steps.diverged()) {
                         throw diverged(passes);
                     }
                     continue;
@@ -190,7 +184,7 @@ final class FtlEditor implements Editor {
 
     private EditException diverged(int pass) {
         return new EditException(settings.method() + ": training of " + weight + " diverged in pass " + pass + ": "
-                + (MAX_SKIPPED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient; lower learningRate"
+                + (GuardedSteps.TOLERATED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient; lower learningRate"
                 + " (now " + settings.learningRate() + ") or normConstraint (now " + settings.normConstraint() + ")");
     }
 

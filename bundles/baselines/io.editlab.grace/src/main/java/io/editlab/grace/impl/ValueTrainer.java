@@ -21,8 +21,6 @@ final class ValueTrainer {
     private final int steps;
     private double stepSeconds = Double.NaN;
 
-    /** Non-finite steps tolerated in a row before training counts as diverged. */
-    static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     ValueTrainer(EditSession session, float learningRate, int steps) {
         this.session = session;
@@ -43,7 +41,7 @@ final class ValueTrainer {
             for (int step = 1; step <= steps; step++) {
                 float loss = guard.step(session,
                         scratch -> session.forward(scratch, List.of(completion), ForwardOptions.TRAINING).loss());
-                if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                if (guard.diverged()) {
                     throw diverged(completion, loss, "at step " + step + " of " + steps);
                 }
             }

@@ -63,8 +63,6 @@ final class MetaTraining {
 
     private static final System.Logger LOG = System.getLogger(MetaTraining.class.getName());
     private static final NDIndex ALL = new NDIndex("...");
-    /** Non-finite meta-steps skipped in a row before the run fails (PyTorch's CPU path rarely yields a lone one). */
-    private static final int MAX_SKIPPED_IN_A_ROW = 3;
 
     private final ModelHandle model;
     private final TrainerSettings settings;
@@ -311,10 +309,10 @@ final class MetaTraining {
                 lmSeconds += (t1 - t0 + t3 - t2) / 1e9;
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
                 if (!moved) {
-                    if (guard.inARow() > MAX_SKIPPED_IN_A_ROW) {
+                    if (guard.diverged()) {
                         throw new EditException(String.format(Locale.ROOT, "%s meta-trainer: meta-training diverged:"
                                 + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
-                                + " (now %s) or initialLr (now %s)", variant.id(), MAX_SKIPPED_IN_A_ROW + 1, loss,
+                                + " (now %s) or initialLr (now %s)", variant.id(), GuardedSteps.TOLERATED_IN_A_ROW + 1, loss,
                                 settings.metaLr(), settings.initialLr()));
                     }
                     LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
