@@ -52,7 +52,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model builtin|DIR --data builtin|FILE [--format zsre|counterfact] [--editors a,b,...] [--edits N]"
+        return "--model builtin|DIR --data builtin|FILE[,FILE...] [--format zsre|counterfact] [--editors a,b,...] [--edits N]"
                 + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
                 + " [--generation true|false] [--rephrasings held-out|stream-half] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
     }

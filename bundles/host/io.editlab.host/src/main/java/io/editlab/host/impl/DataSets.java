@@ -21,16 +21,23 @@ final class DataSets {
     record Loaded(List<EditRequest> requests, DatasetInfo info) {
     }
 
-    /** The built-in world's edits, or a data file's records in {@code format} (detected when null). */
+    /**
+     * The built-in world's edits, or a data file's records in {@code format} (detected when null), or
+     * several files' as one stream ({@code FILE,FILE,...}, see {@link Facts#readAll}).
+     */
     static Loaded load(String data, String format, PluginCatalog catalog) throws DatasetException {
         if (data.equals(Models.BUILTIN)) {
             List<EditRequest> requests = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class,
                     Models.BUILTIN).edits();
             return new Loaded(requests, new DatasetInfo(Models.BUILTIN, "corpus", requests.size()));
         }
-        Path file = Path.of(data);
-        String chosen = format != null ? format : Facts.detectFormat(file);
-        List<EditRequest> requests = Facts.read(catalog, file, chosen);
-        return new Loaded(requests, new DatasetInfo(file.toAbsolutePath().toString(), chosen, requests.size()));
+        List<Path> files = Facts.paths(data);
+        java.util.Set<String> formats = new java.util.LinkedHashSet<>();
+        for (Path file : files) {
+            formats.add(format != null ? format : Facts.detectFormat(file));
+        }
+        List<EditRequest> requests = Facts.readAll(catalog, data, format);
+        String path = String.join(",", files.stream().map(f -> f.toAbsolutePath().toString()).toList());
+        return new Loaded(requests, new DatasetInfo(path, String.join("+", formats), requests.size()));
     }
 }

@@ -44,7 +44,7 @@ public final class PretrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--facts FILE [--format zsre|counterfact] [--limit RECORDS]] --out DIR [--layers N --hidden N"
+        return "[--facts FILE[,FILE...] [--format zsre|counterfact] [--limit RECORDS]] --out DIR [--layers N --hidden N"
                 + " --heads N --epochs N --batch N --lr X --seed N]";
     }
 
@@ -62,7 +62,7 @@ public final class PretrainCommand implements Command {
         List<String> targets;
         List<Completion> paraphrases = List.of();
         if (args.has("facts")) {
-            List<EditRequest> records = Facts.read(catalog, Path.of(args.require("facts")), args.get("format", null));
+            List<EditRequest> records = Facts.readAll(catalog, args.require("facts"), args.get("format", null));
             int limit = args.integer("limit", records.size());
             if (limit < 1) {
                 throw new Args.UsageException("--limit must be at least 1");

@@ -71,7 +71,7 @@ public final class TrainHypernetCommand extends ModelCommand {
         if (data.equals(Models.BUILTIN)) {
             records = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN).edits();
         } else {
-            records = Facts.read(catalog, Path.of(data), args.get("format", null));
+            records = Facts.readAll(catalog, data, args.get("format", null));
         }
         int limit = args.integer("limit", records.size());
         if (limit < 1) {

@@ -2,6 +2,7 @@ package io.editlab.host.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.editlab.api.data.DatasetException;
 import io.editlab.api.edit.EditRequest;
@@ -44,5 +45,19 @@ class FactsTest {
         assertEquals("counterfact", Facts.detectFormat(rome));
         DatasetException error = assertThrows(DatasetException.class, () -> Facts.detectFormat(other));
         assertEquals(other + ": cannot tell its format; pass --format zsre|counterfact", error.getMessage());
+    }
+
+    @Test
+    void severalFilesAreOneStreamEachIdOnce(@TempDir Path dir) throws Exception {
+        List<EditRequest> first = List.of(EditRequest.of("1", "p1", "t1"), EditRequest.of("2", "p2", "t2"));
+        List<EditRequest> second = List.of(EditRequest.of("2", "other p2", "t"), EditRequest.of("3", "p3", "t3"));
+        assertEquals(List.of("p1", "p2", "p3"), Facts.concatenate(List.of(first, second)).stream()
+                .map(EditRequest::prompt).toList(), "the first record of an id wins");
+        assertEquals(List.of(dir.resolve("a.json"), dir.resolve("b.json")),
+                Facts.paths(dir.resolve("a.json") + "," + dir.resolve("b.json")));
+        assertEquals(dir.resolve("a.json") + ": named twice in the list of data files", assertThrows(DatasetException.class,
+                () -> Facts.paths(dir.resolve("a.json") + "," + dir.resolve("a.json"))).getMessage());
+        assertTrue(assertThrows(DatasetException.class, () -> Facts.paths("a.json,,b.json")).getMessage()
+                .endsWith("an empty name in the list of data files"));
     }
 }
