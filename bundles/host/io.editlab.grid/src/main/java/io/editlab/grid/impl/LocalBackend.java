@@ -46,15 +46,16 @@ public final class LocalBackend implements GridBackend {
             Cell cell = folder.grid().cells().get(index);
             err.println(String.format(java.util.Locale.ROOT, "editlab grid: cell %d (%d of %d): %s", index, ++done,
                     cells.size(), cell.describe()));
+            List<String> arguments = folder.arguments(index);
             int exit;
             try (OutputStream log = Files.newOutputStream(folder.cell(index).resolve("log"), StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
                     PrintStream cellOut = new PrintStream(new Tee(out, log), true, StandardCharsets.UTF_8);
                     PrintStream cellErr = new PrintStream(new Tee(err, log), true, StandardCharsets.UTF_8)) {
                 cellErr.println("== cell " + index + " in process at " + Instant.now() + ": bench "
-                        + String.join(" ", folder.arguments(index)));
+                        + String.join(" ", arguments));
                 try {
-                    exit = bench.run(folder.arguments(index), cellOut, cellErr);
+                    exit = bench.run(arguments, cellOut, cellErr);
                 } catch (IllegalArgumentException e) {
                     cellErr.println("editlab bench: " + e.getMessage());
                     exit = 2;

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -148,7 +150,7 @@ public final class GridCommand implements Command {
         Set<String> installed = catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name)
                 .collect(Collectors.toSet());
         return grid.cells().stream().map(Cell::method).filter(m -> !installed.contains(m))
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private int submit(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
@@ -244,9 +246,9 @@ public final class GridCommand implements Command {
 
     /** What the backends of the folder's submissions say of {@code cells}; a scheduler that does not answer is reported. */
     private Map<Integer, Scheduled> scheduled(GridFolder folder, Set<Integer> cells, PrintStream err) throws IOException {
-        Map<Integer, Scheduled> states = new java.util.HashMap<>();
+        Map<Integer, Scheduled> states = new HashMap<>();
         Set<String> used = folder.submissions().stream().map(Submission::backend).collect(Collectors.toCollection(
-                java.util.TreeSet::new));
+                TreeSet::new));
         for (String name : used) {
             GridBackend backend = backends.get(name);
             if (backend == null) {
@@ -278,19 +280,20 @@ public final class GridCommand implements Command {
         List<String[]> rows = new ArrayList<>();
         for (Cell cell : folder.grid().cells()) {
             int i = cell.index();
-            String state = switch (folder.state(i)) {
+            CellState known = folder.state(i);
+            String state = switch (known) {
                 case FINISHED -> "finished";
                 case FAILED -> "failed (exit " + folder.exitCode(i) + ")";
                 case UNFINISHED -> submitted.contains(i) ? "submitted, no exit code (running, or cancelled or killed)"
                         : "not submitted";
             };
-            String kind = switch (folder.state(i)) {
+            String kind = switch (known) {
                 case FINISHED -> "finished";
                 case FAILED -> "failed";
                 case UNFINISHED -> submitted.contains(i) ? "submitted" : "not submitted";
             };
             Scheduled s = scheduled.get(i);
-            if (s != null && (s.active() || folder.state(i) == CellState.UNFINISHED)) {
+            if (s != null && (s.active() || known == CellState.UNFINISHED)) {
                 state = s.state();
                 kind = s.active() ? state.split("[ ,(]")[0].toLowerCase(Locale.ROOT) : kind;
             }
