@@ -86,6 +86,21 @@ class HostHardeningIT {
     }
 
     @Test
+    void aFailingBatchIsRolledBackInMemory() throws Exception {
+        HttpResponse<String> created = host.post("/api/sessions",
+                "{\"editor\":\"grace\",\"config\":{\"learningRate\":\"1e30\",\"steps\":\"5\"}}");
+        assertEquals(201, created.statusCode(), created.body());
+        String id = Host.json(created).getAsJsonObject().get("id").getAsString();
+        assertAnswer(host.post("/api/sessions/" + id + "/edits", "{\"edits\":[" + FACT + "]}"), 422,
+                "the session is as it was before it");
+        HttpResponse<String> scored = host.post("/api/sessions/" + id + "/score", FACT);
+        assertEquals(200, scored.statusCode(), scored.body());
+        JsonObject score = Host.json(scored).getAsJsonObject();
+        assertEquals(score.get("base"), score.get("edited"), "no codebook entry of the failed batch is left");
+        host.delete("/api/sessions/" + id);
+    }
+
+    @Test
     void anEditorNamedTwiceInARunIsRefused() throws Exception {
         assertAnswer(host.post("/api/runs", "{\"editors\":[\"grace\",\"grace\"],\"edits\":1}"), 400,
                 "'editors[1]': 'grace' is named twice");

@@ -9,7 +9,7 @@
  * cells into one report with means and standard deviations over seeds.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.editlab.grid;
 
 import org.osgi.annotation.bundle.Export;

@@ -23,7 +23,6 @@ import io.editlab.keystats.KeyStatistics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Set;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,7 +40,8 @@ import java.util.stream.Collectors;
  * <li>for a rule that remembers edits, the keys of the requests on the edited model.
  * </ol>
  * Edits accumulate over calls (lifelong editing), each call on the model the previous ones left. A
- * call that fails leaves the deltas and the rule's memory as they were. The methods are synchronized.
+ * call that fails is undone by the session's transaction ({@link Editor#applyAtomically}), which
+ * restores the deltas and, through {@link #restore}, the rule's memory. The methods are synchronized.
  */
 public final class LocateEditor implements Editor {
 
@@ -49,7 +49,6 @@ public final class LocateEditor implements Editor {
     static final String FORMAT = "1";
     static final String METHOD_KEY = "locate.method";
     static final String LAYERS_KEY = "locate.layers";
-    private static final NDIndex ALL = new NDIndex("...");
 
     private final EditSession session;
     private final LocateSettings settings;
@@ -115,8 +114,7 @@ public final class LocateEditor implements Editor {
      * (Frobenius norm of all updates of the call) and {@link EditResult#STEP_SECONDS} (one step of the
      * target-value optimisation).
      *
-     * @throws EditException when a request has no site, or the optimisation diverges; nothing of the
-     *     call remains
+     * @throws EditException when a request has no site, or the optimisation diverges
      */
     @Override
     public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
@@ -129,35 +127,19 @@ public final class LocateEditor implements Editor {
             Site.of(session.tokenizer(), "", request, settings.position(), settings.method()); // fail before editing
         }
         List<List<EditRequest>> groups = rule.oneAtATime() ? batch.stream().map(List::of).toList() : List.of(batch);
-        try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> before = new LinkedHashMap<>();
-            for (String weight : weights) {
-                NDArray copy = session.delta(weight).duplicate();
-                copy.attach(scratch);
-                before.put(weight, copy);
+        Totals totals = new Totals();
+        try {
+            for (List<EditRequest> group : groups) {
+                edit(group, totals);
             }
-            EditorState ruleBefore = new EditorState(rule.state(scratch), Map.of());
-            boolean done = false;
-            Totals totals = new Totals();
-            try {
-                for (List<EditRequest> group : groups) {
-                    edit(group, totals);
-                }
-                done = true;
-            } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
-                throw new EditException(settings.method() + ": " + e.getMessage(), e);
-            } finally {
-                if (!done) {
-                    before.forEach((weight, copy) -> session.delta(weight).set(ALL, copy));
-                    rule.restore(ruleBefore);
-                }
-            }
-            return new EditResult(batch.size(), System.nanoTime() - start, Set.copyOf(weights), Map.of(
-                    "value_loss", totals.loss / groups.size(), "residual_norm", totals.residual / batch.size(),
-                    "residual_left", totals.left / batch.size(),
-                    "update_norm", Math.sqrt(totals.updateSquared), EditResult.STEP_SECONDS,
-                    totals.stepSeconds / groups.size()));
+        } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
+            throw new EditException(settings.method() + ": " + e.getMessage(), e);
         }
+        return new EditResult(batch.size(), System.nanoTime() - start, Set.copyOf(weights), Map.of(
+                "value_loss", totals.loss / groups.size(), "residual_norm", totals.residual / batch.size(),
+                "residual_left", totals.left / batch.size(),
+                "update_norm", Math.sqrt(totals.updateSquared), EditResult.STEP_SECONDS,
+                totals.stepSeconds / groups.size()));
     }
 
     /** Sums over a call's groups. */

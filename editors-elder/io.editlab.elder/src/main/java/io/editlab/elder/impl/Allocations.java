@@ -52,12 +52,6 @@ final class Allocations {
         return allocation;
     }
 
-    /** Drops every label allocated after the first {@code size}: to undo a failed batch. */
-    void truncate(int size) {
-        List<String> labels = labels();
-        labels.subList(size, labels.size()).forEach(byLabel::remove);
-    }
-
     /**
      * Replaces every allocation.
      *

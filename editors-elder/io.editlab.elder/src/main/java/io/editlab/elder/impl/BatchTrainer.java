@@ -65,7 +65,7 @@ final class BatchTrainer {
                 } else if (guard.diverged()) {
                     throw new EditException(ElderSettings.METHOD + ": the loss or its gradient was " + value
                             + " in " + guard.inARow() + " steps in a row, the last at step " + step + " of "
-                            + settings.iterations() + "; the editor is left as it was before the batch");
+                            + settings.iterations());
                 }
                 if (settings.stepSize() > 0 && step % settings.stepSize() == 0) {
                     optimisers.forEach(adam -> adam.setLearningRate(adam.learningRate() * settings.gamma()));

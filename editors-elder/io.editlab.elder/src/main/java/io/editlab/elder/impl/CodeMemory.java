@@ -39,11 +39,6 @@ final class CodeMemory {
         codes.add((BitSet) code.clone());
     }
 
-    /** Drops every code recorded after the first {@code size}: to undo a failed batch. */
-    void truncate(int size) {
-        codes.subList(size, codes.size()).clear();
-    }
-
     void replaceAll(List<BitSet> replacement) {
         codes.clear();
         replacement.forEach(this::add);

@@ -1,8 +1,6 @@
 package io.editlab.elder.impl;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
@@ -73,8 +71,8 @@ final class ElderEditor implements Editor {
     }
 
     /**
-     * Trains on the whole batch, then records each edit's code. When training fails, parameters,
-     * allocations and codes are left as they were before the call.
+     * Trains on the whole batch, then records each edit's code. A failure leaves whatever it
+     * changed: callers roll back through the session's transaction ({@link Editor#applyAtomically}).
      */
     @Override
     public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
@@ -85,35 +83,20 @@ final class ElderEditor implements Editor {
             return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of("codes", codes,
                     "trainable_parameters", (double) trainableParameters()));
         }
-        int labels = state.allocations().size();
-        int codes = state.memory().size();
         List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
-        try (NDManager backup = session.manager().newSubManager()) {
-            List<NDArray> saved = state.copyParameters(backup);
-            try {
-                List<float[]> masks = new ArrayList<>();
-                for (EditRequest request : batch) {
-                    masks.add(state.allocations().mask(state.allocations().of(request.target())));
-                }
-                long trainStart = System.nanoTime();
-                double loss = trainer.train(completions, masks);
-                double stepSeconds = (System.nanoTime() - trainStart) / 1e9 / settings.iterations();
-                codesOf(completions).forEach(state.memory()::add);
-                Map<String, Double> stats = Map.of("final_loss", loss, "codes", (double) state.memory().size(),
-                        "labels", (double) state.allocations().size(),
-                        "trainable_parameters", (double) trainableParameters(), EditResult.STEP_SECONDS, stepSeconds);
-                Set<String> touched = new LinkedHashSet<>(settings.mixtureModules());
-                return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
-            } catch (EditException | RuntimeException e) {
-                List<NDArray> parameters = state.parameters();
-                for (int i = 0; i < parameters.size(); i++) {
-                    parameters.get(i).set(new NDIndex("..."), saved.get(i));
-                }
-                state.allocations().truncate(labels);
-                state.memory().truncate(codes);
-                throw e;
-            }
+        List<float[]> masks = new ArrayList<>();
+        for (EditRequest request : batch) {
+            masks.add(state.allocations().mask(state.allocations().of(request.target())));
         }
+        long trainStart = System.nanoTime();
+        double loss = trainer.train(completions, masks);
+        double stepSeconds = (System.nanoTime() - trainStart) / 1e9 / settings.iterations();
+        codesOf(completions).forEach(state.memory()::add);
+        Map<String, Double> stats = Map.of("final_loss", loss, "codes", (double) state.memory().size(),
+                "labels", (double) state.allocations().size(),
+                "trainable_parameters", (double) trainableParameters(), EditResult.STEP_SECONDS, stepSeconds);
+        Set<String> touched = new LinkedHashSet<>(settings.mixtureModules());
+        return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.editlab.elder.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.loss.Loss;
 import io.editlab.api.model.EditSession;
@@ -29,19 +30,24 @@ import org.osgi.service.metatype.annotations.Designate;
  * which read {@link #router()} and {@link #loss()} at every forward pass and step, use the new
  * service at once while keeping their trained weights.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + ElderSettings.METHOD,
-        configurationPid = "io.editlab.elder")
+@EditlabMethod(ElderSettings.METHOD)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.elder")
 @Designate(ocd = ElderConfig.class)
 public final class ElderMethod implements EditMethod {
+
+    /** The router bound unless the configuration's {@code router.target} names another. */
+    static final String ROUTER = "(" + Router.NAME + "=elder-topk)";
+    /** The guided loss bound unless the configuration's {@code loss.target} names another. */
+    static final String LOSS = "(" + Loss.NAME + "=elder-guided)";
 
     private final ElderConfig config;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = "(editlab.router=elder-topk)")
+            target = ROUTER)
     private volatile Router router;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = "(editlab.loss=elder-guided)")
+            target = LOSS)
     private volatile Loss loss;
 
     @Activate
@@ -66,7 +72,7 @@ public final class ElderMethod implements EditMethod {
     Router router() {
         Router current = router;
         if (current == null) {
-            throw new IllegalStateException("no ELDER router (editlab.router=elder-topk) is bound");
+            throw new IllegalStateException("no ELDER router " + ROUTER + " is bound");
         }
         return current;
     }
@@ -75,7 +81,7 @@ public final class ElderMethod implements EditMethod {
     Loss loss() {
         Loss current = loss;
         if (current == null) {
-            throw new IllegalStateException("no ELDER guided loss (editlab.loss=elder-guided) is bound");
+            throw new IllegalStateException("no ELDER guided loss " + LOSS + " is bound");
         }
         return current;
     }

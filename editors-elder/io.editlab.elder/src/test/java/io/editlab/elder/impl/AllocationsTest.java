@@ -46,9 +46,5 @@ class AllocationsTest {
         Allocations allocations = new Allocations(2, 4, 2, 7);
         float[] mask = allocations.mask(new int[][] {{0, 3}, {1, 2}});
         assertArrayEquals(new float[] {1, 0, 0, 1, 0, 1, 1, 0}, mask);
-        allocations.of("x");
-        allocations.of("y");
-        allocations.truncate(1);
-        assertEquals(List.of("x"), allocations.labels());
     }
 }

@@ -68,13 +68,4 @@ class CodeMemoryTest {
         assertTrue(memory.applies(bits(0, 2, 4, 6), 5));
         assertFalse(memory.applies(bits(0, 1, 4, 5), 0), "a threshold of 0 defers everything");
     }
-
-    @Test
-    void truncatingDropsTheLaterCodes() {
-        CodeMemory memory = new CodeMemory(8);
-        memory.add(bits(0, 1, 4, 5));
-        memory.add(bits(2, 3, 6, 7));
-        memory.truncate(1);
-        assertEquals(List.of(bits(0, 1, 4, 5)), memory.codes());
-    }
 }

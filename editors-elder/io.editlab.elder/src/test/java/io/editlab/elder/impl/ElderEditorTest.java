@@ -174,9 +174,10 @@ class ElderEditorTest {
     void aDivergingBatchFailsAndLeavesTheEditorAsItWas() throws EditException {
         try (EditSession session = tiny.model.openSession("diverging")) {
             Editor diverging = method().create(session, Map.of("learningRate", 1e30));
-            EditException error = assertThrows(EditException.class, () -> diverging.apply(edits));
+            EditException error = assertThrows(EditException.class, () -> diverging.applyAtomically(session, edits));
             assertTrue(error.getMessage().contains("loss"), error.getMessage());
-            assertEquals(baseScores, session.score(facts), "parameters restored, no codes recorded");
+            assertEquals(baseScores, session.score(facts), "parameters restored by the session's transaction");
+            assertEquals(0.0, diverging.apply(List.of()).stats().get("codes"), "no codes recorded");
         }
     }
 

@@ -210,7 +210,7 @@ final class BatchTrainer {
             double after = lossAfterTraining(completions, settings.miniBatch());
             if (!Double.isFinite(after)) {
                 throw new EditException(LemoeSettings.METHOD + ": after training expert " + index + " the loss of its"
-                        + " batch is " + after + "; the editor is left as it was before the batch");
+                        + " batch is " + after);
             }
             float threshold = Float.NEGATIVE_INFINITY;
             double leak = Double.NaN;
@@ -227,7 +227,7 @@ final class BatchTrainer {
                     threshold = lowest - settings.gateMargin();
                     if (!Float.isFinite(threshold)) {
                         throw new EditException(LemoeSettings.METHOD + ": expert " + index + " ended with a score"
-                                + " threshold of " + threshold + "; the editor is left as it was before the batch");
+                                + " threshold of " + threshold);
                     }
                 }
                 java.util.Arrays.fill(radii, Float.POSITIVE_INFINITY);
@@ -341,7 +341,7 @@ final class BatchTrainer {
 
     private static EditException diverged(int index, float value, String when) {
         return new EditException(LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value
-                + ") in " + when + "; the editor is left as it was before the batch");
+                + ") in " + when);
     }
 
     /**

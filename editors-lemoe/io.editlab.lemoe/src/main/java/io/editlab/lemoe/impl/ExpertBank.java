@@ -92,15 +92,6 @@ final class ExpertBank implements AutoCloseable {
         restack(view.experts());
     }
 
-    /** Removes {@code expert} when it is the last one added, and frees it. */
-    synchronized void dropLast(Expert expert) {
-        List<Expert> experts = view.experts();
-        if (!experts.isEmpty() && experts.get(experts.size() - 1) == expert) {
-            restack(experts.subList(0, experts.size() - 1));
-        }
-        expert.close();
-    }
-
     synchronized void setAnchors(List<Anchor> anchors) {
         this.anchors = List.copyOf(anchors);
     }
@@ -123,22 +114,7 @@ final class ExpertBank implements AutoCloseable {
         }
     }
 
-    /** Detached copies of the shared projection's arrays in {@code into}, or an empty list. */
-    List<NDArray> copyShared(NDManager into) {
-        List<NDArray> copies = new ArrayList<>();
-        if (shared != null) {
-            for (NDArray p : shared.parameters()) {
-                try (NDArray detached = p.stopGradient()) {
-                    NDArray copy = detached.duplicate();
-                    copy.attach(into);
-                    copies.add(copy);
-                }
-            }
-        }
-        return copies;
-    }
-
-    /** Overwrites the shared projection with {@code values} (from {@link #copyShared}). */
+    /** Overwrites the shared projection with {@code values} (a restored state). */
     void setShared(List<NDArray> values) {
         if (shared != null) {
             for (int i = 0; i < values.size(); i++) {

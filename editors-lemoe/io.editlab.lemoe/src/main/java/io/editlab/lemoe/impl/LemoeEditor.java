@@ -61,8 +61,8 @@ final class LemoeEditor implements Editor {
     }
 
     /**
-     * Inserts and trains one expert for the whole batch. When training fails, the expert is dropped
-     * and the editor is exactly as before the call.
+     * Inserts and trains one expert for the whole batch. A failure leaves the new expert in place:
+     * callers roll back through the session's transaction ({@link Editor#applyAtomically}).
      */
     @Override
     public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
@@ -73,61 +73,50 @@ final class LemoeEditor implements Editor {
                     Map.of("experts", (double) bank.experts().size()));
         }
         router.get(); // fail before changing anything when no router is bound
-        try (NDManager backup = bank.manager().newSubManager()) {
-            List<NDArray> shared = bank.copyShared(backup);
-            List<Anchor> previous = bank.anchors();
-            Expert fresh = bank.newExpert();
-            bank.addTrainee(fresh);
-            int index = bank.experts().size() - 1;
-            try {
-                BatchTrainer.Outcome outcome = trainer.train(batch, fresh);
-                bank.freeze();
-                Set<String> prompts = new HashSet<>();
-                batch.forEach(r -> prompts.add(r.prompt()));
-                List<Anchor> anchors = new ArrayList<>(bank.anchors());
-                anchors.removeIf(a -> prompts.contains(a.prompt())); // a re-edited prompt now belongs to the new expert
-                Set<String> added = new HashSet<>();
-                for (EditRequest request : batch) {
-                    if (added.add(request.prompt())) {
-                        anchors.add(new Anchor(request.prompt(), request.subject(), index));
-                    }
-                }
-                bank.setAnchors(anchors);
-                lastTrainingRoutes = Map.copyOf(outcome.trainingRoutes());
-                long routedToNew = batch.stream().filter(r -> outcome.trainingRoutes().getOrDefault(r.prompt(), -1)
-                        == index).count();
-                Map<String, Double> stats = new LinkedHashMap<>();
-                stats.put("final_loss", outcome.loss());
-                stats.put("nll", outcome.nll());
-                stats.put("epochs", (double) outcome.epochs());
-                stats.put("steps", (double) outcome.steps());
-                if (Double.isFinite(outcome.stepSeconds())) {
-                    stats.put(EditResult.STEP_SECONDS, outcome.stepSeconds());
-                }
-                stats.put("router_steps", (double) outcome.routerSteps());
-                stats.put("routing_loss", outcome.routingLoss());
-                stats.put("experts", (double) bank.experts().size());
-                if (settings.gate() == LemoeSettings.Gate.SCORE) {
-                    stats.put("threshold", (double) outcome.threshold());
-                    stats.put("negatives_over_threshold", outcome.leak());
-                } else if (settings.gate() == LemoeSettings.Gate.ANCHOR) {
-                    double sum = 0;
-                    for (float radius : outcome.radii()) {
-                        sum += radius;
-                    }
-                    stats.put("mean_radius", sum / outcome.radii().length);
-                }
-                stats.put("trained_on_new_expert", routedToNew / (double) batch.size());
-                stats.put("anchor_consistency", anchorConsistency());
-                stats.put("parameters", (double) bank.experts().stream().mapToLong(Expert::size).sum());
-                return new EditResult(batch.size(), System.nanoTime() - start, Set.of(settings.module()), stats);
-            } catch (EditException | RuntimeException e) {
-                bank.dropLast(fresh);
-                bank.setShared(shared);
-                bank.setAnchors(previous);
-                throw e;
+        Expert fresh = bank.newExpert();
+        bank.addTrainee(fresh);
+        int index = bank.experts().size() - 1;
+        BatchTrainer.Outcome outcome = trainer.train(batch, fresh);
+        bank.freeze();
+        Set<String> prompts = new HashSet<>();
+        batch.forEach(r -> prompts.add(r.prompt()));
+        List<Anchor> anchors = new ArrayList<>(bank.anchors());
+        anchors.removeIf(a -> prompts.contains(a.prompt())); // a re-edited prompt now belongs to the new expert
+        Set<String> added = new HashSet<>();
+        for (EditRequest request : batch) {
+            if (added.add(request.prompt())) {
+                anchors.add(new Anchor(request.prompt(), request.subject(), index));
             }
         }
+        bank.setAnchors(anchors);
+        lastTrainingRoutes = Map.copyOf(outcome.trainingRoutes());
+        long routedToNew = batch.stream().filter(r -> outcome.trainingRoutes().getOrDefault(r.prompt(), -1)
+                == index).count();
+        Map<String, Double> stats = new LinkedHashMap<>();
+        stats.put("final_loss", outcome.loss());
+        stats.put("nll", outcome.nll());
+        stats.put("epochs", (double) outcome.epochs());
+        stats.put("steps", (double) outcome.steps());
+        if (Double.isFinite(outcome.stepSeconds())) {
+            stats.put(EditResult.STEP_SECONDS, outcome.stepSeconds());
+        }
+        stats.put("router_steps", (double) outcome.routerSteps());
+        stats.put("routing_loss", outcome.routingLoss());
+        stats.put("experts", (double) bank.experts().size());
+        if (settings.gate() == LemoeSettings.Gate.SCORE) {
+            stats.put("threshold", (double) outcome.threshold());
+            stats.put("negatives_over_threshold", outcome.leak());
+        } else if (settings.gate() == LemoeSettings.Gate.ANCHOR) {
+            double sum = 0;
+            for (float radius : outcome.radii()) {
+                sum += radius;
+            }
+            stats.put("mean_radius", sum / outcome.radii().length);
+        }
+        stats.put("trained_on_new_expert", routedToNew / (double) batch.size());
+        stats.put("anchor_consistency", anchorConsistency());
+        stats.put("parameters", (double) bank.experts().stream().mapToLong(Expert::size).sum());
+        return new EditResult(batch.size(), System.nanoTime() - start, Set.of(settings.module()), stats);
     }
 
     /** The fraction of anchors (edit prompts) that routing now sends to their own expert, through its gate. */

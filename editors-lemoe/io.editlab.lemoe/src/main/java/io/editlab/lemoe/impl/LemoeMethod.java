@@ -2,6 +2,7 @@ package io.editlab.lemoe.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.route.Router;
@@ -25,15 +26,18 @@ import org.osgi.service.metatype.annotations.Designate;
  * place instead of deactivating this component: open editors read {@link #router()} at every pass
  * and keep their trained experts.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + LemoeSettings.METHOD,
-        configurationPid = "io.editlab.lemoe")
+@EditlabMethod(LemoeSettings.METHOD)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.lemoe")
 @Designate(ocd = LemoeConfig.class)
 public final class LemoeMethod implements EditMethod {
+
+    /** The router bound unless the configuration's {@code router.target} names another. */
+    static final String ROUTER = "(" + Router.NAME + "=kv-anchor)";
 
     private final LemoeConfig config;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = "(editlab.router=kv-anchor)")
+            target = ROUTER)
     private volatile Router router;
 
     @Activate
@@ -56,7 +60,7 @@ public final class LemoeMethod implements EditMethod {
     Router router() {
         Router current = router;
         if (current == null) {
-            throw new IllegalStateException("no LEMoE router (editlab.router=kv-anchor) is bound");
+            throw new IllegalStateException("no LEMoE router " + ROUTER + " is bound");
         }
         return current;
     }

@@ -268,8 +268,9 @@ class LemoeEditorTest {
     void aDivergingBatchFailsAndLeavesTheEditorAsItWas() throws EditException {
         try (EditSession session = tiny.model.openSession("diverging")) {
             LemoeEditor diverging = (LemoeEditor) method().create(session, Map.of("learningRate", 1e30, "epochs", 5));
-            EditException error = assertThrows(EditException.class, () -> diverging.apply(batches.get(0)));
-            assertTrue(error.getMessage().contains("left as it was"), error.getMessage());
+            EditException error = assertThrows(EditException.class,
+                    () -> diverging.applyAtomically(session, batches.get(0)));
+            assertTrue(error.getMessage().contains("was not finite"), error.getMessage());
             assertEquals(List.of(), diverging.experts(), "the new expert was dropped");
             assertEquals(baseScores, session.score(facts));
         }
@@ -295,7 +296,7 @@ class LemoeEditorTest {
             Map<String, Object> diverging = Map.of("learningRate", 1e30, "epochs", 2);
             LemoeEditor failing = (LemoeEditor) method().create(session, diverging);
             int withSecondEditor = session.manager().getManagedArrays().size();
-            assertThrows(EditException.class, () -> failing.apply(batches.get(0)));
+            assertThrows(EditException.class, () -> failing.applyAtomically(session, batches.get(0)));
             assertEquals(withSecondEditor, session.manager().getManagedArrays().size(), "a failed batch frees its expert");
             failing.close();
             lemoe.close();

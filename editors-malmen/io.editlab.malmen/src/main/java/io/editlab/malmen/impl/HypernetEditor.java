@@ -117,12 +117,6 @@ final class HypernetEditor implements Editor {
         }
         List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
         try (NDManager call = manager.newSubManager()) {
-            Map<EditedModule, NDArray> backup = new LinkedHashMap<>();
-            for (EditedModule m : modules) {
-                NDArray copy = session.delta(m.weight()).duplicate();
-                copy.attach(call);
-                backup.put(m, copy);
-            }
             try {
                 Map<EditedModule, ShiftAggregator> aggregators = new LinkedHashMap<>();
                 Map<EditedModule, RowBuffer> buffers = new LinkedHashMap<>();
@@ -194,9 +188,6 @@ final class HypernetEditor implements Editor {
                 return new EditResult(batch.size(), System.nanoTime() - started,
                         new LinkedHashSet<>(modules.stream().map(EditedModule::weight).toList()), stats);
             } catch (EditException | RuntimeException e) {
-                for (EditedModule m : modules) {
-                    session.delta(m.weight()).set(ALL, backup.get(m));
-                }
                 if (e instanceof EditException edit) {
                     String culprit = edit.getCause() instanceof IllegalArgumentException ? culprit(batch) : "";
                     if (!culprit.isEmpty()) {

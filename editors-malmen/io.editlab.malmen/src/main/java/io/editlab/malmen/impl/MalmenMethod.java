@@ -2,6 +2,7 @@ package io.editlab.malmen.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.malmen.hypernet.Variant;
@@ -16,7 +17,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * per-token value differences by least squares. Defaults from the configuration {@code
  * io.editlab.malmen}; each editor may override them (same keys).
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=malmen", configurationPid = "io.editlab.malmen")
+@EditlabMethod("malmen")
+@Component(service = EditMethod.class, configurationPid = "io.editlab.malmen")
 @Designate(ocd = EditorConfig.class)
 public final class MalmenMethod implements EditMethod {
 

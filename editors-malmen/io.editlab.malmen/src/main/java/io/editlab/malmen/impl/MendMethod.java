@@ -2,6 +2,7 @@ package io.editlab.malmen.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.malmen.hypernet.Variant;
@@ -16,7 +17,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * --method mend}, summing the per-token rank-1 shifts. Defaults from the configuration {@code
  * io.editlab.mend}; each editor may override them (same keys).
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=mend", configurationPid = "io.editlab.mend")
+@EditlabMethod("mend")
+@Component(service = EditMethod.class, configurationPid = "io.editlab.mend")
 @Designate(ocd = EditorConfig.class)
 public final class MendMethod implements EditMethod {
 

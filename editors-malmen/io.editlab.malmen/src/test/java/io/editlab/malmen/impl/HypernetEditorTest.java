@@ -261,12 +261,14 @@ class HypernetEditorTest {
                 Editor bad = malmen(session, Map.of("hypernet", exploding.toString()))) {
             good.apply(HELD_OUT.subList(0, 4));
             Map<String, float[]> after = snapshot(session);
-            EditException e = assertThrows(EditException.class, () -> bad.apply(HELD_OUT.subList(4, 8)));
+            EditException e = assertThrows(EditException.class, () -> bad.applyAtomically(session,
+                    HELD_OUT.subList(4, 8)));
             assertTrue(e.getMessage().contains("not finite"), e.getMessage());
             assertDeltas(after, session);
             String tooLong = "Ana lives in" + " and so on".repeat(40);
             EditException longPrompt = assertThrows(EditException.class,
-                    () -> good.apply(List.of(HELD_OUT.get(5), EditRequest.of("long", tooLong, "Oslo"))));
+                    () -> good.applyAtomically(session,
+                            List.of(HELD_OUT.get(5), EditRequest.of("long", tooLong, "Oslo"))));
             assertTrue(longPrompt.getMessage().contains("record long: ") && longPrompt.getMessage().contains("tokens"),
                     longPrompt.getMessage());
             assertDeltas(after, session);

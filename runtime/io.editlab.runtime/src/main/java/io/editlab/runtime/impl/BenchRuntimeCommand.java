@@ -7,6 +7,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.editkit.Home;
@@ -25,7 +26,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@code ./editlab bench-runtime}: throughput of the built-in model and of a GPT-2-small-size random
  * model against the matmul peak measured in the same run, and the memory sessions add to a base.
  */
-@Component(service = Command.class, property = Command.NAME + "=bench-runtime")
+@EditlabCommand("bench-runtime")
+@Component(service = Command.class)
 public final class BenchRuntimeCommand implements Command {
 
     private final DjlRuntime runtime;

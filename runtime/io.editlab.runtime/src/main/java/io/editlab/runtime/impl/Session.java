@@ -12,11 +12,13 @@ import io.editlab.api.model.ForwardResult;
 import io.editlab.api.model.Generation;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ParameterInfo;
+import io.editlab.api.model.SessionTransaction;
 import io.editlab.api.model.TargetScore;
 import io.editlab.api.model.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ final class Session implements EditSession, Overlay {
     private final Inference inference;
     private final Map<String, NDArray> deltas = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Registration> adapters = new CopyOnWriteArrayList<>();
+    private Transaction transaction;
     private volatile boolean closed;
 
     Session(LoadedModel model, String id, String name, NDManager manager) {
@@ -123,6 +126,34 @@ final class Session implements EditSession, Overlay {
     public List<AdapterRegistration> adapters() {
         requireOpen();
         return List.copyOf(adapters);
+    }
+
+    @Override
+    public synchronized SessionTransaction begin() {
+        requireOpen();
+        if (transaction != null) {
+            throw new IllegalStateException(this + " has a transaction open already");
+        }
+        transaction = new Transaction(this, manager.newSubManager());
+        return transaction;
+    }
+
+    /** Called by a transaction when it commits or rolls back. */
+    synchronized void ended(Transaction ended) {
+        if (transaction == ended) {
+            transaction = null;
+        }
+    }
+
+    /** Puts the adapter list back to {@code registrations} (a transaction's rollback). */
+    void resetAdapters(List<AdapterRegistration> registrations) {
+        adapters.retainAll(registrations);
+        for (AdapterRegistration registration : registrations) {
+            if (!adapters.contains(registration)) {
+                adapters.add((Registration) registration);
+            }
+        }
+        adapters.sort(Comparator.comparingInt(registrations::indexOf));
     }
 
     // Overlay: what this session's passes add to the base

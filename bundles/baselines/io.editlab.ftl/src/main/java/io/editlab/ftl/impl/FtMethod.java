@@ -1,6 +1,7 @@
 package io.editlab.ftl.impl;
 
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -13,8 +14,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * constraint, early stopping. Defaults from the configuration {@code io.editlab.ft}; every key may
  * be overridden per editor.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + FtMethod.ID,
-        configurationPid = "io.editlab.ft")
+@EditlabMethod(FtMethod.ID)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.ft")
 @Designate(ocd = FtConfig.class)
 public final class FtMethod extends FineTuningMethod {
 

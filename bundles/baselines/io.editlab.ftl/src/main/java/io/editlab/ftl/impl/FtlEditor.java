@@ -82,7 +82,8 @@ final class FtlEditor implements Editor {
      * {@code skipped} (steps skipped because the loss or gradient was not finite).
      *
      * @throws EditException when the training diverges (more than 3 non-finite steps in a row) or a
-     *     request does not fit the model; the delta is then exactly as before the call
+     *     request does not fit the model; the delta is left as the failure found it (callers roll
+     *     back through the session's transaction, {@link io.editlab.api.edit.Editor#applyAtomically})
      */
     @Override
     public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
@@ -100,11 +101,9 @@ final class FtlEditor implements Editor {
             NDArray start = copy(delta, scratch);
             delta.setRequiresGradient(true);
             Adam adam = new Adam(scratch, List.of(delta), settings.learningRate());
-            boolean failed = true;
             try {
                 adam.zeroGradients(); // a call that failed after its backward pass may have left some
                 Outcome outcome = train(completions, delta, start, adam);
-                failed = false;
                 if (settings.everyEdit()) {
                     edits.addAll(added);
                 }
@@ -118,9 +117,6 @@ final class FtlEditor implements Editor {
             } finally {
                 adam.zeroGradients();
                 delta.setRequiresGradient(false);
-                if (failed) {
-                    delta.set(ALL, start); // nothing of a failed call remains
-                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.editlab.ftl.impl;
 
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
@@ -11,8 +12,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * every element of the change made by one apply call. Its defaults come from the configuration
  * {@code io.editlab.ftl}; each editor may override any of them (same keys).
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + FtlMethod.ID,
-        configurationPid = "io.editlab.ftl")
+@EditlabMethod(FtlMethod.ID)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.ftl")
 @Designate(ocd = FtlConfig.class)
 public final class FtlMethod extends FineTuningMethod {
 

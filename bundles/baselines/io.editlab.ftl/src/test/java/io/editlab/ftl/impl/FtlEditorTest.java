@@ -183,7 +183,8 @@ class FtlEditorTest {
             editor.apply(TinyModel.moves(0, 4));
             float[] before = session.delta(weight).toFloatArray();
 
-            EditException e = assertThrows(EditException.class, () -> wild.apply(TinyModel.moves(4, 4)));
+            EditException e = assertThrows(EditException.class, () -> wild.applyAtomically(session,
+                    TinyModel.moves(4, 4)));
             assertTrue(e.getMessage().contains("learningRate"), e.getMessage());
             assertArrayEquals(before, session.delta(weight).toFloatArray(), "nothing of the failed call remains");
 

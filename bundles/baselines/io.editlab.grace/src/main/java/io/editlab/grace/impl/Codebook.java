@@ -14,9 +14,8 @@ import java.util.Set;
  * output for inputs near a key. It owns its manager and every value in it.
  *
  * <p>Readers (the adapter, on any thread) take a snapshot with {@link #entries()}; changes replace
- * the list. Changes made between {@link #begin()} and {@link #commit()} can be undone with {@link
- * #rollback()}: values that existed at {@code begin} are never changed in place, {@link #trainable}
- * hands out a copy instead.
+ * the list. Values are trained in place ({@link #trainable}); a failed edit is undone by the
+ * session's transaction, which restores the editor's state.
  */
 final class Codebook implements AutoCloseable {
 
@@ -52,8 +51,6 @@ final class Codebook implements AutoCloseable {
     private final int keyWidth;
     private final int valueWidth;
     private volatile List<CodebookEntry> entries = List.of();
-    private List<CodebookEntry> committed;
-    private Set<NDArray> committedValues;
 
     /**
      * @param manager where values live; the codebook owns and closes it
@@ -139,54 +136,13 @@ final class Codebook implements AutoCloseable {
         return new Placement(added.index(), Action.SPLIT);
     }
 
-    /** Starts a change that {@link #rollback()} can undo. */
-    synchronized void begin() {
-        if (committed != null) {
-            throw new IllegalStateException("a change is already open");
-        }
-        committed = entries;
-        committedValues = identitySet(committed);
-    }
-
-    /**
-     * The value of entry {@code index}, safe to change in place: a copy when the value existed at
-     * {@link #begin()}, so that {@link #rollback()} finds it unchanged.
-     */
+    /** The value of entry {@code index}, to train in place. */
     synchronized NDArray trainable(int index) {
-        requireOpen();
-        CodebookEntry entry = entries.get(index);
-        if (!committedValues.contains(entry.value())) {
-            return entry.value();
-        }
-        NDArray copy = entry.value().duplicate();
-        set(index, entry.withValue(copy));
-        return copy;
-    }
-
-    /** Keeps the changes since {@link #begin()} and frees the values they replaced. */
-    synchronized void commit() {
-        requireOpen();
-        Set<NDArray> live = identitySet(entries);
-        committedValues.stream().filter(v -> !live.contains(v)).forEach(NDArray::close);
-        committed = null;
-        committedValues = null;
-    }
-
-    /** Restores the entries as they were at {@link #begin()} and frees the values added since. */
-    synchronized void rollback() {
-        requireOpen();
-        List<CodebookEntry> current = entries;
-        entries = committed;
-        current.stream().map(CodebookEntry::value).filter(v -> !committedValues.contains(v)).forEach(NDArray::close);
-        committed = null;
-        committedValues = null;
+        return entries.get(index).value();
     }
 
     /** Replaces every entry; the new values must belong to {@link #manager()}. */
     synchronized void replaceAll(List<CodebookEntry> replacement) {
-        if (committed != null) {
-            throw new IllegalStateException("cannot replace the codebook while a change is open");
-        }
         for (CodebookEntry entry : replacement) {
             requireWidth(entry.key().length, keyWidth, "key");
             requireWidth(entry.value().getShape().size(), valueWidth, "value");
@@ -201,8 +157,6 @@ final class Codebook implements AutoCloseable {
     @Override
     public synchronized void close() {
         entries = List.of();
-        committed = null;
-        committedValues = null;
         manager.close();
     }
 
@@ -223,12 +177,6 @@ final class Codebook implements AutoCloseable {
         List<CodebookEntry> changed = new ArrayList<>(entries);
         changed.set(index, entry);
         entries = Collections.unmodifiableList(changed);
-    }
-
-    private void requireOpen() {
-        if (committed == null) {
-            throw new IllegalStateException("no change is open: call begin() first");
-        }
     }
 
     private static void requireWidth(long actual, int expected, String what) {

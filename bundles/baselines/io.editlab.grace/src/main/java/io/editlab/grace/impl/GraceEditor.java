@@ -39,26 +39,16 @@ final class GraceEditor implements Editor {
         this.trainer = new ValueTrainer(session, (float) settings.learningRate(), settings.steps());
     }
 
-    /**
-     * Applies the requests one after another. When one fails, the codebook is left as it was before
-     * the call.
-     */
+    /** Applies the requests one after another. */
     @Override
     public synchronized EditResult apply(List<EditRequest> batch) throws EditException {
         requireOpen();
         long start = System.nanoTime();
         double loss = Double.NaN;
         double stepSeconds = 0;
-        codebook.begin();
-        try {
-            for (EditRequest request : batch) {
-                loss = edit(request);
-                stepSeconds += trainer.stepSeconds() / batch.size();
-            }
-            codebook.commit();
-        } catch (EditException | RuntimeException e) {
-            codebook.rollback();
-            throw e;
+        for (EditRequest request : batch) {
+            loss = edit(request);
+            stepSeconds += trainer.stepSeconds() / batch.size();
         }
         double size = codebook.size();
         Map<String, Double> stats = batch.isEmpty() ? Map.of("codebook", size)

@@ -2,6 +2,7 @@ package io.editlab.grace.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import java.util.Map;
@@ -15,8 +16,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * linear module of its session. Defaults come from the configuration {@code io.editlab.grace};
  * {@link #create}'s overrides take precedence for one editor.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + GraceSettings.METHOD,
-        configurationPid = "io.editlab.grace")
+@EditlabMethod(GraceSettings.METHOD)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.grace")
 @Designate(ocd = GraceConfig.class)
 public final class GraceMethod implements EditMethod {
 

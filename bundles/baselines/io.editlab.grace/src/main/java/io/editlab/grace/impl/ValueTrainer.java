@@ -65,7 +65,6 @@ final class ValueTrainer {
 
     private static EditException diverged(Completion completion, float loss, String when) {
         return new EditException(GraceSettings.METHOD + ": training the value for '" + completion.prompt() + "' -> '"
-                + completion.target() + "' gave a loss of " + loss + " " + when
-                + "; the codebook is left as it was before the call");
+                + completion.target() + "' gave a loss of " + loss + " " + when);
     }
 }

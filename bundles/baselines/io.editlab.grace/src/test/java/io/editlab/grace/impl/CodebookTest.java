@@ -113,35 +113,6 @@ class CodebookTest {
     }
 
     @Test
-    void aRollbackRestoresEntriesAndValuesAsTheyWereAtBegin() {
-        place(0, 0, "Lima");
-        NDArray original = codebook.entries().get(0).value();
-        codebook.begin();
-        place(1.2f, 0, "Rome");
-        NDArray trained = codebook.trainable(0);
-        trained.addi(5);
-        assertArrayEquals(new float[] {0, 0, 0}, original.toFloatArray(), "a value of before begin() is copied");
-        codebook.rollback();
-        assertEquals(1, codebook.size());
-        assertSame(original, codebook.entries().get(0).value());
-        assertEquals(EPSILON, codebook.entries().get(0).radius());
-        assertThrows(IllegalStateException.class, () -> codebook.trainable(0), "no change is open");
-    }
-
-    @Test
-    void aCommitKeepsTheChangesAndFreesTheReplacedValues() {
-        place(0, 0, "Lima");
-        NDArray original = codebook.entries().get(0).value();
-        codebook.begin();
-        NDArray trained = codebook.trainable(0);
-        assertSame(trained, codebook.trainable(0), "copied once per change");
-        trained.addi(5);
-        codebook.commit();
-        assertArrayEquals(new float[] {5, 5, 5}, codebook.entries().get(0).value().toFloatArray());
-        assertTrue(original.isReleased());
-    }
-
-    @Test
     void keysOfAnotherWidthAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> codebook.place(new float[] {1, 2, 3}, "Lima", value(0),
                 EPSILON, true));

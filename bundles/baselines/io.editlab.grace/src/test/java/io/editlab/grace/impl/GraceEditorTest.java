@@ -197,8 +197,9 @@ class GraceEditorTest {
                 .newSubManager()) {
             Editor diverging = method().create(session, Map.of("epsilon", overrides.get("epsilon"), "steps", 5,
                     "learningRate", 1e30));
-            EditException error = assertThrows(EditException.class, () -> diverging.apply(List.of(edits.get(0))));
-            assertTrue(error.getMessage().contains("left as it was"), error.getMessage());
+            EditException error = assertThrows(EditException.class, () -> diverging.applyAtomically(session,
+                    List.of(edits.get(0))));
+            assertTrue(error.getMessage().contains("gave a loss of"), error.getMessage());
             assertEquals(0, diverging.state(manager).tensors().get("radii").getShape().get(0));
             assertEquals(baseScores, session.score(facts));
         }
@@ -212,7 +213,7 @@ class GraceEditorTest {
             List<TargetScore> before = session.score(facts);
             EditRequest tooLong = EditRequest.of("long", "Ana ".repeat(500) + "lives in", "Lima");
             EditException error = assertThrows(EditException.class,
-                    () -> grace.apply(List.of(edits.get(1), tooLong)));
+                    () -> grace.applyAtomically(session, List.of(edits.get(1), tooLong)));
             assertTrue(error.getMessage().contains("'long'"), error.getMessage());
             assertEquals(before, session.score(facts), "the first request of the failed call is undone too");
             assertEquals(2.0, grace.apply(List.of(edits.get(1))).stats().get("codebook"));

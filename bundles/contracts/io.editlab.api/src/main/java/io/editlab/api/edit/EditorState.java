@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * An editor's own state, beyond its session's overlays: adapters, routers, code memories,
- * allocations. Saved with the session (as safetensors: tensors plus string metadata) and used to
- * roll back a failed edit.
+ * allocations. Saved with the session (as safetensors: tensors plus string metadata) and restored
+ * by a session transaction's rollback ({@link Editor#applyAtomically}).
  *
  * @param tensors named tensors, owned by the manager the state was copied into
  * @param metadata named strings (configuration, format version, maps encoded as text)

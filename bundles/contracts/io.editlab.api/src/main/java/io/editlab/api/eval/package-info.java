@@ -5,7 +5,7 @@
  * <p>Implemented by metric bundles; used by harnesses and hosts.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.editlab.api.eval;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,7 +7,7 @@
  * front ends.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package io.editlab.api.host;
 
 import org.osgi.annotation.bundle.Export;

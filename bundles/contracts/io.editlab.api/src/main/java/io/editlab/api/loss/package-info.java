@@ -6,7 +6,7 @@
  * io.editlab.api.loss.Loss#NAME}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.editlab.api.loss;
 
 import org.osgi.annotation.bundle.Export;

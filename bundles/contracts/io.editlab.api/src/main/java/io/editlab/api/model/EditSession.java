@@ -66,6 +66,14 @@ public interface EditSession extends LanguageModel, AutoCloseable {
      */
     void save(Path file, Map<String, NDArray> extra, Map<String, String> metadata) throws IOException;
 
+    /**
+     * Starts a transaction: a checkpoint of the deltas and adapters to return to. At most one
+     * transaction is open per session.
+     *
+     * @throws IllegalStateException when a transaction of this session is still open
+     */
+    SessionTransaction begin();
+
     boolean isClosed();
 
     /** Frees every overlay. Idempotent. */

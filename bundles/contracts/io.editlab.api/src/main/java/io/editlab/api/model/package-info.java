@@ -8,7 +8,7 @@
  * hosts. Tensors cross this boundary only as DJL API types owned by a manager the caller controls.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.editlab.api.model;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,7 +5,7 @@
  * <p>Implemented by planner bundles; used by harnesses.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.editlab.api.plan;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,7 +7,7 @@
  * used by editors, which select one by the service property {@link io.editlab.api.route.Router#NAME}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.editlab.api.route;
 
 import org.osgi.annotation.bundle.Export;

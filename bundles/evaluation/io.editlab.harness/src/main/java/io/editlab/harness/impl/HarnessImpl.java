@@ -219,7 +219,8 @@ public final class HarnessImpl implements Harness {
             requireInstalled(e);
             int to = Math.min(stream.size(), from + protocol.batchSize());
             long t0 = System.nanoTime();
-            EditResult result = e.editor().apply(protocol.rephrasings().edited(stream.subList(from, to)));
+            EditResult result = e.editor().applyAtomically(e.session(),
+                    protocol.rephrasings().edited(stream.subList(from, to)));
             long nanos = System.nanoTime() - t0; // measured here, whatever the editor reports
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
             List<EditRequest> batch = scored.subList(from, to);

@@ -1,5 +1,6 @@
 package io.editlab.world.impl;
 
+import io.editlab.api.data.EditlabCorpus;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.model.Completion;
@@ -15,8 +16,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * for pretraining the built-in model and then editing it. The same configuration gives every
  * framework the same facts, paraphrases and edits.
  */
-@Component(service = KnowledgeCorpus.class, property = KnowledgeCorpus.NAME + "=builtin",
-        configurationPid = "io.editlab.world")
+@EditlabCorpus("builtin")
+@Component(service = KnowledgeCorpus.class, configurationPid = "io.editlab.world")
 @Designate(ocd = BuiltinCorpus.Config.class)
 public final class BuiltinCorpus implements KnowledgeCorpus {
 

@@ -1,5 +1,6 @@
 package io.editlab.grid.impl;
 
+import io.editlab.grid.EditlabGridBackend;
 import io.editlab.grid.GridBackend;
 import io.editlab.grid.GridFolder;
 import io.editlab.grid.Submission;
@@ -23,7 +24,8 @@ import org.osgi.service.component.annotations.Component;
  * ({@code backoffLimitPerIndex}, Kubernetes 1.29 or later) and {@code ./editlab grid run --resume}
  * writes a new Job for what did not finish.
  */
-@Component(service = GridBackend.class, property = GridBackend.NAME + "=k8s")
+@EditlabGridBackend("k8s")
+@Component(service = GridBackend.class)
 public final class KubernetesBackend implements GridBackend {
 
     private static final Map<String, String> OPTIONS = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.editlab.grid.impl;
 
 import io.editlab.api.host.Command;
 import io.editlab.grid.Cell;
+import io.editlab.grid.EditlabGridBackend;
 import io.editlab.grid.GridBackend;
 import io.editlab.grid.GridFolder;
 import io.editlab.grid.Submission;
@@ -22,7 +23,8 @@ import org.osgi.service.component.annotations.Reference;
  * Runs cells one after another in this process, through the {@code bench} command, for a laptop
  * or a single GPU box. What each cell prints goes to the console and to its {@code log}.
  */
-@Component(service = GridBackend.class, property = GridBackend.NAME + "=local")
+@EditlabGridBackend("local")
+@Component(service = GridBackend.class)
 public final class LocalBackend implements GridBackend {
 
     private final Command bench;

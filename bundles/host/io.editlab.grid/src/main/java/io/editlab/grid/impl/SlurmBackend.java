@@ -1,5 +1,6 @@
 package io.editlab.grid.impl;
 
+import io.editlab.grid.EditlabGridBackend;
 import io.editlab.grid.GridBackend;
 import io.editlab.grid.GridFolder;
 import io.editlab.grid.Submission;
@@ -27,7 +28,8 @@ import org.osgi.service.component.annotations.Component;
  * accounting, {@code sacct} (how ended tasks ended). OUT must be on a file system the compute nodes
  * share.
  */
-@Component(service = GridBackend.class, property = GridBackend.NAME + "=slurm")
+@EditlabGridBackend("slurm")
+@Component(service = GridBackend.class)
 public final class SlurmBackend implements GridBackend {
 
     private static final Duration LIMIT = Duration.ofSeconds(60);

@@ -2,6 +2,7 @@ package io.editlab.host.impl;
 
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
@@ -30,7 +31,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab bench}: editors side by side on one model under a lifelong-editing protocol. */
-@Component(service = Command.class, property = Command.NAME + "=bench")
+@EditlabCommand("bench")
+@Component(service = Command.class)
 public final class BenchCommand implements Command {
 
     static final Set<String> KEYS = Set.of("model", "data", "format", "editors", "edits", "batch", "eval", "order",

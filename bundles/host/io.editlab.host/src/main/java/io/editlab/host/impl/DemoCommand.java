@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
@@ -20,7 +21,8 @@ import org.osgi.service.component.annotations.Reference;
  * (those that need meta-training only when given settings), 100 sequential edits, final-state evaluation, checkpoints every 10 edits, and the editor settings
  * for the built-in model in {@code demo.properties}.
  */
-@Component(service = Command.class, property = Command.NAME + "=demo")
+@EditlabCommand("demo")
+@Component(service = Command.class)
 public final class DemoCommand implements Command {
 
     private final BenchCommand bench;

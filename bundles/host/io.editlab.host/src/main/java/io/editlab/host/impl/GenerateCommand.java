@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.Generation;
 import io.editlab.api.model.ModelHandle;
@@ -14,7 +15,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab generate}: greedy continuation of a prompt. */
-@Component(service = Command.class, property = Command.NAME + "=generate")
+@EditlabCommand("generate")
+@Component(service = Command.class)
 public final class GenerateCommand extends ModelCommand {
 
     @Activate

@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
@@ -41,7 +42,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * Slurm job array, as a Kubernetes Indexed Job), shows where they stand, and merges the finished
  * ones into one report.
  */
-@Component(service = Command.class, property = Command.NAME + "=grid")
+@EditlabCommand("grid")
+@Component(service = Command.class)
 public final class GridCommand implements Command {
 
     /** Set by {@code ./editlab} to its own absolute path: what jobs on other machines run. */

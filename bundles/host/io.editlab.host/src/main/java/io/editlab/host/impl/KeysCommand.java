@@ -2,6 +2,7 @@ package io.editlab.host.impl;
 
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelHandle;
@@ -27,7 +28,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@code ./editlab keys}: the second moment of one block's MLP keys over a corpus (cached), and its
  * spectrum: how much of the key space the corpus fills, and how large a null space is left.
  */
-@Component(service = Command.class, property = Command.NAME + "=keys")
+@EditlabCommand("keys")
+@Component(service = Command.class)
 public final class KeysCommand extends ModelCommand {
 
     private static final Set<String> KEYS = Set.of("model", "layer", "data", "format", "cache");

@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
@@ -14,7 +15,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab logits}: the logits after a token sequence, as a JSON array (for numerical checks). */
-@Component(service = Command.class, property = Command.NAME + "=logits")
+@EditlabCommand("logits")
+@Component(service = Command.class)
 public final class LogitsCommand extends ModelCommand {
 
     @Activate

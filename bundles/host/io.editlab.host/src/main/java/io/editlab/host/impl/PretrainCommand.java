@@ -3,6 +3,7 @@ package io.editlab.host.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.Completion;
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab pretrain}: trains a model that knows the built-in world or a data file's true facts. */
-@Component(service = Command.class, property = Command.NAME + "=pretrain")
+@EditlabCommand("pretrain")
+@Component(service = Command.class)
 public final class PretrainCommand implements Command {
 
     private static final Set<String> KEYS = Set.of("facts", "format", "limit", "out", "layers", "hidden", "heads",

@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
@@ -33,7 +34,8 @@ import org.osgi.service.component.annotations.Reference;
  * the Web Console the API token as its password, prints where, and then serves until the process is
  * stopped.
  */
-@Component(service = Command.class, property = Command.NAME + "=serve")
+@EditlabCommand("serve")
+@Component(service = Command.class)
 public final class ServeCommand implements Command {
 
     static final String SERVER_PID = "io.editlab.server";

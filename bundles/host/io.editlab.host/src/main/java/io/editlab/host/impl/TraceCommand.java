@@ -1,6 +1,7 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.host.Command;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
@@ -16,7 +17,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code ./editlab trace}: causal tracing of a model on a data set's facts (see {@link CausalTrace}). */
-@Component(service = Command.class, property = Command.NAME + "=trace")
+@EditlabCommand("trace")
+@Component(service = Command.class)
 public final class TraceCommand extends ModelCommand {
 
     private static final Set<String> KEYS = Set.of("model", "data", "format", "facts", "samples", "noise", "seed", "out");

@@ -3,6 +3,7 @@ package io.editlab.host.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.MetaTrainer;
+import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.host.PluginInfo;
 import io.editlab.api.host.PluginKind;
@@ -34,8 +35,8 @@ import org.osgi.service.component.annotations.Reference;
  * last {@code --validation} part (a fraction below 1, else a count) validates every epoch and the
  * remainder trains.
  */
-@Component(service = io.editlab.api.host.Command.class, property = io.editlab.api.host.Command.NAME
-        + "=train-hypernet")
+@EditlabCommand("train-hypernet")
+@Component(service = io.editlab.api.host.Command.class)
 public final class TrainHypernetCommand extends ModelCommand {
 
     static final Set<String> KEYS = Set.of("model", "data", "format", "method", "holdout", "validation", "limit",

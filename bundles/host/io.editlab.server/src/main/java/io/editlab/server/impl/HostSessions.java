@@ -16,6 +16,7 @@ import io.editlab.api.model.LanguageModel;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
+import io.editlab.api.model.SessionTransaction;
 import io.editlab.api.model.TargetScore;
 import io.editlab.harness.SessionFiles;
 import io.editlab.store.BatchRecord;
@@ -184,9 +185,11 @@ public final class HostSessions {
             int seq = session.record.batches() + 1;
             long t0 = System.nanoTime();
             try {
-                session.opened.editor().apply(batch);
+                session.opened.editor().applyAtomically(session.opened.session(), batch);
             } catch (Exception | LinkageError | OutOfMemoryError e) {
-                reopen(session, session.record.head());
+                if (e instanceof SessionTransaction.RollbackFailedException) {
+                    reopen(session, session.record.head()); // the journal's last batch is the truth
+                }
                 throw new ApiException(422, "editor '" + session.record.editor() + "' failed on this batch ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the session is as it was before it");
             }

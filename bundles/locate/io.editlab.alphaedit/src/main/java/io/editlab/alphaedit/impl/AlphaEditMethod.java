@@ -3,6 +3,7 @@ package io.editlab.alphaedit.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.locate.Corpora;
@@ -23,8 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * projected onto the null space of the preserved keys and the keys of earlier edits kept in its
  * objective (README). Defaults come from the configuration {@code io.editlab.alphaedit}.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + AlphaEditMethod.ID,
-        configurationPid = "io.editlab.alphaedit")
+@EditlabMethod(AlphaEditMethod.ID)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.alphaedit")
 @Designate(ocd = AlphaEditConfig.class)
 public final class AlphaEditMethod implements EditMethod {
 

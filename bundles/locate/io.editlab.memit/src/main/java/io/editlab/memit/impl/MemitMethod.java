@@ -3,6 +3,7 @@ package io.editlab.memit.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.locate.Corpora;
@@ -23,8 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * a range of layers (README). Defaults come from the configuration {@code io.editlab.memit}; {@link
  * #create}'s overrides take precedence for one editor.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + MemitMethod.ID,
-        configurationPid = "io.editlab.memit")
+@EditlabMethod(MemitMethod.ID)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.memit")
 @Designate(ocd = MemitConfig.class)
 public final class MemitMethod implements EditMethod {
 

@@ -3,6 +3,7 @@ package io.editlab.rome.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.locate.Corpora;
@@ -23,8 +24,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * one block's MLP output projection (README). Defaults come from the configuration {@code
  * io.editlab.rome}.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + RomeMethod.ID,
-        configurationPid = "io.editlab.rome")
+@EditlabMethod(RomeMethod.ID)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.rome")
 @Designate(ocd = RomeConfig.class)
 public final class RomeMethod implements EditMethod {
 

@@ -2,6 +2,7 @@ package io.editlab.ultraedit.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import java.util.Map;
@@ -15,8 +16,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * editing of MLP projections with keys and gradients normalised over the whole stream (README).
  * Defaults come from the configuration {@code io.editlab.ultraedit}.
  */
-@Component(service = EditMethod.class, property = EditMethod.NAME + "=" + UltraEditSettings.METHOD,
-        configurationPid = "io.editlab.ultraedit")
+@EditlabMethod(UltraEditSettings.METHOD)
+@Component(service = EditMethod.class, configurationPid = "io.editlab.ultraedit")
 @Designate(ocd = UltraEditConfig.class)
 public final class UltraEditMethod implements EditMethod {
 

@@ -1,6 +1,7 @@
 package io.editlab.elder.loss.impl;
 
 import ai.djl.ndarray.NDArray;
+import io.editlab.api.loss.EditlabLoss;
 import io.editlab.api.loss.Loss;
 import org.osgi.service.component.annotations.Component;
 
@@ -14,7 +15,8 @@ import org.osgi.service.component.annotations.Component;
  * experts]} for one layer); {@code target}: the preset allocation of the same shape, 1 for the
  * allocated experts and 0 elsewhere.
  */
-@Component(service = Loss.class, property = Loss.NAME + "=" + GuidedLoss.NAME_VALUE)
+@EditlabLoss(GuidedLoss.NAME_VALUE)
+@Component(service = Loss.class)
 public final class GuidedLoss implements Loss {
 
     static final String NAME_VALUE = "elder-guided";

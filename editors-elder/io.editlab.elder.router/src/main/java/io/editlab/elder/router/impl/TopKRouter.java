@@ -2,6 +2,7 @@ package io.editlab.elder.router.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import io.editlab.api.route.EditlabRouter;
 import io.editlab.api.route.Router;
 import io.editlab.api.route.Routing;
 import org.osgi.service.component.annotations.Component;
@@ -12,7 +13,8 @@ import org.osgi.service.component.annotations.Component;
  * binary code of the selected experts. Gates stay differentiable with respect to the query, the
  * router weights and the bias through {@code P}.
  */
-@Component(service = Router.class, property = Router.NAME + "=" + TopKRouter.NAME_VALUE)
+@EditlabRouter(TopKRouter.NAME_VALUE)
+@Component(service = Router.class)
 public final class TopKRouter implements Router {
 
     static final String NAME_VALUE = "elder-topk";

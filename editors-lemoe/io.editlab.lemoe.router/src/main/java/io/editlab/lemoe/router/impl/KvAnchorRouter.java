@@ -3,6 +3,7 @@ package io.editlab.lemoe.router.impl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import io.editlab.api.route.EditlabRouter;
 import io.editlab.api.route.Router;
 import io.editlab.api.route.Routing;
 import org.osgi.service.component.annotations.Component;
@@ -20,7 +21,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code i} in block {@code i}): the linear score is then exactly {@code k_i . v_i(x)}, so any
  * {@link Router} works with either layout.
  */
-@Component(service = Router.class, property = Router.NAME + "=" + KvAnchorRouter.NAME_VALUE)
+@EditlabRouter(KvAnchorRouter.NAME_VALUE)
+@Component(service = Router.class)
 public final class KvAnchorRouter implements Router {
 
     static final String NAME_VALUE = "kv-anchor";

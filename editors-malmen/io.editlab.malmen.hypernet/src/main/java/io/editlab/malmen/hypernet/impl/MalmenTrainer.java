@@ -1,6 +1,6 @@
 package io.editlab.malmen.hypernet.impl;
 
-import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.malmen.hypernet.Variant;
 import org.osgi.service.component.annotations.Activate;
@@ -11,8 +11,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * Meta-trains MALMEN's hyper-network ({@code editlab.method=malmen}); defaults from the
  * configuration {@code io.editlab.malmen.hypernet}, overridable per run.
  */
-@Component(service = MetaTrainer.class, property = EditMethod.NAME + "=malmen",
-        configurationPid = "io.editlab.malmen.hypernet")
+@EditlabMethod("malmen")
+@Component(service = MetaTrainer.class, configurationPid = "io.editlab.malmen.hypernet")
 @Designate(ocd = TrainerConfig.class)
 public final class MalmenTrainer extends VariantTrainer {
 

@@ -1,6 +1,6 @@
 package io.editlab.malmen.hypernet.impl;
 
-import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.malmen.hypernet.Variant;
 import org.osgi.service.component.annotations.Activate;
@@ -12,8 +12,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * its MEND baseline; defaults from the configuration {@code io.editlab.mend.hypernet}, overridable
  * per run.
  */
-@Component(service = MetaTrainer.class, property = EditMethod.NAME + "=mend",
-        configurationPid = "io.editlab.mend.hypernet")
+@EditlabMethod("mend")
+@Component(service = MetaTrainer.class, configurationPid = "io.editlab.mend.hypernet")
 @Designate(ocd = TrainerConfig.class)
 public final class MendTrainer extends VariantTrainer {
 

@@ -2,6 +2,7 @@ package io.editlab.data.counterfact.impl;
 
 import io.editlab.api.data.DatasetException;
 import io.editlab.api.data.DatasetReader;
+import io.editlab.api.data.EditlabDatasetFormat;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.Probe;
 import io.editlab.data.json.JsonRecords;
@@ -25,7 +26,8 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>The id is {@code case_id} when present, else the record index. Other keys are skipped.
  */
-@Component(service = DatasetReader.class, property = DatasetReader.FORMAT + "=counterfact")
+@EditlabDatasetFormat("counterfact")
+@Component(service = DatasetReader.class)
 public final class CounterfactReader implements DatasetReader {
 
     private static final String REWRITE = "requested_rewrite";

@@ -2,6 +2,7 @@ package io.editlab.data.zsre.impl;
 
 import io.editlab.api.data.DatasetException;
 import io.editlab.api.data.DatasetReader;
+import io.editlab.api.data.EditlabDatasetFormat;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.Probe;
 import io.editlab.data.json.JsonRecords;
@@ -19,7 +20,8 @@ import org.osgi.service.component.annotations.Component;
  * target and {@code answers[0]} as ground truth; the {@code "nq question: "} prefix is stripped from {@code loc}.
  * Other keys ({@code pred}, {@code cond}, ...) are skipped.
  */
-@Component(service = DatasetReader.class, property = DatasetReader.FORMAT + "=zsre")
+@EditlabDatasetFormat("zsre")
+@Component(service = DatasetReader.class)
 public final class ZsreReader implements DatasetReader {
 
     /** The prefix MEND puts before every Natural Questions locality question. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditResult;
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -28,7 +29,8 @@ import org.osgi.service.component.annotations.Component;
  * one warm-up, on the first {@code batch} of the stream). The scratch session doubles the model's
  * weight memory while it lives.
  */
-@Component(service = Metric.class, property = Metric.NAME + "=" + EditStepRatioMetric.NAME_VALUE)
+@EditlabMetric(EditStepRatioMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class EditStepRatioMetric implements Metric {
 
     static final String NAME_VALUE = "edit_step_ratio";

@@ -1,5 +1,6 @@
 package io.editlab.metric.cost.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -7,7 +8,8 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code peak_memory_bytes}: the most memory the process used while the session was edited (NaN if unknown). */
-@Component(service = Metric.class, property = Metric.NAME + "=" + PeakMemoryMetric.NAME_VALUE)
+@EditlabMetric(PeakMemoryMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class PeakMemoryMetric implements Metric {
 
     static final String NAME_VALUE = "peak_memory_bytes";

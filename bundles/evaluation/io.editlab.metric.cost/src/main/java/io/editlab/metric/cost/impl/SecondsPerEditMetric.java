@@ -1,6 +1,7 @@
 package io.editlab.metric.cost.impl;
 
 import io.editlab.api.edit.EditResult;
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -9,7 +10,8 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code seconds_per_edit}: wall time of all apply calls so far divided by the edits they made. */
-@Component(service = Metric.class, property = Metric.NAME + "=" + SecondsPerEditMetric.NAME_VALUE)
+@EditlabMetric(SecondsPerEditMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class SecondsPerEditMetric implements Metric {
 
     static final String NAME_VALUE = "seconds_per_edit";

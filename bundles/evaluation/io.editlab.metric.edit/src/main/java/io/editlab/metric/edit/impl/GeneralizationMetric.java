@@ -1,5 +1,6 @@
 package io.editlab.metric.edit.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -7,7 +8,8 @@ import io.editlab.api.model.Completion;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code generalization}: does it answer the rephrasings of each edit prompt with the new target? */
-@Component(service = Metric.class, property = Metric.NAME + "=" + GeneralizationMetric.NAME_VALUE)
+@EditlabMetric(GeneralizationMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class GeneralizationMetric implements Metric {
 
     static final String NAME_VALUE = "generalization";

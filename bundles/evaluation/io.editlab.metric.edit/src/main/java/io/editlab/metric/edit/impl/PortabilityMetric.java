@@ -1,5 +1,6 @@
 package io.editlab.metric.edit.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -7,7 +8,8 @@ import io.editlab.api.model.Completion;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code portability}: does it answer the consequences of each edit (its portability probes)? NaN without probes. */
-@Component(service = Metric.class, property = Metric.NAME + "=" + PortabilityMetric.NAME_VALUE)
+@EditlabMetric(PortabilityMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class PortabilityMetric implements Metric {
 
     static final String NAME_VALUE = "portability";

@@ -1,5 +1,6 @@
 package io.editlab.metric.edit.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -7,7 +8,8 @@ import io.editlab.api.model.Completion;
 import org.osgi.service.component.annotations.Component;
 
 /** {@code reliability}: does the edited model answer each edit prompt with its new target? */
-@Component(service = Metric.class, property = Metric.NAME + "=" + ReliabilityMetric.NAME_VALUE)
+@EditlabMetric(ReliabilityMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class ReliabilityMetric implements Metric {
 
     static final String NAME_VALUE = "reliability";

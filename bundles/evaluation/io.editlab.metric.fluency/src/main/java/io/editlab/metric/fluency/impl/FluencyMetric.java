@@ -1,5 +1,6 @@
 package io.editlab.metric.fluency.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * over texts. Repetitive (degenerate) text scores low. The detail {@code base} is the same for the
  * unedited model.
  */
-@Component(service = Metric.class, property = Metric.NAME + "=" + FluencyMetric.NAME_VALUE)
+@EditlabMetric(FluencyMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class FluencyMetric implements Metric {
 
     static final String NAME_VALUE = "fluency";

@@ -1,5 +1,6 @@
 package io.editlab.metric.locality.impl;
 
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.ItemScore;
 import io.editlab.api.eval.Metric;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * unedited model predicted? Compared with the unedited model's own argmax tokens at the answer
  * positions (EasyEdit/WISE protocol), not with the reference answers.
  */
-@Component(service = Metric.class, property = Metric.NAME + "=" + LocalityMetric.NAME_VALUE)
+@EditlabMetric(LocalityMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class LocalityMetric implements Metric {
 
     static final String NAME_VALUE = "locality";

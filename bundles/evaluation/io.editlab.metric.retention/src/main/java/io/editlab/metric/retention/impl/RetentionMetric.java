@@ -1,6 +1,7 @@
 package io.editlab.metric.retention.impl;
 
 import io.editlab.api.edit.EditRequest;
+import io.editlab.api.eval.EditlabMetric;
 import io.editlab.api.eval.EvaluationContext;
 import io.editlab.api.eval.ItemScore;
 import io.editlab.api.eval.Metric;
@@ -17,7 +18,8 @@ import org.osgi.service.component.annotations.Component;
  * ones; the detail {@code trr} (test retention rate) is the exact-match rate against the reference
  * answers of the unrelated probes, with {@code trr_base} the same for the unedited model.
  */
-@Component(service = Metric.class, property = Metric.NAME + "=" + RetentionMetric.NAME_VALUE)
+@EditlabMetric(RetentionMetric.NAME_VALUE)
+@Component(service = Metric.class)
 public final class RetentionMetric implements Metric {
 
     static final String NAME_VALUE = "retention";

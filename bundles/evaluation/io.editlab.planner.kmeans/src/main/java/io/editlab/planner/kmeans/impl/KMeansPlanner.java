@@ -2,6 +2,7 @@ package io.editlab.planner.kmeans.impl;
 
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.plan.EditOrderPlanner;
+import io.editlab.api.plan.EditlabPlanner;
 import io.editlab.api.plan.PlanningContext;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +20,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * (ties: the cluster whose first edit comes first), each keeping the stream's order, so that the
  * batches cut from the result come mostly from one cluster each.
  */
-@Component(service = EditOrderPlanner.class, property = EditOrderPlanner.NAME + "=" + KMeansPlanner.NAME_VALUE,
-        configurationPid = "io.editlab.planner.kmeans")
+@EditlabPlanner(KMeansPlanner.NAME_VALUE)
+@Component(service = EditOrderPlanner.class, configurationPid = "io.editlab.planner.kmeans")
 @Designate(ocd = KMeansConfig.class)
 public final class KMeansPlanner implements EditOrderPlanner {
 
