@@ -183,54 +183,58 @@ class HypernetEditorTest {
     @Test
     void theDeltaIsTheRidgeSolutionInTheWeightsOwnLayout() throws Exception {
         ModelHandle llama = runtime.load("llama", TinyModels.llama(dir.resolve("llama"), manager));
-        List<EditRequest> llamaEdits = List.of(EditRequest.of("a", "the capital of france is", "rome"),
-                EditRequest.of("b", "the capital of italy is", "paris"),
-                EditRequest.of("c", "the city of berlin is a", "capital"));
-        record Case(ModelHandle model, List<EditRequest> edits) {
-        }
-        for (Case c : List.of(new Case(model, HELD_OUT.subList(0, 6)), new Case(llama, llamaEdits))) {
-            Path net = untrained(c.model(), dir.resolve("untrained-" + c.model().info().id()));
-            try (EditSession session = c.model().openSession("reference"); NDManager scratch = manager.newSubManager();
-                    HyperNetwork network = HyperNetwork.load(net, scratch)) {
-                Map<EditedModule, List<float[]>> keys = new LinkedHashMap<>();
-                Map<EditedModule, List<float[]>> differences = new LinkedHashMap<>();
-                List<Completion> completions = TinyWorld.completions(c.edits());
-                for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), completions, 4)) {
-                    try (NDManager step = scratch.newSubManager()) {
-                        KeyTracer.trace(session, step, batch, network.config().modules(), CaptureTokens.TARGET, 4,
-                                (m, u, g) -> {
-                                    keys.computeIfAbsent(m, k -> new ArrayList<>()).add(u.toFloatArray());
-                                    differences.computeIfAbsent(m, k -> new ArrayList<>()).add(network
-                                            .valueDifferences(m, u, network.transform(m, u, g)).toFloatArray());
-                                });
-                    }
-                }
-                try (Editor editor = new MalmenMethod(TinyWorld.config(Map.of())).create(session,
-                        Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
-                    editor.apply(c.edits());
-                }
-                for (EditedModule m : network.config().modules()) {
-                    double[][] u = rows(keys.get(m), m.keySize());
-                    double[][] d = rows(differences.get(m), m.valueSize());
-                    double[][] expected = Reference.ridge(u, d, network.lambda(m));
-                    NDArray delta = session.deltas().get(m.weight());
-                    assertEquals(Layouts.storedShape(m.keySize(), m.valueSize(), m.layout()), delta.getShape());
-                    float[] actual = Layouts.keyValue(delta, m.layout(), scratch).toFloatArray();
-                    double scale = 0;
-                    for (double[] row : expected) {
-                        for (double v : row) {
-                            scale = Math.max(scale, Math.abs(v));
+        try {
+            List<EditRequest> llamaEdits = List.of(EditRequest.of("a", "the capital of france is", "rome"),
+                    EditRequest.of("b", "the capital of italy is", "paris"),
+                    EditRequest.of("c", "the city of berlin is a", "capital"));
+            record Case(ModelHandle model, List<EditRequest> edits) {
+            }
+            for (Case c : List.of(new Case(model, HELD_OUT.subList(0, 6)), new Case(llama, llamaEdits))) {
+                Path net = untrained(c.model(), dir.resolve("untrained-" + c.model().info().id()));
+                try (EditSession session = c.model().openSession("reference");
+                        NDManager scratch = manager.newSubManager(); HyperNetwork network = HyperNetwork.load(net, scratch)) {
+                    Map<EditedModule, List<float[]>> keys = new LinkedHashMap<>();
+                    Map<EditedModule, List<float[]>> differences = new LinkedHashMap<>();
+                    List<Completion> completions = TinyWorld.completions(c.edits());
+                    for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), completions, 4)) {
+                        try (NDManager step = scratch.newSubManager()) {
+                            KeyTracer.trace(session, step, batch, network.config().modules(), CaptureTokens.TARGET, 4,
+                                    (m, u, g) -> {
+                                        keys.computeIfAbsent(m, k -> new ArrayList<>()).add(u.toFloatArray());
+                                        differences.computeIfAbsent(m, k -> new ArrayList<>()).add(network
+                                                .valueDifferences(m, u, network.transform(m, u, g)).toFloatArray());
+                                    });
                         }
                     }
-                    assertTrue(scale > 0, "the shift is not zero");
-                    for (int i = 0; i < m.keySize(); i++) {
-                        for (int j = 0; j < m.valueSize(); j++) {
-                            assertEquals(expected[i][j], actual[i * m.valueSize() + j], 1e-4 * scale,
-                                    c.model().info().id() + " " + m.weight() + " [" + i + "][" + j + "]");
+                    try (Editor editor = new MalmenMethod(TinyWorld.config(Map.of())).create(session,
+                            Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
+                        editor.apply(c.edits());
+                    }
+                    for (EditedModule m : network.config().modules()) {
+                        double[][] u = rows(keys.get(m), m.keySize());
+                        double[][] d = rows(differences.get(m), m.valueSize());
+                        double[][] expected = Reference.ridge(u, d, network.lambda(m));
+                        NDArray delta = session.deltas().get(m.weight());
+                        assertEquals(Layouts.storedShape(m.keySize(), m.valueSize(), m.layout()), delta.getShape());
+                        float[] actual = Layouts.keyValue(delta, m.layout(), scratch).toFloatArray();
+                        double scale = 0;
+                        for (double[] row : expected) {
+                            for (double v : row) {
+                                scale = Math.max(scale, Math.abs(v));
+                            }
+                        }
+                        assertTrue(scale > 0, "the shift is not zero");
+                        for (int i = 0; i < m.keySize(); i++) {
+                            for (int j = 0; j < m.valueSize(); j++) {
+                                assertEquals(expected[i][j], actual[i * m.valueSize() + j], 1e-4 * scale,
+                                        c.model().info().id() + " " + m.weight() + " [" + i + "][" + j + "]");
+                            }
                         }
                     }
                 }
             }
+        } finally {
+            runtime.unload("llama");
         }
     }
 

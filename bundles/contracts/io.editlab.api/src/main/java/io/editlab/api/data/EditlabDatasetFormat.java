@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
- * Component property type that registers a {@link DatasetReader} service under the format it reads: on a component class, {@code @EditlabDatasetFormat("id")}
- * sets the service property {@value DatasetReader#FORMAT} to {@code id}. Consumers filter on the same
- * constant.
+ * Component property type that registers a {@link DatasetReader} service under the format it
+ * reads: on a component class, {@code @EditlabDatasetFormat("id")} sets the service property
+ * {@value DatasetReader#FORMAT} to {@code id}. Consumers filter on the same constant.
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)

@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
- * Component property type that registers an {@link EditMethod} service under its method id: on a component class, {@code @EditlabMethod("id")}
- * sets the service property {@value EditMethod#NAME} to {@code id}. Consumers filter on the same
- * constant.
+ * Component property type that registers an {@link EditMethod} service under its method id: on a
+ * component class, {@code @EditlabMethod("id")} sets the service property {@value EditMethod#NAME}
+ * to {@code id}. Consumers filter on the same constant.
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)

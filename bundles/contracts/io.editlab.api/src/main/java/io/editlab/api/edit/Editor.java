@@ -58,7 +58,8 @@ public interface Editor extends AutoCloseable {
     /** Replaces the editor's own state with one produced by {@link #state}, possibly saved to disk. */
     void restore(EditorState state) throws EditException;
 
-    /** Releases the editor's resources; the session stays open. */
+    /** Releases the editor's resources (by default it holds none); the session stays open. */
     @Override
-    void close();
+    default void close() {
+    }
 }

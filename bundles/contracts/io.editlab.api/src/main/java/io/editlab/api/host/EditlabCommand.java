@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
- * Component property type that registers a {@link Command} service under its command name: on a component class, {@code @EditlabCommand("id")}
- * sets the service property {@value Command#NAME} to {@code id}. Consumers filter on the same
- * constant.
+ * Component property type that registers a {@link Command} service under its command name: on a
+ * component class, {@code @EditlabCommand("id")} sets the service property {@value Command#NAME}
+ * to {@code id}. Consumers filter on the same constant.
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)

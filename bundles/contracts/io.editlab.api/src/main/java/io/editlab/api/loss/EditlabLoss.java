@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
- * Component property type that registers a {@link Loss} service under its loss id: on a component class, {@code @EditlabLoss("id")}
- * sets the service property {@value Loss#NAME} to {@code id}. Consumers filter on the same
- * constant.
+ * Component property type that registers a {@link Loss} service under its loss id: on a component
+ * class, {@code @EditlabLoss("id")} sets the service property {@value Loss#NAME} to {@code id}.
+ * Consumers filter on the same constant.
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)

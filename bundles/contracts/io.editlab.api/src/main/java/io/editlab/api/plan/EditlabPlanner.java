@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.osgi.service.component.annotations.ComponentPropertyType;
 
 /**
- * Component property type that registers an {@link EditOrderPlanner} service under its planner id: on a component class, {@code @EditlabPlanner("id")}
- * sets the service property {@value EditOrderPlanner#NAME} to {@code id}. Consumers filter on the same
- * constant.
+ * Component property type that registers an {@link EditOrderPlanner} service under its planner id:
+ * on a component class, {@code @EditlabPlanner("id")} sets the service property {@value
+ * EditOrderPlanner#NAME} to {@code id}. Consumers filter on the same constant.
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)

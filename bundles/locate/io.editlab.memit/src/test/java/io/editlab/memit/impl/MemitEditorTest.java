@@ -166,6 +166,8 @@ class MemitEditorTest {
             assertEquals(before, files.count(), "a second editor of the same layer reads the cache");
         }
         NDArray delta = edited.deltas().values().iterator().next();
-        assertTrue(delta.abs().sum().getFloat() > 0, "the edit is in the session's deltas");
+        try (NDArray abs = delta.abs(); NDArray sum = abs.sum()) {
+            assertTrue(sum.getFloat() > 0, "the edit is in the session's deltas");
+        }
     }
 }
