@@ -1,10 +1,7 @@
 package io.editlab.lemoe.impl;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
@@ -12,6 +9,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
+import io.editlab.api.route.Router;
 import io.editlab.editkit.Adam;
 import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
@@ -27,12 +25,10 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>Router steps (ours): up to {@code routerSteps} Adam steps on the new key and projection alone
- *       (plus the shared projection in {@code shared-trainable} mode) against the routing objective:
- *       {@code anchorLoss} times the routing cross-entropy (the batch's prompts towards the new expert,
- *       every earlier edit towards its own) and, with the score gate, {@code gateLoss} times a logistic
- *       loss on the new expert's score (positive on the batch, negative on the negatives). No
- *       language-model pass is needed. They stop once every edit gives its own expert a router
- *       probability of {@link #SETTLED_PROBABILITY} (score gate: once the objective is below {@code
+ *       (plus the shared projection in {@code shared-trainable} mode) against the {@link
+ *       RoutingObjective}, through the bound router service. No language-model pass is needed. They
+ *       stop once every edit gives its own expert a routing probability of {@link
+ *       RoutingObjective#SETTLED_PROBABILITY} (score gate: once the objective is below {@code
  *       stopLoss}).</li>
  *   <li>Training: a fresh Adam over the new expert, epochs of mini-batches of the teacher-forced NLL
  *       through the whole mixture, until an epoch's mean NLL is below {@code stopLoss} or after {@code
@@ -40,21 +36,12 @@ import java.util.function.Supplier;
  *       behind the routing it will be used with); with {@code routerSteps = 0} they are trained here
  *       with the expert, on the NLL plus the routing objective.</li>
  *   <li>The batch's NLL is measured again in inference passes (it must be finite), and the expert gets
- *       what its gate tests: the score threshold, the instance embeddings of its edit prompts and
- *       their radii.</li>
+ *       what its gate tests ({@link GateFit}).</li>
  * </ol>
  */
 final class BatchTrainer {
 
-
-    /**
-     * The router softmax probability every edit must give its own expert before router-only training
-     * stops early: the expert's output is weighted by it, so it must stay close to what the expert
-     * was trained with as experts are added.
-     */
-    static final double SETTLED_PROBABILITY = 0.98;
-
-    /** Router-only steps between two checks of {@link Objective#settled}. */
+    /** Router-only steps between two checks of {@link RoutingObjective#settled}. */
     static final int SETTLED_EVERY = 10;
 
     /**
@@ -80,12 +67,16 @@ final class BatchTrainer {
     private final EditSession session;
     private final ExpertBank bank;
     private final Supplier<NDArray> table;
+    private final Supplier<Router> router;
     private final String attribute;
 
-    BatchTrainer(EditSession session, ExpertBank bank, Supplier<NDArray> table, String attribute) {
+    /** @param router the bound router, read at every step: the routing objective's probabilities are its */
+    BatchTrainer(EditSession session, ExpertBank bank, Supplier<NDArray> table, Supplier<Router> router,
+            String attribute) {
         this.session = session;
         this.bank = bank;
         this.table = table;
+        this.router = router;
         this.attribute = attribute;
     }
 
@@ -144,8 +135,8 @@ final class BatchTrainer {
                 oldEarlier = eEarlier == null ? null
                         : AnchorRouting.stackScores(constants, eEarlier, stack, null).stopGradient();
             }
-            Objective objective = new Objective(fresh, index, ePositive, eEarlier, eNegative, owners, oldPositive,
-                    oldEarlier, gated);
+            RoutingObjective objective = new RoutingObjective(bank, router, fresh, index, ePositive, eEarlier,
+                    eNegative, owners, oldPositive, oldEarlier, gated);
             int routerSteps = 0;
             double routingLoss = Double.NaN;
             List<NDArray> trained = parameters;
@@ -212,47 +203,13 @@ final class BatchTrainer {
                 throw new EditException(LemoeSettings.METHOD + ": after training expert " + index + " the loss of its"
                         + " batch is " + after);
             }
-            float threshold = Float.NEGATIVE_INFINITY;
-            double leak = Double.NaN;
-            float[] radii = new float[positives.size()];
+            GateFit gate;
             try (NDManager scratch = constants.newSubManager()) {
-                Projection projection = bank.projectionOf(fresh);
-                NDArray positive = local(scratch, ePositive);
-                float[] scores = AnchorRouting.score(positive, fresh, projection).toFloatArray();
-                float lowest = Float.POSITIVE_INFINITY;
-                for (float s : scores) {
-                    lowest = Math.min(lowest, s);
-                }
-                if (settings.gate() == LemoeSettings.Gate.SCORE) {
-                    threshold = lowest - settings.gateMargin();
-                    if (!Float.isFinite(threshold)) {
-                        throw new EditException(LemoeSettings.METHOD + ": expert " + index + " ended with a score"
-                                + " threshold of " + threshold);
-                    }
-                }
-                java.util.Arrays.fill(radii, Float.POSITIVE_INFINITY);
-                if (eNegative != null) {
-                    NDArray negative = local(scratch, eNegative);
-                    if (settings.gate() == LemoeSettings.Gate.SCORE) {
-                        float[] negativeScores = AnchorRouting.score(negative, fresh, projection).toFloatArray();
-                        int above = 0;
-                        for (float s : negativeScores) {
-                            above += s >= threshold ? 1 : 0;
-                        }
-                        leak = above / (double) negativeScores.length;
-                    }
-                    // each edit prompt's radius: a fraction of the distance to its nearest negative
-                    float[] nearest = AnchorRouting.squaredDistances(positive, negative.transpose(),
-                            negative.square().sum(new int[] {1})).min(new int[] {1}).sqrt().toFloatArray();
-                    for (int j = 0; j < radii.length; j++) {
-                        radii[j] = nearest[j] * settings.gateRadius();
-                    }
-                }
-                fresh.setGate(threshold, positive.duplicate(), radii);
+                gate = GateFit.fit(scratch, bank, fresh, index, RoutingObjective.local(scratch, ePositive),
+                        RoutingObjective.local(scratch, eNegative));
             }
             return new Outcome(after, epochNll[0], epoch, steps, stepsRun == 0 ? Double.NaN : stepNanos / 1e9 / stepsRun,
-                    routerSteps, routingLoss, routes, threshold,
-                    leak, radii);
+                    routerSteps, routingLoss, routes, gate.threshold(), gate.leak(), gate.radii());
         }
     }
 
@@ -268,105 +225,13 @@ final class BatchTrainer {
         return sum / completions.size();
     }
 
-    /** A routing objective of one batch (anchor and gate losses), or none. */
-    private final class Objective {
-        private final Expert fresh;
-        private final int index;
-        private final NDArray ePositive;
-        private final NDArray eEarlier;
-        private final NDArray eNegative;
-        private final int[] owners;
-        private final NDArray oldPositive;
-        private final NDArray oldEarlier;
-        private final boolean gated;
-
-        Objective(Expert fresh, int index, NDArray ePositive, NDArray eEarlier, NDArray eNegative, int[] owners,
-                NDArray oldPositive, NDArray oldEarlier, boolean gated) {
-            this.fresh = fresh;
-            this.index = index;
-            this.ePositive = ePositive;
-            this.eEarlier = eEarlier;
-            this.eNegative = eNegative;
-            this.owners = owners;
-            this.oldPositive = oldPositive;
-            this.oldEarlier = oldEarlier;
-            this.gated = gated;
-        }
-
-        boolean active() {
-            return anchored() || gated;
-        }
-
-        private boolean anchored() {
-            return bank.settings().anchorLoss() > 0 && index > 0;
-        }
-
-        /**
-         * Whether the router alone needs no more steps: without the score gate's loss, when every
-         * prompt of the batch and every earlier edit gives its own expert a router probability of at
-         * least {@link #SETTLED_PROBABILITY}.
-         */
-        boolean settled(NDManager scratch) {
-            if (gated) {
-                return false;
-            }
-            if (!anchored()) {
-                return true;
-            }
-            float[] positive = scores(scratch, local(scratch, ePositive), local(scratch, oldPositive), fresh, index)
-                    .toFloatArray();
-            if (!routedSurely(positive, filled(ePositive, index), index + 1)) {
-                return false;
-            }
-            return eEarlier == null || routedSurely(scores(scratch, local(scratch, eEarlier),
-                    local(scratch, oldEarlier), fresh, index).toFloatArray(), owners, index + 1);
-        }
-
-        /** The weighted anchor and gate losses in {@code scratch}, or {@code null} when neither applies. */
-        NDArray loss(NDManager scratch) {
-            LemoeSettings settings = bank.settings();
-            NDArray positive = local(scratch, ePositive);
-            NDArray loss = null;
-            if (anchored()) {
-                loss = routingLoss(scratch, fresh, index, positive, local(scratch, eEarlier), owners,
-                        local(scratch, oldPositive), local(scratch, oldEarlier)).mul(settings.anchorLoss());
-            }
-            if (gated) {
-                NDArray gate = gateLoss(fresh, positive, local(scratch, eNegative)).mul(settings.gateLoss());
-                loss = loss == null ? gate : loss.add(gate);
-            }
-            return loss;
-        }
-    }
-
     private static EditException diverged(int index, float value, String when) {
         return new EditException(LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value
                 + ") in " + when);
     }
 
-    /**
-     * Whether each row of {@code scores [rows, experts]} gives its target a softmax probability of at
-     * least {@link #SETTLED_PROBABILITY}.
-     */
-    private static boolean routedSurely(float[] scores, int[] targets, int experts) {
-        for (int r = 0; r < targets.length; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < experts; i++) {
-                max = Math.max(max, scores[r * experts + i]);
-            }
-            double sum = 0;
-            for (int i = 0; i < experts; i++) {
-                sum += Math.exp(scores[r * experts + i] - max);
-            }
-            if (Math.exp(scores[r * experts + targets[r]] - max) / sum < SETTLED_PROBABILITY) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Up to {@code steps} Adam steps on {@code parameters} against {@code objective}; returns the steps taken. */
-    private int optimise(List<NDArray> parameters, int steps, int index, double[] last, Objective objective)
+    private int optimise(List<NDArray> parameters, int steps, int index, double[] last, RoutingObjective objective)
             throws EditException {
         LemoeSettings settings = bank.settings();
         int taken = 0;
@@ -399,67 +264,6 @@ final class BatchTrainer {
             }
         }
         return taken;
-    }
-
-    /**
-     * The routing cross-entropy: the batch's prompts towards expert {@code index}, earlier edits
-     * towards their owners, each group's mean, summed.
-     */
-    private NDArray routingLoss(NDManager scratch, Expert fresh, int index, NDArray ePositive, NDArray eEarlier,
-            int[] owners, NDArray oldPositive, NDArray oldEarlier) {
-        NDArray positive = crossEntropy(scratch, scores(scratch, ePositive, oldPositive, fresh, index),
-                filled(ePositive, index), index + 1);
-        if (eEarlier == null) {
-            return positive;
-        }
-        return positive.add(crossEntropy(scratch, scores(scratch, eEarlier, oldEarlier, fresh, index), owners,
-                index + 1));
-    }
-
-    /**
-     * All experts' scores {@code [n, index + 1]}: the frozen ones (given, or through the live shared
-     * projection) then the new one.
-     */
-    private NDArray scores(NDManager scratch, NDArray e, NDArray old, Expert fresh, int index) {
-        NDArray own = AnchorRouting.score(e, fresh, bank.projectionOf(fresh));
-        if (index == 0) {
-            return own;
-        }
-        NDArray earlier = old != null ? old : AnchorRouting.stackScores(scratch, e, bank.view().stack(), bank.shared());
-        return earlier.concat(own, 1);
-    }
-
-    private static NDArray crossEntropy(NDManager scratch, NDArray scores, int[] targets, int classes) {
-        float[] oneHot = new float[targets.length * classes];
-        for (int r = 0; r < targets.length; r++) {
-            oneHot[r * classes + targets[r]] = 1;
-        }
-        NDArray picked = scores.logSoftmax(1).mul(scratch.create(oneHot, new Shape(targets.length, classes)));
-        return picked.sum().div(targets.length).neg();
-    }
-
-    /** The logistic loss of the new expert's score: positive on the batch, negative on {@code eNegative}. */
-    private NDArray gateLoss(Expert fresh, NDArray ePositive, NDArray eNegative) {
-        Projection projection = bank.projectionOf(fresh);
-        NDArray loss = Ops.softplus(AnchorRouting.score(ePositive, fresh, projection).neg()).mean();
-        if (eNegative != null) {
-            loss = loss.add(Ops.softplus(AnchorRouting.score(eNegative, fresh, projection)).mean());
-        }
-        return loss;
-    }
-
-    /**
-     * A copy of {@code array} in {@code scratch} (or {@code null}): results of operations whose first
-     * operand it is then land in {@code scratch}, which is closed after the step.
-     */
-    private static NDArray local(NDManager scratch, NDArray array) {
-        return array == null ? null : scratch.zeros(array.getShape(), array.getDataType()).add(array);
-    }
-
-    private static int[] filled(NDArray rows, int value) {
-        int[] filled = new int[Math.toIntExact(rows.getShape().get(0))];
-        java.util.Arrays.fill(filled, value);
-        return filled;
     }
 
     private static List<int[]> ids(List<PromptTokens> prompts) {

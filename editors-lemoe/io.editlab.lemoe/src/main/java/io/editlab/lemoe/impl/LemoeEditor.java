@@ -51,7 +51,7 @@ final class LemoeEditor implements Editor {
         this.bank = new ExpertBank(session.manager(), settings);
         this.table = () -> session.model().parameter(settings.table());
         this.attribute = "io.editlab.lemoe.route@" + Integer.toHexString(System.identityHashCode(this));
-        this.trainer = new BatchTrainer(session, bank, table, attribute);
+        this.trainer = new BatchTrainer(session, bank, table, router, attribute);
         try {
             this.registration = session.addAdapter(settings.module(), new MoeAdapter(bank, table, router, attribute));
         } catch (RuntimeException e) {

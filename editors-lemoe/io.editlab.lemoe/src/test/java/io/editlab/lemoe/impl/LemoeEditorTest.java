@@ -235,6 +235,24 @@ class LemoeEditorTest {
         }
     }
 
+    /** The routing objective's probabilities are the bound router's: a router that flattens them keeps it from settling. */
+    @Test
+    void theRoutingObjectiveTrainsThroughTheBoundRouter() throws EditException {
+        KvAnchorRouter real = new KvAnchorRouter();
+        io.editlab.api.route.Router flat = (q, w, b, k) -> real.route(q.div(1e4f), w, b, k);
+        Map<String, Object> config = Map.of("routerSteps", 200, "epochs", 1);
+        try (EditSession a = tiny.model.openSession("sharp"); EditSession b = tiny.model.openSession("flat")) {
+            Editor sharp = new LemoeMethod(Configs.defaults(LemoeConfig.class), real).create(a, config);
+            Editor blunt = new LemoeMethod(Configs.defaults(LemoeConfig.class), flat).create(b, config);
+            sharp.apply(batches.get(0));
+            blunt.apply(batches.get(0));
+            double sharpSteps = sharp.apply(batches.get(1)).stats().get("router_steps");
+            double bluntSteps = blunt.apply(batches.get(1)).stats().get("router_steps");
+            assertTrue(sharpSteps < 200, "the softmax router settles: " + sharpSteps + " steps");
+            assertEquals(200.0, bluntSteps, "probabilities near 1/2 never reach the settled probability");
+        }
+    }
+
     @Test
     void aSavedStateRestoresTheEditsAndAnEmptyOneUndoesThem() throws EditException {
         try (EditSession copy = tiny.model.openSession("restored"); EditSession empty = tiny.model.openSession("empty");

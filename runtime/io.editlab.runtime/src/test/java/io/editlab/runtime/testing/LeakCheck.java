@@ -16,8 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Fails a test that leaves NDArrays alive: every array the test allocated (in any manager of the
  * PyTorch engine, sessions included) must be freed when it ends. Arrays that were alive before the
  * test (class fixtures) are not counted. Registered for every test that has this test jar on its
- * class path (JUnit's extension auto-detection, switched on in the root pom); a test whose arrays
- * are meant to outlive it (a class-level session it grows) says so with {@link KeepsArrays}.
+ * class path (JUnit's extension auto-detection, switched on in the root pom).
  */
 public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
@@ -25,9 +24,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (engaged(context)) {
-            context.getStore(NAMESPACE).put("live", live());
-        }
+        context.getStore(NAMESPACE).put("live", live());
     }
 
     @Override
@@ -44,12 +41,6 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
             throw new AssertionError(context.getDisplayName() + " left " + left.size() + " NDArray(s) alive: " + shown
                     + (left.size() > 5 ? ", ..." : "") + " (close the session or manager that holds them)");
         }
-    }
-
-    private static boolean engaged(ExtensionContext context) {
-        return context.getTestMethod().map(m -> !m.isAnnotationPresent(KeepsArrays.class)).orElse(true)
-                && context.getTestClass().map(c -> !c.isAnnotationPresent(KeepsArrays.class)).orElse(true)
-                && Engine.hasEngine("PyTorch");
     }
 
     /** Every array alive in the PyTorch engine. */
