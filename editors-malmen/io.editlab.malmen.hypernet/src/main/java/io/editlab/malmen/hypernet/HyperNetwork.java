@@ -1,31 +1,14 @@
 package io.editlab.malmen.hypernet;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.editlab.api.edit.EditException;
-import io.editlab.api.model.ForwardOptions.CaptureTokens;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ParameterInfo;
-import io.editlab.api.model.WeightLayout;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,19 +34,11 @@ import java.util.Random;
  * initial learning rate, {@code ell} at 0 ({@code lambda = 1}).
  *
  * <p>All tensors live in the network's own manager (a sub-manager of the one given); results of its
- * methods go to the manager of the inputs. A checkpoint is a folder with {@code config.json}
- * (configuration and training record) and {@code hypernet.safetensors} (every tensor, statistics
- * included). Not thread-safe.
+ * methods go to the manager of the inputs. Checkpoints are read and written by {@link
+ * HypernetCheckpoint}. Not thread-safe.
  */
 public final class HyperNetwork implements AutoCloseable {
 
-    /** The checkpoint's configuration file. */
-    public static final String CONFIG = "config.json";
-    /** The checkpoint's tensor file. */
-    public static final String TENSORS = "hypernet.safetensors";
-    static final int FORMAT = 1;
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final NDIndex ALL = new NDIndex("...");
 
     private final HypernetConfig config;
@@ -99,78 +74,37 @@ public final class HyperNetwork implements AutoCloseable {
     }
 
     /**
-     * Reads a checkpoint folder written by {@link #save}.
+     * A network for {@code config} from named checkpoint tensors (copied into its own manager), as
+     * {@link HypernetCheckpoint#load} reads them.
      *
-     * @throws EditException naming the file and what is wrong with it
+     * @param training what was recorded about the training
+     * @param file the tensors' file, for messages
+     * @throws IllegalArgumentException naming the file and a missing or misshapen tensor
      */
-    public static HyperNetwork load(Path folder, NDManager parent) throws EditException {
-        Path configFile = folder.resolve(CONFIG);
-        Path tensorFile = folder.resolve(TENSORS);
-        JsonObject json;
-        try {
-            json = JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (NoSuchFileException e) {
-            throw new EditException(configFile + " does not exist: " + folder
-                    + " is not a hyper-network folder written by train-hypernet");
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new EditException(configFile + ": cannot read it: " + e.getMessage(), e);
-        }
-        HypernetConfig config;
-        try {
-            config = configFrom(json);
-        } catch (RuntimeException e) {
-            throw new EditException(configFile + ": " + e.getMessage(), e);
-        }
+    static HyperNetwork of(HypernetConfig config, Map<String, NDArray> tensors, Map<String, String> training,
+            Path file, NDManager parent) {
         HyperNetwork network = new HyperNetwork(config, parent);
-        try (InputStream in = Files.newInputStream(tensorFile); NDManager scratch = network.manager.newSubManager()) {
-            NDList list = NDList.decode(scratch, in);
-            Map<String, NDArray> tensors = new LinkedHashMap<>();
-            for (NDArray array : list) {
-                tensors.put(array.getName(), array);
-            }
+        try {
             for (int g = 0; g < config.groups(); g++) {
-                network.groups.add(Group.load(network.manager, config, g, tensors, tensorFile));
+                network.groups.add(Group.load(network.manager, config, g, tensors, file));
             }
-            JsonObject record = json.has("training") ? json.getAsJsonObject("training") : new JsonObject();
-            record.entrySet().forEach(e -> network.training.put(e.getKey(), e.getValue().getAsString()));
+            network.training.putAll(training);
             return network;
-        } catch (NoSuchFileException e) {
+        } catch (RuntimeException e) {
             network.close();
-            throw new EditException(tensorFile + " does not exist: " + folder + " is incomplete");
-        } catch (IOException | RuntimeException e) {
-            network.close();
-            throw e instanceof IllegalArgumentException ? new EditException(e.getMessage(), e)
-                    : new EditException(tensorFile + ": cannot read it: " + e.getMessage(), e);
+            throw e;
         }
     }
 
-    /**
-     * Writes the checkpoint into {@code folder} (created if needed): the tensors first, then the
-     * configuration, each through a temporary file that is moved into place.
-     *
-     * @param record what to record about the training (epochs, scores); replaces the previous record
-     */
-    public void save(Path folder, Map<String, String> record) throws IOException {
-        Files.createDirectories(folder);
+    /** The manager that owns every tensor of the network. */
+    NDManager manager() {
+        return manager;
+    }
+
+    /** Replaces the training record (what {@link HypernetCheckpoint#save} writes with the tensors). */
+    void record(Map<String, String> record) {
         training.clear();
         training.putAll(record);
-        Path tensors = folder.resolve(TENSORS + ".tmp");
-        try (NDManager scratch = manager.newSubManager()) {
-            NDList list = new NDList();
-            for (Map.Entry<String, NDArray> e : tensors().entrySet()) {
-                NDArray copy = e.getValue().duplicate();
-                copy.attach(scratch);
-                copy.setName(e.getKey());
-                list.add(copy);
-            }
-            try (OutputStream out = Files.newOutputStream(tensors)) {
-                list.encode(out, NDList.Encoding.SAFETENSORS);
-            }
-        }
-        Files.move(tensors, folder.resolve(TENSORS), StandardCopyOption.REPLACE_EXISTING);
-        Path json = folder.resolve(CONFIG + ".tmp");
-        Files.writeString(json, GSON.toJson(configJson()), StandardCharsets.UTF_8);
-        Files.move(json, folder.resolve(CONFIG), StandardCopyOption.REPLACE_EXISTING);
     }
 
     public HypernetConfig config() {
@@ -344,78 +278,6 @@ public final class HyperNetwork implements AutoCloseable {
 
     /** A module's network outputs: {@code u~} {@code [rows, key]} and {@code delta~} {@code [rows, value]}. */
     public record Transformed(NDArray keys, NDArray gradients) {
-    }
-
-    private JsonObject configJson() {
-        JsonObject json = new JsonObject();
-        json.addProperty("format", FORMAT);
-        json.addProperty("method", config.variant().id());
-        JsonObject model = new JsonObject();
-        model.addProperty("id", config.modelId());
-        model.addProperty("type", config.modelType());
-        json.add("model", model);
-        json.addProperty("rank", config.rank());
-        json.addProperty("blocks", config.blocks());
-        json.addProperty("tokens", config.tokens().name());
-        json.addProperty("lmBatchSize", config.lmBatchSize());
-        JsonArray modules = new JsonArray();
-        for (EditedModule m : config.modules()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("module", m.module());
-            o.addProperty("weight", m.weight());
-            o.addProperty("layout", m.layout().name());
-            o.addProperty("key", m.keySize());
-            o.addProperty("value", m.valueSize());
-            o.addProperty("group", m.group());
-            o.addProperty("index", m.index());
-            modules.add(o);
-        }
-        json.add("modules", modules);
-        json.addProperty("parameters", parameterCount());
-        JsonObject record = new JsonObject();
-        training.forEach(record::addProperty);
-        json.add("training", record);
-        return json;
-    }
-
-    private static HypernetConfig configFrom(JsonObject json) {
-        int format = integer(json, "format");
-        if (format != FORMAT) {
-            throw new IllegalArgumentException("format " + format + " is not supported (expected " + FORMAT + ")");
-        }
-        JsonObject model = json.getAsJsonObject("model");
-        if (model == null) {
-            throw new IllegalArgumentException("'model' is missing");
-        }
-        List<EditedModule> modules = new ArrayList<>();
-        JsonArray list = json.getAsJsonArray("modules");
-        if (list == null) {
-            throw new IllegalArgumentException("'modules' is missing");
-        }
-        for (JsonElement e : list) {
-            JsonObject o = e.getAsJsonObject();
-            modules.add(new EditedModule(text(o, "module"), text(o, "weight"), WeightLayout.valueOf(text(o, "layout")),
-                    integer(o, "key"), integer(o, "value"), integer(o, "group"), integer(o, "index")));
-        }
-        return new HypernetConfig(Variant.of(text(json, "method")), text(model, "id"), text(model, "type"), modules,
-                integer(json, "rank"), integer(json, "blocks"), CaptureTokens.valueOf(text(json, "tokens")),
-                integer(json, "lmBatchSize"));
-    }
-
-    private static String text(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        if (e == null || e.isJsonNull()) {
-            throw new IllegalArgumentException("'" + key + "' is missing");
-        }
-        return e.getAsString();
-    }
-
-    private static int integer(JsonObject o, String key) {
-        try {
-            return Integer.parseInt(text(o, key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + o.get(key));
-        }
     }
 
     /** The network of one shape group. */

@@ -12,7 +12,7 @@
  * ({@code io.editlab.malmen}). Every tensor is allocated in a manager the caller passes in.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.editlab.malmen.hypernet;
 
 import org.osgi.annotation.bundle.Export;

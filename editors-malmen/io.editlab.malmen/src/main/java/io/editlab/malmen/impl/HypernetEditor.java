@@ -13,6 +13,7 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.LanguageModel;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
+import io.editlab.malmen.hypernet.HypernetCheckpoint;
 import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
 import io.editlab.malmen.hypernet.ShiftAggregator;
@@ -87,7 +88,7 @@ final class HypernetEditor implements Editor {
         this.fingerprint = fingerprint(settings);
         this.manager = session.manager().newSubManager();
         try {
-            this.network = HyperNetwork.load(settings.hypernet(), manager);
+            this.network = HypernetCheckpoint.load(settings.hypernet(), manager);
             if (network.config().variant() != variant) {
                 throw new EditException(variant.id() + ": " + EditorSettings.HYPERNET + " " + settings.hypernet()
                         + " was trained for " + network.config().variant().id() + "; train one with"
@@ -364,11 +365,11 @@ final class HypernetEditor implements Editor {
     /** The SHA-256 of the hyper-network's configuration file, which records its training run. */
     private static String fingerprint(EditorSettings settings) throws EditException {
         try {
-            byte[] config = Files.readAllBytes(settings.hypernet().resolve(HyperNetwork.CONFIG));
+            byte[] config = Files.readAllBytes(settings.hypernet().resolve(HypernetCheckpoint.CONFIG));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(config));
         } catch (IOException e) {
             throw new EditException(settings.method() + ": " + EditorSettings.HYPERNET + " " + settings.hypernet()
-                    + " is not a hyper-network folder: cannot read " + HyperNetwork.CONFIG + " (" + e.getMessage() + ")",
+                    + " is not a hyper-network folder: cannot read " + HypernetCheckpoint.CONFIG + " (" + e.getMessage() + ")",
                     e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

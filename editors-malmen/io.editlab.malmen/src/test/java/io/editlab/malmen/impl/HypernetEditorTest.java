@@ -23,6 +23,7 @@ import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.TargetScore;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
+import io.editlab.malmen.hypernet.HypernetCheckpoint;
 import io.editlab.malmen.hypernet.HypernetConfig;
 import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
@@ -134,7 +135,7 @@ class HypernetEditorTest {
                 overrides.put("metaLr", "1e-3");
                 Path folder = trainer(name).train(model, TRAINING, TRAINING, dir.resolve(name + epochs), overrides,
                         (s, d, t) -> { });
-                try (NDManager scratch = manager.newSubManager(); HyperNetwork network = HyperNetwork.load(folder,
+                try (NDManager scratch = manager.newSubManager(); HyperNetwork network = HypernetCheckpoint.load(folder,
                         scratch)) {
                     Map<String, String> record = network.training();
                     assertEquals(epochs, record.get("epochs_run"));
@@ -192,7 +193,7 @@ class HypernetEditorTest {
             for (Case c : List.of(new Case(model, HELD_OUT.subList(0, 6)), new Case(llama, llamaEdits))) {
                 Path net = untrained(c.model(), dir.resolve("untrained-" + c.model().info().id()));
                 try (EditSession session = c.model().openSession("reference");
-                        NDManager scratch = manager.newSubManager(); HyperNetwork network = HyperNetwork.load(net, scratch)) {
+                        NDManager scratch = manager.newSubManager(); HyperNetwork network = HypernetCheckpoint.load(net, scratch)) {
                     Map<EditedModule, List<float[]>> keys = new LinkedHashMap<>();
                     Map<EditedModule, List<float[]>> differences = new LinkedHashMap<>();
                     List<Completion> completions = TinyWorld.completions(c.edits());
@@ -390,7 +391,7 @@ class HypernetEditorTest {
                     KeyTracer.trace(session, step, batch, config.modules(), CaptureTokens.ALL, 4, network::observe);
                 }
             }
-            network.save(folder, Map.of());
+            HypernetCheckpoint.save(network, folder, Map.of());
         }
         return folder;
     }

@@ -20,6 +20,7 @@ import io.editlab.editkit.Adam;
 import io.editlab.editkit.GuardedSteps;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
+import io.editlab.malmen.hypernet.HypernetCheckpoint;
 import io.editlab.malmen.hypernet.HypernetConfig;
 import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
@@ -191,7 +192,7 @@ final class MetaTraining {
                         + " metaLr (now " + settings.metaLr() + ")");
             }
             // the checkpoint holds the best epoch's parameters; update its record with the whole run
-            try (HyperNetwork saved = HyperNetwork.load(output, state)) {
+            try (HyperNetwork saved = HypernetCheckpoint.load(output, state)) {
                 save(saved, output, record(bestEpoch, epochsRun, bestEpoch, lastTrainLoss, bestScores, trainer,
                         train.size(), valid.size(), started));
             }
@@ -201,7 +202,7 @@ final class MetaTraining {
 
     private void save(HyperNetwork network, Path output, Map<String, String> record) throws EditException {
         try {
-            network.save(output, record);
+            HypernetCheckpoint.save(network, output, record);
         } catch (IOException e) {
             throw new EditException(variant.id() + " meta-trainer: cannot write " + output + ": " + e.getMessage(), e);
         }
