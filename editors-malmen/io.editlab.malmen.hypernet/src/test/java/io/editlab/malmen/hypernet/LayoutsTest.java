@@ -46,9 +46,11 @@ class LayoutsTest {
     static NDManager manager;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         runtime = DjlRuntime.standalone("cpu");
         manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
+        runtime.load("gpt2", TinyModels.gpt2(dir.resolve("gpt2"), manager));
+        runtime.load("llama", TinyModels.llama(dir.resolve("llama"), manager));
     }
 
     @AfterAll
@@ -148,12 +150,7 @@ class LayoutsTest {
         }
     }
 
-    private static ModelHandle load(String kind) throws Exception {
-        if (runtime.model(kind).isPresent()) {
-            return runtime.model(kind).get();
-        }
-        Path folder = kind.equals("gpt2") ? TinyModels.gpt2(dir.resolve(kind), manager)
-                : TinyModels.llama(dir.resolve(kind), manager);
-        return runtime.load(kind, folder);
+    private static ModelHandle load(String kind) {
+        return runtime.model(kind).orElseThrow();
     }
 }
