@@ -51,8 +51,8 @@ class DashboardIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path TARGET = Host.ROOT.resolve("bndrun/target");
-    private static final Path FIXTURE_JAR =
-            Host.ROOT.resolve("bundles/testing/io.editlab.fixture.editor/target/io.editlab.fixture.editor-1.0.0-SNAPSHOT.jar");
+    private static final Path FIXTURE_JAR = Host.ROOT.resolve(
+            "bundles/testing/io.editlab.fixture.editor/target/io.editlab.fixture.editor-1.0.0-SNAPSHOT.jar");
     private static final Duration PAGE = Duration.ofSeconds(30);
     private static final Duration RUN = Duration.ofMinutes(10);
     private static final List<String> EDITORS = List.of("grace", "ft-l");
@@ -65,6 +65,7 @@ class DashboardIT {
     private static Host host;
     /** Why there is no browser to test with, or null. */
     private static String noBrowser;
+
     private WebDriver browser;
 
     @BeforeAll
@@ -84,8 +85,10 @@ class DashboardIT {
      * Fails instead when {@code EDITLAB_REQUIRE_BROWSER=1}, as on CI.
      */
     private static String missingBrowser() {
-        String missing = Stream.of(CHROMIUM, CHROMEDRIVER).filter(path -> !Files.isExecutable(path))
-                .map(Path::toString).collect(Collectors.joining(" and "));
+        String missing = Stream.of(CHROMIUM, CHROMEDRIVER)
+                .filter(path -> !Files.isExecutable(path))
+                .map(Path::toString)
+                .collect(Collectors.joining(" and "));
         if (missing.isEmpty()) {
             return null;
         }
@@ -117,13 +120,23 @@ class DashboardIT {
         ChromeDriverService chromedriver = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
-                .withLogFile(TARGET.resolve("dashboard-it/chromedriver-" + name + ".log").toFile())
+                .withLogFile(TARGET.resolve("dashboard-it/chromedriver-" + name + ".log")
+                        .toFile())
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,1600", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1400,1600",
+                "--user-data-dir=" + profile);
         browser = new ChromeDriver(chromedriver, options);
     }
 
@@ -137,13 +150,16 @@ class DashboardIT {
     @Test
     void comparisonStartedFromTheFormIsChartedLiveAndTabulated() throws Exception {
         open("/#token=" + host.token());
-        assertTrue(browser.getCurrentUrl().contains("/ui/index.html"),
+        assertTrue(
+                browser.getCurrentUrl().contains("/ui/index.html"),
                 "/ leads to the dashboard: " + browser.getCurrentUrl());
         assertEquals(host.token(), script("return localStorage.getItem('editlab.token')"), "the token is kept");
         assertFalse(browser.getCurrentUrl().contains("token="), "the token leaves the address bar");
 
         for (String editor : EDITORS) {
-            WebElement box = waitFor(PAGE, "the editor " + editor + " in the form",
+            WebElement box = waitFor(
+                    PAGE,
+                    "the editor " + editor + " in the form",
                     b -> b.findElement(By.cssSelector("#run-editors input[value='" + editor + "']")));
             box.click();
         }
@@ -157,7 +173,8 @@ class DashboardIT {
 
         Pattern started = Pattern.compile("run (\\S+) started");
         String run = waitFor(PAGE, "the run to be created", b -> {
-            Matcher matcher = started.matcher(b.findElement(By.id("run-message")).getText());
+            Matcher matcher =
+                    started.matcher(b.findElement(By.id("run-message")).getText());
             return matcher.find() ? matcher.group(1) : null;
         });
 
@@ -171,27 +188,34 @@ class DashboardIT {
         });
         assertEquals("finished", status, pageMessages());
 
-        JsonObject checkpoints = Host.json(host.get("/api/runs/" + run)).getAsJsonObject().getAsJsonObject("checkpoints");
+        JsonObject checkpoints =
+                Host.json(host.get("/api/runs/" + run)).getAsJsonObject().getAsJsonObject("checkpoints");
         for (String metric : RATES) {
             Map<String, Long> points = legendPoints(metric);
             for (String editor : EDITORS) {
                 long values = checkpoints.getAsJsonArray(editor).asList().stream()
                         .map(checkpoint -> checkpoint.getAsJsonObject().get(metric))
-                        .filter(value -> value != null && !value.isJsonNull()).count();
-                assertEquals(values, points.getOrDefault(editor, 0L),
+                        .filter(value -> value != null && !value.isJsonNull())
+                        .count();
+                assertEquals(
+                        values,
+                        points.getOrDefault(editor, 0L),
                         "every checkpoint value of " + editor + " is a point on the " + metric + " chart");
             }
         }
 
         By rows = By.cssSelector("#runs-table tr[data-run='" + run + "'][data-editor]");
-        waitFor(PAGE, "a row per editor in the runs table",
+        waitFor(
+                PAGE,
+                "a row per editor in the runs table",
                 b -> b.findElements(rows).size() == EDITORS.size() ? true : null);
         Files.write(TARGET.resolve("dashboard.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         for (String editor : EDITORS) {
             WebElement row = browser.findElement(
                     By.cssSelector("#runs-table tr[data-run='" + run + "'][data-editor='" + editor + "']"));
             for (String metric : RATES) {
-                String text = row.findElement(By.cssSelector("td[data-metric='" + metric + "']")).getText();
+                String text = row.findElement(By.cssSelector("td[data-metric='" + metric + "']"))
+                        .getText();
                 double value = Double.parseDouble(text);
                 assertTrue(value >= 0 && value <= 1, editor + " " + metric + " is a rate: " + text);
             }
@@ -200,26 +224,40 @@ class DashboardIT {
 
     @Test
     void editorBundleUploadedThroughThePageIsListed() throws Exception {
-        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
+        assertTrue(
+                Files.isRegularFile(FIXTURE_JAR),
+                "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
         open("/#token=" + host.token());
         waitFor(PAGE, "the bundles table", b -> b.findElement(By.cssSelector("#bundles-table tbody tr")));
 
         browser.findElement(By.id("bundle-upload")).sendKeys(FIXTURE_JAR.toString());
 
-        waitFor(PAGE, "the fixture bundle, active, in the bundles table", b -> b.findElement(By.cssSelector(
-                "#bundles-table tr[data-bundle='io.editlab.fixture.editor'][data-state='active']")));
-        waitFor(PAGE, "the fixture editor in the editors list", b -> b.findElement(
-                By.cssSelector("#editors-list tr[data-editor='fixture']")));
-        waitFor(PAGE, "the fixture editor in the run form", b -> b.findElement(
-                By.cssSelector("#run-editors input[value='fixture']")));
-        assertTrue(browser.findElement(By.id("bundle-message")).getText().contains("io.editlab.fixture.editor"),
-                "the upload is reported: " + browser.findElement(By.id("bundle-message")).getText());
+        waitFor(
+                PAGE,
+                "the fixture bundle, active, in the bundles table",
+                b -> b.findElement(By.cssSelector(
+                        "#bundles-table tr[data-bundle='io.editlab.fixture.editor'][data-state='active']")));
+        waitFor(
+                PAGE,
+                "the fixture editor in the editors list",
+                b -> b.findElement(By.cssSelector("#editors-list tr[data-editor='fixture']")));
+        waitFor(
+                PAGE,
+                "the fixture editor in the run form",
+                b -> b.findElement(By.cssSelector("#run-editors input[value='fixture']")));
+        assertTrue(
+                browser.findElement(By.id("bundle-message")).getText().contains("io.editlab.fixture.editor"),
+                "the upload is reported: "
+                        + browser.findElement(By.id("bundle-message")).getText());
     }
 
     @Test
     void playgroundShowsBaseAndEditedAnswers() throws IOException {
         open("/#token=" + host.token());
-        waitFor(PAGE, "grace in the playground", b -> b.findElement(By.cssSelector("#play-editor option[value='grace']")));
+        waitFor(
+                PAGE,
+                "grace in the playground",
+                b -> b.findElement(By.cssSelector("#play-editor option[value='grace']")));
         new Select(browser.findElement(By.id("play-editor"))).selectByValue("grace");
         browser.findElement(By.id("play-create")).click();
         waitFor(PAGE, "a session", b -> b.findElement(By.id("play-edit")).isEnabled() ? true : null);
@@ -227,12 +265,17 @@ class DashboardIT {
         type("play-prompt", "The sky is");
         type("play-target", " Tokyo"); // a word of the built-in model's vocabulary
         browser.findElement(By.id("play-edit")).click();
-        waitFor(PAGE, "the edit",
+        waitFor(
+                PAGE,
+                "the edit",
                 b -> b.findElement(By.id("play-message")).getText().startsWith("batch 1 done") ? true : null);
 
         type("play-query", "The sky is");
         browser.findElement(By.id("play-generate")).click();
-        waitFor(PAGE, "the answers", b -> b.findElement(By.id("play-edited")).getText().isEmpty() ? null : true);
+        waitFor(
+                PAGE,
+                "the answers",
+                b -> b.findElement(By.id("play-edited")).getText().isEmpty() ? null : true);
         String base = browser.findElement(By.id("play-base")).getText().strip();
         String edited = browser.findElement(By.id("play-edited")).getText().strip();
         assertTrue(edited.startsWith("Tokyo"), "GRACE answers the edited prompt with its target: " + edited);
@@ -242,7 +285,9 @@ class DashboardIT {
     /** A merged grid report (as ./editlab grid collect writes it) opened from disk: mean ± std per row. */
     @Test
     void gridReportOpenedFromAFileIsTabulatedWithItsSpread() throws IOException {
-        Path file = Files.writeString(TARGET.resolve("dashboard-it/grid-results.json"), """
+        Path file = Files.writeString(
+                TARGET.resolve("dashboard-it/grid-results.json"),
+                """
                 {"grid": {"name": "frontier", "source": "grid.json", "cells": 3, "finished": 2,
                           "failed": [{"index": 2, "cell": "memit [default] builtin/builtin T=4 b=2 final seed 1", "reason": "boom"}],
                           "missing": []},
@@ -260,29 +305,45 @@ class DashboardIT {
                 """);
         open("/#token=" + host.token());
         browser.findElement(By.id("grid-file")).sendKeys(file.toString());
-        WebElement reliability = waitFor(PAGE, "the grid's rows", b -> b.findElement(
-                By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='reliability']")));
+        WebElement reliability = waitFor(
+                PAGE,
+                "the grid's rows",
+                b -> b.findElement(
+                        By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='reliability']")));
         assertEquals("0.700 ± 0.141", reliability.getText());
-        assertEquals("1.000", browser.findElement(
-                By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='locality']")).getText());
-        String setting = browser.findElement(By.cssSelector("#grid-table tr[data-editor='grace'] td.protocol")).getText();
+        assertEquals(
+                "1.000",
+                browser.findElement(By.cssSelector("#grid-table tr[data-editor='grace'] td[data-metric='locality']"))
+                        .getText());
+        String setting = browser.findElement(By.cssSelector("#grid-table tr[data-editor='grace'] td.protocol"))
+                .getText();
         assertEquals("builtin on builtin, T=4, batch 2, shuffle order, eval final", setting);
         String message = browser.findElement(By.id("grid-message")).getText();
         assertTrue(message.startsWith("grid frontier: 2 of 3 cells finished; failed: cell 2 (boom)"), message);
 
         Path notReport = Files.writeString(TARGET.resolve("dashboard-it/not-a-report.json"), "{\"x\": 1}");
         browser.findElement(By.id("grid-file")).sendKeys(notReport.toString());
-        waitFor(PAGE, "the refusal", b -> b.findElement(By.id("grid-message")).getText()
-                .equals("not-a-report.json: not a results.json of EditLab (no \"editors\" list)") ? true : null);
+        waitFor(
+                PAGE,
+                "the refusal",
+                b -> b.findElement(By.id("grid-message"))
+                                .getText()
+                                .equals("not-a-report.json: not a results.json of EditLab (no \"editors\" list)")
+                        ? true
+                        : null);
     }
 
     @Test
     void changeWithoutTokenIsRefusedWithAClearMessage() {
-        assertTrue(Files.isRegularFile(FIXTURE_JAR), "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
+        assertTrue(
+                Files.isRegularFile(FIXTURE_JAR),
+                "build bundles/testing/io.editlab.fixture.editor first: " + FIXTURE_JAR);
         open("/");
         waitFor(PAGE, "the bundles table", b -> b.findElement(By.cssSelector("#bundles-table tbody tr")));
         browser.findElement(By.id("bundle-upload")).sendKeys(FIXTURE_JAR.toString());
-        WebElement banner = waitFor(PAGE, "the refusal message",
+        WebElement banner = waitFor(
+                PAGE,
+                "the refusal message",
                 b -> b.findElement(By.id("auth-message")).isDisplayed() ? b.findElement(By.id("auth-message")) : null);
         assertTrue(banner.getText().contains("401") && banner.getText().contains("token"), banner.getText());
     }

@@ -24,14 +24,16 @@ import java.util.concurrent.TimeUnit;
 final class Host implements AutoCloseable {
 
     /** The project root (this module is {@code bndrun/}). */
-    static final Path ROOT = Path.of(System.getProperty("editlab.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("editlab.root", "..")).toAbsolutePath().normalize();
 
     private static final Duration START = Duration.ofMinutes(10); // first start pretrains the built-in model
 
     private final Process process;
     private final Path data;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private Host(Process process, Path data, int port) {
         this.process = process;
@@ -44,15 +46,28 @@ final class Host implements AutoCloseable {
         Files.createDirectories(data);
         Path deploy = Files.createDirectories(data.resolveSibling(data.getFileName() + "-deploy"));
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of("bash", ROOT.resolve("editlab").toString(), "serve",
-                "--port", Integer.toString(port), "--data-dir", data.toString(), "--model", "builtin"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("host.log").toFile()));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                ROOT.resolve("editlab").toString(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--data-dir",
+                data.toString(),
+                "--model",
+                "builtin"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        data.resolve("host.log").toFile()));
         builder.environment().put("EDITLAB_DEPLOY", deploy.toString());
         // A fixed, pre-touched heap: the resident memory then changes only outside the Java heap
         // (tensors, native allocations, threads), which is what the memory test watches.
-        builder.environment().put("JAVA_OPTS", "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.pytorch.num_threads=1"
-                + " -Dai.djl.pytorch.num_interop_threads=1");
+        builder.environment()
+                .put(
+                        "JAVA_OPTS",
+                        "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dai.djl.pytorch.num_threads=1"
+                                + " -Dai.djl.pytorch.num_interop_threads=1");
         Host host = new Host(builder.start(), data, port);
         host.awaitUp();
         return host;
@@ -122,8 +137,11 @@ final class Host implements AutoCloseable {
 
     /** POST with the token. */
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base().resolve(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), true);
+        return send(
+                HttpRequest.newBuilder(base().resolve(path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                true);
     }
 
     /** DELETE with the token. */
@@ -131,12 +149,12 @@ final class Host implements AutoCloseable {
         return send(HttpRequest.newBuilder(base().resolve(path)).DELETE(), true);
     }
 
-    HttpResponse<String> send(HttpRequest.Builder request, boolean withToken) throws IOException,
-            InterruptedException {
+    HttpResponse<String> send(HttpRequest.Builder request, boolean withToken) throws IOException, InterruptedException {
         if (withToken) {
             request.header("Authorization", "Bearer " + token());
         }
-        return http.send(request.timeout(Duration.ofMinutes(2)).build(),
+        return http.send(
+                request.timeout(Duration.ofMinutes(2)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -13,8 +13,7 @@ import java.util.jar.Manifest;
 /** Inputs the end-to-end tests of the host's hardening build: model folders, bundles, raw requests. */
 final class HostileInputs {
 
-    private HostileInputs() {
-    }
+    private HostileInputs() {}
 
     /**
      * A model folder {@code folder} with {@code config} as its config.json and, linked, the weights
@@ -53,8 +52,9 @@ final class HostileInputs {
     static int rawGet(Host host, String path, String hostHeader) throws IOException {
         try (Socket socket = new Socket(host.base().getHost(), host.base().getPort())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             return Integer.parseInt(status.substring(9, 12));
         }

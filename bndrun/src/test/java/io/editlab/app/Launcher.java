@@ -16,12 +16,12 @@ final class Launcher {
     /** The longest a command may run. */
     static final Duration LIMIT = Duration.ofMinutes(10);
 
-    private Launcher() {
-    }
+    private Launcher() {}
 
     /** Runs {@code ./editlab ARGS} and returns what it printed; fails on a non-zero exit. */
     static String editlab(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", Host.ROOT.resolve("editlab").toString()));
+        List<String> command =
+                new ArrayList<>(List.of("bash", Host.ROOT.resolve("editlab").toString()));
         command.addAll(args);
         Result result = run(command, LIMIT);
         if (result.exit() != 0) {
@@ -31,14 +31,14 @@ final class Launcher {
         return result.out() + result.err();
     }
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     static Result run(List<String> command, Duration limit) throws IOException, InterruptedException {
         Path out = Files.createTempFile(Host.ROOT.resolve("bndrun/target"), "launcher", ".out");
         Path err = Files.createTempFile(Host.ROOT.resolve("bndrun/target"), "launcher", ".err");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().put("JAVA_OPTS", "-Xmx2g");
             Process process = builder.start();
             if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -24,15 +24,23 @@ class LocalGridIT {
     void cellsRunInProcessFailuresAreContainedAndResumeRerunsOnlyThem() throws Exception {
         Host.deleteTree(DIR);
         Files.createDirectories(DIR);
-        Path file = Files.writeString(DIR.resolve("grid.json"), """
+        Path file = Files.writeString(
+                DIR.resolve("grid.json"),
+                """
                 {"name": "local-it",
                  "editors": ["grace", {"method": "grace", "label": "grace-bad", "config": {"steps": 0}}],
                  "edits": [4], "batch": [2], "seeds": [1, 2],
                  "bench": {"checkpoint": 2, "generation": false}}
                 """);
         Path out = DIR.resolve("out");
-        List<String> run = List.of("bash", Host.ROOT.resolve("editlab").toString(), "grid", "run", file.toString(),
-                "--out", out.toString());
+        List<String> run = List.of(
+                "bash",
+                Host.ROOT.resolve("editlab").toString(),
+                "grid",
+                "run",
+                file.toString(),
+                "--out",
+                out.toString());
 
         Launcher.Result first = Launcher.run(run, Launcher.LIMIT);
         assertEquals(1, first.exit(), first.out() + first.err());
@@ -58,16 +66,22 @@ class LocalGridIT {
 
         String collected = Launcher.editlab(List.of("grid", "collect", out.toString()));
         assertTrue(collected.contains("2 of 4 cells merged"), collected);
-        JsonObject grid = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject()
+        JsonObject grid = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject()
                 .getAsJsonObject("grid");
         assertEquals(2, grid.getAsJsonArray("failed").size());
-        String reason = grid.getAsJsonArray("failed").get(0).getAsJsonObject().get("reason").getAsString();
+        String reason = grid.getAsJsonArray("failed")
+                .get(0)
+                .getAsJsonObject()
+                .get("reason")
+                .getAsString();
         assertTrue(reason.contains("steps"), "the editor's own reason, naming the key: " + reason);
     }
 
     /** How often the cell ran, by the line each run writes to its log first. */
     private static long runs(Path out, int cell) throws java.io.IOException {
         return Files.readAllLines(out.resolve("cells/" + cell + "/log")).stream()
-                .filter(line -> line.startsWith("== cell " + cell + " in process")).count();
+                .filter(line -> line.startsWith("== cell " + cell + " in process"))
+                .count();
     }
 }

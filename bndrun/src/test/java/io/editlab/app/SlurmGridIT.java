@@ -38,17 +38,21 @@ class SlurmGridIT {
         Assumptions.assumeTrue(why == null, why);
         Host.deleteTree(DIR);
         Files.createDirectories(DIR);
-        Path file = Files.writeString(DIR.resolve("grid.json"), """
+        Path file = Files.writeString(
+                DIR.resolve("grid.json"),
+                """
                 {"name": "slurm-it", "editors": ["grace", "ft-l"], "edits": [4, 8], "batch": [2], "seeds": [1, 2],
                  "bench": {"order": "shuffle", "checkpoint": 2, "generation": false}}
                 """);
         Path out = DIR.resolve("out");
         // The built-in model is pretrained and cached once, before cells would race to make it.
-        Launcher.editlab(List.of("generate", "--model", "builtin", "--prompt", "The capital of France is", "--tokens", "1"));
+        Launcher.editlab(
+                List.of("generate", "--model", "builtin", "--prompt", "The capital of France is", "--tokens", "1"));
 
         String plan = Launcher.editlab(List.of("grid", "plan", file.toString(), "--out", out.toString()));
         assertTrue(plan.contains("8 cells of grid 'slurm-it'"), plan);
-        String submitted = Launcher.editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString()));
+        String submitted = Launcher.editlab(
+                List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString()));
         assertTrue(submitted.contains("submitted 8 cells as Slurm job array "), submitted);
         String job = submitted.replaceAll("(?s).*Slurm job array (\\d+).*", "$1");
 
@@ -63,8 +67,10 @@ class SlurmGridIT {
         Launcher.run(List.of("scancel", job + "_" + KILLED), Duration.ofSeconds(30));
         awaitQueueEmpty(job);
         for (int cell = 0; cell < 8; cell++) {
-            assertEquals(cell != KILLED, Files.exists(out.resolve("cells/" + cell + "/done")), "cell " + cell + ": "
-                    + log(out, cell));
+            assertEquals(
+                    cell != KILLED,
+                    Files.exists(out.resolve("cells/" + cell + "/done")),
+                    "cell " + cell + ": " + log(out, cell));
         }
         Map<Integer, String> finishedAt = new HashMap<>();
         for (int cell = 0; cell < 8; cell++) {
@@ -75,15 +81,17 @@ class SlurmGridIT {
         String status = Launcher.editlab(List.of("grid", "status", out.toString()));
         assertTrue(status.contains("8 cells: ") && status.contains("7 finished"), status);
 
-        String resumed = Launcher.editlab(List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString(),
-                "--resume"));
+        String resumed = Launcher.editlab(
+                List.of("grid", "run", file.toString(), "--backend", "slurm", "--out", out.toString(), "--resume"));
         assertTrue(resumed.contains("submitted 1 cells as Slurm job array "), resumed);
         String second = resumed.replaceAll("(?s).*Slurm job array (\\d+).*", "$1");
         assertTrue(Files.readString(out.resolve("slurm/submit-2.sbatch")).contains("#SBATCH --array=" + KILLED + "\n"));
         awaitQueueEmpty(second);
         assertTrue(Files.exists(out.resolve("cells/" + KILLED + "/done")), log(out, KILLED));
         for (Map.Entry<Integer, String> cell : finishedAt.entrySet()) {
-            assertEquals(cell.getValue(), Files.readString(out.resolve("cells/" + cell.getKey() + "/done")),
+            assertEquals(
+                    cell.getValue(),
+                    Files.readString(out.resolve("cells/" + cell.getKey() + "/done")),
                     "cell " + cell.getKey() + " ran again");
             assertEquals(1, runs(out, cell.getKey()), "cell " + cell.getKey() + " ran again");
         }
@@ -91,7 +99,8 @@ class SlurmGridIT {
 
         String collected = Launcher.editlab(List.of("grid", "collect", out.toString()));
         assertTrue(collected.contains("8 of 8 cells merged"), collected);
-        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json")))
+                .getAsJsonObject();
         assertEquals(8, results.getAsJsonObject("grid").get("finished").getAsInt());
         JsonArray rows = results.getAsJsonArray("editors");
         assertEquals(4, rows.size());
@@ -114,7 +123,8 @@ class SlurmGridIT {
         String why = null;
         try {
             Launcher.Result sinfo = Launcher.run(List.of("sinfo", "-h", "-o", "%t"), Duration.ofSeconds(30));
-            if (sinfo.exit() != 0 || !sinfo.out().contains("idle") && !sinfo.out().contains("mix")) {
+            if (sinfo.exit() != 0
+                    || !sinfo.out().contains("idle") && !sinfo.out().contains("mix")) {
                 why = "sinfo found no idle node (" + (sinfo.out() + sinfo.err()).strip() + ")";
             }
         } catch (IOException e) {
@@ -132,7 +142,8 @@ class SlurmGridIT {
     /** The grid's array tasks Slurm has now: JOB_TASK to state. */
     private static Map<String, String> squeue() throws IOException, InterruptedException {
         Map<String, String> states = new HashMap<>();
-        for (String line : Launcher.run(List.of("squeue", "-h", "-r", "-o", "%F_%K %T"), Duration.ofSeconds(30)).out()
+        for (String line : Launcher.run(List.of("squeue", "-h", "-r", "-o", "%F_%K %T"), Duration.ofSeconds(30))
+                .out()
                 .split("\n")) {
             String[] fields = line.strip().split(" ");
             if (fields.length == 2) {
@@ -155,8 +166,11 @@ class SlurmGridIT {
     /** How often the cell's run started, by the lines run-cell.sh writes to its log. */
     private static long runs(Path out, int cell) throws IOException {
         Path log = out.resolve("cells/" + cell + "/log");
-        return !Files.exists(log) ? 0 : Files.readAllLines(log).stream().filter(l -> l.startsWith("== cell "))
-                .count();
+        return !Files.exists(log)
+                ? 0
+                : Files.readAllLines(log).stream()
+                        .filter(l -> l.startsWith("== cell "))
+                        .count();
     }
 
     private static String log(Path out, int cell) throws IOException {

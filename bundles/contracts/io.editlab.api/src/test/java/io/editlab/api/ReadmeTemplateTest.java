@@ -29,27 +29,57 @@ class ReadmeTemplateTest {
         assertTrue(intro >= 0, readme + " has no paragraph starting '" + INTRO + "'");
         int start = text.indexOf("```java\n", intro) + "```java\n".length();
         String source = text.substring(start, text.indexOf("```", start));
-        String pkg = source.lines().filter(l -> l.startsWith("package ")).findFirst().orElseThrow()
-                .substring("package ".length()).replace(";", "").strip();
-        String type = source.lines().filter(l -> l.startsWith("public final class ")).findFirst().orElseThrow()
+        String pkg = source.lines()
+                .filter(l -> l.startsWith("package "))
+                .findFirst()
+                .orElseThrow()
+                .substring("package ".length())
+                .replace(";", "")
+                .strip();
+        String type = source.lines()
+                .filter(l -> l.startsWith("public final class "))
+                .findFirst()
+                .orElseThrow()
                 .split(" ")[3];
         Path file = dir.resolve("src").resolve(pkg.replace('.', '/')).resolve(type + ".java");
         Files.createDirectories(file.getParent());
         Files.writeString(file, source);
 
-        List<String> apiOnly = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        List<String> apiOnly = Arrays.stream(
+                        System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> e.replace('\\', '/').contains("io.editlab.api/target/classes")
-                        || e.replace('\\', '/').contains("/ai/djl/api/") || e.replace('\\', '/').contains("/org/osgi/"))
+                        || e.replace('\\', '/').contains("/ai/djl/api/")
+                        || e.replace('\\', '/').contains("/org/osgi/"))
                 .toList();
-        assertEquals(1, apiOnly.stream().filter(e -> e.contains("io.editlab.api")).count(), "the API's classes: " + apiOnly);
+        assertEquals(
+                1, apiOnly.stream().filter(e -> e.contains("io.editlab.api")).count(), "the API's classes: " + apiOnly);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "tests run on a JDK");
         StringWriter errors = new StringWriter();
-        int status = javac.getTask(errors, null, null, List.of("-classpath", String.join(File.pathSeparator, apiOnly),
-                "-d", dir.resolve("out").toString(), "-proc:none"), null,
-                javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile())).call() ? 0 : 1;
-        assertEquals(0, status, "the template does not compile against " + apiOnly.stream()
-                .map(e -> Path.of(e).getFileName().toString()).collect(Collectors.joining(", ")) + ":\n" + errors);
-        assertTrue(Files.exists(dir.resolve("out").resolve(pkg.replace('.', '/')).resolve(type + ".class")));
+        int status = javac.getTask(
+                                errors,
+                                null,
+                                null,
+                                List.of(
+                                        "-classpath",
+                                        String.join(File.pathSeparator, apiOnly),
+                                        "-d",
+                                        dir.resolve("out").toString(),
+                                        "-proc:none"),
+                                null,
+                                javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile()))
+                        .call()
+                ? 0
+                : 1;
+        assertEquals(
+                0,
+                status,
+                "the template does not compile against "
+                        + apiOnly.stream()
+                                .map(e -> Path.of(e).getFileName().toString())
+                                .collect(Collectors.joining(", "))
+                        + ":\n" + errors);
+        assertTrue(
+                Files.exists(dir.resolve("out").resolve(pkg.replace('.', '/')).resolve(type + ".class")));
     }
 }

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class ContextCheck {
 
-    private ContextCheck() {
-    }
+    private ContextCheck() {}
 
     /**
      * @throws IllegalArgumentException naming the first record id and field whose prompt and answer
@@ -25,7 +24,13 @@ public final class ContextCheck {
         for (EditRequest request : requests) {
             fit(tokenizer, limit, request, "prompt", request.prompt(), request.target());
             for (int i = 0; i < request.rephrases().size(); i++) {
-                fit(tokenizer, limit, request, "rephrases[" + i + "]", request.rephrases().get(i), request.target());
+                fit(
+                        tokenizer,
+                        limit,
+                        request,
+                        "rephrases[" + i + "]",
+                        request.rephrases().get(i),
+                        request.target());
             }
             probes(tokenizer, limit, request, "locality", request.locality());
             probes(tokenizer, limit, request, "portability", request.portability());
@@ -34,12 +39,18 @@ public final class ContextCheck {
 
     private static void probes(Tokenizer tokenizer, int limit, EditRequest request, String field, List<Probe> probes) {
         for (int i = 0; i < probes.size(); i++) {
-            fit(tokenizer, limit, request, field + "[" + i + "]", probes.get(i).prompt(), probes.get(i).answer());
+            fit(
+                    tokenizer,
+                    limit,
+                    request,
+                    field + "[" + i + "]",
+                    probes.get(i).prompt(),
+                    probes.get(i).answer());
         }
     }
 
-    private static void fit(Tokenizer tokenizer, int limit, EditRequest request, String field, String prompt,
-            String answer) {
+    private static void fit(
+            Tokenizer tokenizer, int limit, EditRequest request, String field, String prompt, String answer) {
         int promptTokens = tokenizer.encode(prompt).length;
         int answerTokens = tokenizer.encodeContinuation(answer).length;
         if (promptTokens == 0 || answerTokens == 0) {
@@ -48,8 +59,8 @@ public final class ContextCheck {
         }
         if (promptTokens + answerTokens - 1 > limit) {
             throw new IllegalArgumentException("record '" + request.id() + "', field '" + field + "': the prompt ("
-                    + promptTokens + " tokens) and its answer (" + answerTokens + ") need " + (promptTokens
-                    + answerTokens - 1) + " positions; the model takes at most " + limit);
+                    + promptTokens + " tokens) and its answer (" + answerTokens + ") need "
+                    + (promptTokens + answerTokens - 1) + " positions; the model takes at most " + limit);
         }
     }
 }

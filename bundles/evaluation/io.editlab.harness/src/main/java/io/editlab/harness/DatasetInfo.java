@@ -7,5 +7,4 @@ package io.editlab.harness;
  * @param format the reader's format id, or {@code corpus}
  * @param records how many requests the source holds
  */
-public record DatasetInfo(String path, String format, int records) {
-}
+public record DatasetInfo(String path, String format, int records) {}

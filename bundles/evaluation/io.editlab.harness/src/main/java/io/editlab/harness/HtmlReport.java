@@ -17,8 +17,7 @@ public final class HtmlReport {
     static final String CHART_JS = "META-INF/resources/webjars/chart.js/%s/dist/chart.umd.js";
     static final String CHART_JS_VERSION = "4.4.7";
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** Writes {@code report.html} into {@code folder}. */
     public static void write(RunReport report, Path folder) throws IOException {
@@ -29,12 +28,22 @@ public final class HtmlReport {
     static String html(RunReport report) throws IOException {
         String data = Reports.json(report).toString().replace("</", "<\\/");
         Protocol p = report.protocol();
-        String title = String.format(Locale.ROOT, "EditLab: %s on %s, T=%d, batch %d, %s order, eval %s",
-                report.model().id(), report.dataset().path(), p.edits(), p.batchSize(),
-                p.order().name().toLowerCase(Locale.ROOT), p.evaluation().name().toLowerCase(Locale.ROOT));
-        return page(title, """
+        String title = String.format(
+                Locale.ROOT,
+                "EditLab: %s on %s, T=%d, batch %d, %s order, eval %s",
+                report.model().id(),
+                report.dataset().path(),
+                p.edits(),
+                p.batchSize(),
+                p.order().name().toLowerCase(Locale.ROOT),
+                p.evaluation().name().toLowerCase(Locale.ROOT));
+        return page(
+                title,
+                """
                 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 1.5em; }
-                """, "<script>" + chartJs() + "</script>", """
+                """,
+                "<script>" + chartJs() + "</script>",
+                """
                 <p class="note">Values are teacher-forced exact match unless the column says otherwise (token_acc: token accuracy,
                 gen_em: greedy-generation exact match). Locality compares with the unedited model's own predictions.</p>
                 <table id="final"></table><div class="charts" id="charts"></div>
@@ -63,7 +72,8 @@ public final class HtmlReport {
                         y: rates.includes(metric) ? { min: 0, max: 1 } : {} } } });
                 }
                 </script>
-                """.formatted(data));
+                """
+                        .formatted(data));
     }
 
     private static String chartJs() throws IOException {
@@ -98,12 +108,16 @@ public final class HtmlReport {
                 %s</head>
                 <body><h1>%s</h1>
                 %s</body></html>
-                """.formatted(escape(title), style, head, escape(title), body);
+                """
+                .formatted(escape(title), style, head, escape(title), body);
     }
 
     /** {@code text} for HTML text and single- or double-quoted attributes. */
     public static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
                 .replace("'", "&#39;");
     }
 }

@@ -19,8 +19,16 @@ import java.util.Objects;
  * @param generation also score by free greedy generation (slower), besides teacher forcing
  * @param rephrasings whether some of each edit's rephrasings are edited along with it
  */
-public record Protocol(int edits, int batchSize, Order order, String planner, long seed, Evaluation evaluation,
-        int checkpointEvery, boolean generation, Rephrasings rephrasings) {
+public record Protocol(
+        int edits,
+        int batchSize,
+        Order order,
+        String planner,
+        long seed,
+        Evaluation evaluation,
+        int checkpointEvery,
+        boolean generation,
+        Rephrasings rephrasings) {
 
     /** The order of the edit stream. */
     public enum Order {
@@ -90,8 +98,15 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
                 requests.add(edit);
                 List<String> rephrases = edit.rephrases();
                 for (int i = 0; i < streamed(edit); i++) {
-                    requests.add(new EditRequest(edit.id() + "/rephrase-" + (i + 1), rephrases.get(i), edit.target(),
-                            edit.subject(), edit.groundTruth(), List.of(), List.of(), List.of()));
+                    requests.add(new EditRequest(
+                            edit.id() + "/rephrase-" + (i + 1),
+                            rephrases.get(i),
+                            edit.target(),
+                            edit.subject(),
+                            edit.groundTruth(),
+                            List.of(),
+                            List.of(),
+                            List.of()));
                 }
             }
             return requests;
@@ -99,10 +114,22 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
 
         /** The edits as they are scored: with only their held-out rephrasings. */
         public List<EditRequest> scored(List<EditRequest> edits) {
-            return edits.stream().map(edit -> streamed(edit) == 0 ? edit
-                    : new EditRequest(edit.id(), edit.prompt(), edit.target(), edit.subject(), edit.groundTruth(),
-                            edit.rephrases().subList(streamed(edit), edit.rephrases().size()), edit.locality(),
-                            edit.portability())).toList();
+            return edits.stream()
+                    .map(edit -> streamed(edit) == 0
+                            ? edit
+                            : new EditRequest(
+                                    edit.id(),
+                                    edit.prompt(),
+                                    edit.target(),
+                                    edit.subject(),
+                                    edit.groundTruth(),
+                                    edit.rephrases()
+                                            .subList(
+                                                    streamed(edit),
+                                                    edit.rephrases().size()),
+                                    edit.locality(),
+                                    edit.portability()))
+                    .toList();
         }
     }
 
@@ -114,13 +141,22 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
      * @param rephrasings {@code held-out} or {@code stream-half}
      * @throws IllegalArgumentException naming the setting that is wrong
      */
-    public static Protocol of(int edits, int batchSize, String order, String evaluation, long seed,
-            int checkpointEvery, boolean generation, String rephrasings) {
-        Evaluation when = switch (String.valueOf(evaluation)) {
-            case "final" -> Evaluation.FINAL;
-            case "each" -> Evaluation.EACH;
-            default -> throw new IllegalArgumentException("eval must be final or each, not '" + evaluation + "'");
-        };
+    public static Protocol of(
+            int edits,
+            int batchSize,
+            String order,
+            String evaluation,
+            long seed,
+            int checkpointEvery,
+            boolean generation,
+            String rephrasings) {
+        Evaluation when =
+                switch (String.valueOf(evaluation)) {
+                    case "final" -> Evaluation.FINAL;
+                    case "each" -> Evaluation.EACH;
+                    default -> throw new IllegalArgumentException(
+                            "eval must be final or each, not '" + evaluation + "'");
+                };
         String planner = null;
         Order kind;
         if ("file".equals(order)) {
@@ -133,8 +169,8 @@ public record Protocol(int edits, int batchSize, Order order, String planner, lo
         } else {
             throw new IllegalArgumentException("order must be file, shuffle or plan:PLANNER, not '" + order + "'");
         }
-        return new Protocol(edits, batchSize, kind, planner, seed, when, checkpointEvery, generation,
-                Rephrasings.of(rephrasings));
+        return new Protocol(
+                edits, batchSize, kind, planner, seed, when, checkpointEvery, generation, Rephrasings.of(rephrasings));
     }
 
     public Protocol {

@@ -21,16 +21,22 @@ import java.util.TreeSet;
 public final class Reports {
 
     /** The headline columns of the side-by-side table, in order. */
-    public static final List<String> HEADLINE = List.of("reliability", "generalization", "locality", "retention",
-            "portability", "seconds_per_edit", "peak_memory_bytes");
+    public static final List<String> HEADLINE = List.of(
+            "reliability",
+            "generalization",
+            "locality",
+            "retention",
+            "portability",
+            "seconds_per_edit",
+            "peak_memory_bytes");
 
-    private Reports() {
-    }
+    private Reports() {}
 
     /** Writes {@code results.json} and {@code results.csv} into {@code folder}, creating it. */
     public static void write(RunReport report, Path folder) throws IOException {
         Files.createDirectories(folder);
-        Files.writeString(folder.resolve("results.json"),
+        Files.writeString(
+                folder.resolve("results.json"),
                 new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json(report)));
         Files.writeString(folder.resolve("results.csv"), csv(report));
     }
@@ -63,7 +69,8 @@ public final class Reports {
         JsonObject e = new JsonObject();
         e.addProperty("name", editor.name());
         JsonObject config = new JsonObject();
-        new TreeSet<>(editor.config().keySet()).forEach(key -> config.addProperty(key, editor.config().get(key)));
+        new TreeSet<>(editor.config().keySet())
+                .forEach(key -> config.addProperty(key, editor.config().get(key)));
         e.add("config", config);
         e.addProperty("bundle", editor.bundle());
         e.addProperty("version", editor.version());
@@ -87,15 +94,21 @@ public final class Reports {
     /** Reads back what {@link #json(EditorReport)} wrote (nulls become NaN). */
     public static EditorReport editor(JsonObject e) {
         Map<String, String> config = new LinkedHashMap<>();
-        e.getAsJsonObject("config").entrySet().forEach(entry -> config.put(entry.getKey(),
-                entry.getValue().getAsString()));
+        e.getAsJsonObject("config")
+                .entrySet()
+                .forEach(entry -> config.put(entry.getKey(), entry.getValue().getAsString()));
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (JsonElement c : e.getAsJsonArray("checkpoints")) {
             checkpoints.add(checkpoint(c.getAsJsonObject()));
         }
-        return new EditorReport(e.get("name").getAsString(), config, e.get("bundle").getAsString(),
-                e.get("version").getAsString(), e.get("status").getAsString(),
-                e.get("error").isJsonNull() ? null : e.get("error").getAsString(), values(e.getAsJsonObject("final")),
+        return new EditorReport(
+                e.get("name").getAsString(),
+                config,
+                e.get("bundle").getAsString(),
+                e.get("version").getAsString(),
+                e.get("status").getAsString(),
+                e.get("error").isJsonNull() ? null : e.get("error").getAsString(),
+                values(e.getAsJsonObject("final")),
                 checkpoints);
     }
 
@@ -109,8 +122,12 @@ public final class Reports {
     /** Metric values of a JSON object: numbers, nulls as NaN. */
     private static Map<String, Double> values(JsonObject json) {
         Map<String, Double> values = new LinkedHashMap<>();
-        json.entrySet().forEach(entry -> values.put(entry.getKey(),
-                entry.getValue().isJsonNull() ? Double.NaN : entry.getValue().getAsDouble()));
+        json.entrySet()
+                .forEach(entry -> values.put(
+                        entry.getKey(),
+                        entry.getValue().isJsonNull()
+                                ? Double.NaN
+                                : entry.getValue().getAsDouble()));
         return values;
     }
 
@@ -138,8 +155,8 @@ public final class Reports {
         for (String key : HEADLINE) {
             json.add(key, number(values.get(key)));
         }
-        new TreeSet<>(values.keySet()).stream().filter(k -> !HEADLINE.contains(k))
-                .forEach(key -> json.add(key, number(values.get(key))));
+        new TreeSet<>(values.keySet())
+                .stream().filter(k -> !HEADLINE.contains(k)).forEach(key -> json.add(key, number(values.get(key))));
         return json;
     }
 
@@ -157,7 +174,9 @@ public final class Reports {
         extra.removeAll(HEADLINE);
         List<String> columns = new ArrayList<>(HEADLINE);
         columns.addAll(extra);
-        StringBuilder csv = new StringBuilder("editor,status,point,").append(String.join(",", columns)).append('\n');
+        StringBuilder csv = new StringBuilder("editor,status,point,")
+                .append(String.join(",", columns))
+                .append('\n');
         for (EditorReport editor : report.editors()) {
             for (Checkpoint checkpoint : editor.checkpoints()) {
                 row(csv, editor, Integer.toString(checkpoint.edits()), checkpoint.values(), columns);
@@ -167,9 +186,13 @@ public final class Reports {
         return csv.toString();
     }
 
-    private static void row(StringBuilder csv, EditorReport editor, String point, Map<String, Double> values,
-            List<String> columns) {
-        csv.append(editor.name()).append(',').append(editor.status()).append(',').append(point);
+    private static void row(
+            StringBuilder csv, EditorReport editor, String point, Map<String, Double> values, List<String> columns) {
+        csv.append(editor.name())
+                .append(',')
+                .append(editor.status())
+                .append(',')
+                .append(point);
         for (String column : columns) {
             Double value = values.get(column);
             csv.append(',').append(value == null || !Double.isFinite(value) ? "" : Double.toString(value));
@@ -188,9 +211,11 @@ public final class Reports {
             text.append(String.format(Locale.ROOT, "%-10s %-7s", editor.name(), editor.status()));
             for (String column : HEADLINE) {
                 Double value = editor.finalValues().get(column);
-                String cell = value == null || !Double.isFinite(value) ? "-"
-                        : column.equals("peak_memory_bytes") ? String.format(Locale.ROOT, "%,d MB", (long) (value / (1 << 20)))
-                        : String.format(Locale.ROOT, "%.3f", value);
+                String cell = value == null || !Double.isFinite(value)
+                        ? "-"
+                        : column.equals("peak_memory_bytes")
+                                ? String.format(Locale.ROOT, "%,d MB", (long) (value / (1 << 20)))
+                                : String.format(Locale.ROOT, "%.3f", value);
                 text.append(String.format(Locale.ROOT, " %15s", cell));
             }
             text.append('\n');

@@ -15,8 +15,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface RunListener extends ProgressListener {
 
     @Override
-    default void progress(String stage, long done, long total) {
-    }
+    default void progress(String stage, long done, long total) {}
 
     /**
      * Where to save the editor's session and state at the checkpoint after {@code edits} edits, so
@@ -31,12 +30,10 @@ public interface RunListener extends ProgressListener {
      *
      * @param resume how to resume the editor from here, or null when no checkpoint file was asked for
      */
-    default void checkpoint(String editor, Checkpoint checkpoint, ResumePoint resume) {
-    }
+    default void checkpoint(String editor, Checkpoint checkpoint, ResumePoint resume) {}
 
     /** An editor finished, failed or was cancelled. */
-    default void editorFinished(EditorReport report) {
-    }
+    default void editorFinished(EditorReport report) {}
 
     /** Asked between batches: true stops the run (the current editor and the rest are reported cancelled). */
     default boolean cancelled() {

@@ -13,8 +13,8 @@ import java.util.Map;
  * @param editors one report per editor, in request order
  * @param seconds wall time of the whole run
  */
-public record RunReport(ModelInfo model, DatasetInfo dataset, Protocol protocol, List<EditorReport> editors,
-        double seconds) {
+public record RunReport(
+        ModelInfo model, DatasetInfo dataset, Protocol protocol, List<EditorReport> editors, double seconds) {
 
     public RunReport {
         editors = List.copyOf(editors);
@@ -32,8 +32,15 @@ public record RunReport(ModelInfo model, DatasetInfo dataset, Protocol protocol,
      * @param finalValues the final numbers (empty when it failed before the end)
      * @param checkpoints numbers over all edits so far, every {@link Protocol#checkpointEvery()} edits
      */
-    public record EditorReport(String name, Map<String, String> config, String bundle, String version, String status,
-            String error, Map<String, Double> finalValues, List<Checkpoint> checkpoints) {
+    public record EditorReport(
+            String name,
+            Map<String, String> config,
+            String bundle,
+            String version,
+            String status,
+            String error,
+            Map<String, Double> finalValues,
+            List<Checkpoint> checkpoints) {
         public EditorReport {
             config = Map.copyOf(config);
             finalValues = Map.copyOf(finalValues);

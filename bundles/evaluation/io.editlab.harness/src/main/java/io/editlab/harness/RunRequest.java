@@ -18,12 +18,23 @@ import java.util.Objects;
  * @param resume editors to resume from a checkpoint of an interrupted run of the same request, by
  *     method id; empty for a fresh run
  */
-public record RunRequest(ModelHandle model, DatasetInfo dataset, List<EditRequest> requests, List<EditorSpec> editors,
-        Protocol protocol, List<String> metrics, Map<String, ResumePoint> resume) {
+public record RunRequest(
+        ModelHandle model,
+        DatasetInfo dataset,
+        List<EditRequest> requests,
+        List<EditorSpec> editors,
+        Protocol protocol,
+        List<String> metrics,
+        Map<String, ResumePoint> resume) {
 
     /** A fresh run. */
-    public RunRequest(ModelHandle model, DatasetInfo dataset, List<EditRequest> requests, List<EditorSpec> editors,
-            Protocol protocol, List<String> metrics) {
+    public RunRequest(
+            ModelHandle model,
+            DatasetInfo dataset,
+            List<EditRequest> requests,
+            List<EditorSpec> editors,
+            Protocol protocol,
+            List<String> metrics) {
         this(model, dataset, requests, editors, protocol, metrics, Map.of());
     }
 
@@ -39,8 +50,8 @@ public record RunRequest(ModelHandle model, DatasetInfo dataset, List<EditReques
             throw new IllegalArgumentException("no editor to run");
         }
         if (requests.size() < protocol.edits()) {
-            throw new IllegalArgumentException("the protocol asks for " + protocol.edits() + " edits but the data set has "
-                    + requests.size());
+            throw new IllegalArgumentException(
+                    "the protocol asks for " + protocol.edits() + " edits but the data set has " + requests.size());
         }
     }
 }

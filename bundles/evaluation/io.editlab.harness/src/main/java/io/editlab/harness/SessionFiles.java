@@ -23,11 +23,9 @@ import java.util.Map;
 public final class SessionFiles {
 
     /** A session with its editor. Close the editor, then the session. */
-    public record Opened(EditSession session, Editor editor) {
-    }
+    public record Opened(EditSession session, Editor editor) {}
 
-    private SessionFiles() {
-    }
+    private SessionFiles() {}
 
     /** Writes the session and the editor's state to {@code file}, replacing it only once complete. */
     public static void save(EditSession session, Editor editor, Path file) throws IOException {

@@ -54,7 +54,10 @@ public final class CausalTrace {
 
     /** Where it is restored. */
     public enum Group {
-        SUBJECT_FIRST("subject_first"), SUBJECT_LAST("subject_last"), AFTER_SUBJECT("after_subject"), LAST("last");
+        SUBJECT_FIRST("subject_first"),
+        SUBJECT_LAST("subject_last"),
+        AFTER_SUBJECT("after_subject"),
+        LAST("last");
 
         public final String key;
 
@@ -72,8 +75,8 @@ public final class CausalTrace {
     public record Settings(int facts, int samples, double noiseScale, long seed) {
         public Settings {
             if (facts < 1 || samples < 1 || !(noiseScale >= 0) || Double.isInfinite(noiseScale)) {
-                throw new IllegalArgumentException("facts and samples must be at least 1, the noise scale finite and"
-                        + " not negative");
+                throw new IllegalArgumentException(
+                        "facts and samples must be at least 1, the noise scale finite and" + " not negative");
             }
         }
     }
@@ -87,8 +90,7 @@ public final class CausalTrace {
     }
 
     /** One traceable fact: its tokens, the subject's token span and the true object's first token. */
-    private record Fact(String prompt, String answer, int length, int subjectStart, int subjectEnd) {
-    }
+    private record Fact(String prompt, String answer, int length, int subjectStart, int subjectEnd) {}
 
     /**
      * Traces the facts of {@code requests} (prompt, subject and true answer of each; requests
@@ -135,8 +137,8 @@ public final class CausalTrace {
                 }
             }
         }
-        return new TraceResult(model.info().id(), n, skipped, settings, clean / n,
-                corrupted / (n * settings.samples()), means);
+        return new TraceResult(
+                model.info().id(), n, skipped, settings, clean / n, corrupted / (n * settings.samples()), means);
     }
 
     /** Adds the first traceable facts to {@code facts}; returns how many records before them were not. */
@@ -173,7 +175,10 @@ public final class CausalTrace {
     }
 
     private int hidden() {
-        return (int) model.parameterInfo(embedding() + ".weight").orElseThrow().shape().get(1);
+        return (int) model.parameterInfo(embedding() + ".weight")
+                .orElseThrow()
+                .shape()
+                .get(1);
     }
 
     private String embedding() {
@@ -191,9 +196,16 @@ public final class CausalTrace {
             }
         }
         try (NDManager manager = session.manager().newSubManager()) {
-            NDArray rows = model.parameter(embedding() + ".weight").get(manager,
-                    new NDIndex("{}", manager.create(ids.stream().mapToLong(Long::longValue).toArray())));
-            float[] values = rows.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            NDArray rows = model.parameter(embedding() + ".weight")
+                    .get(
+                            manager,
+                            new NDIndex(
+                                    "{}",
+                                    manager.create(ids.stream()
+                                            .mapToLong(Long::longValue)
+                                            .toArray())));
+            float[] values =
+                    rows.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
             double mean = 0;
             for (float v : values) {
                 mean += v;
@@ -224,8 +236,9 @@ public final class CausalTrace {
                     float[][] into = outputs[component.ordinal()];
                     int l = layer;
                     hooks.add(session.addAdapter(model.module(layer, component.role), (context, input, output) -> {
-                        into[l] = output.get(new NDIndex("0, :{}", fact.length())).toType(
-                                ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                        into[l] = output.get(new NDIndex("0, :{}", fact.length()))
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                                .toFloatArray();
                         return output;
                     }));
                 }
@@ -251,7 +264,8 @@ public final class CausalTrace {
                 int sequence = (int) output.getShape().get(1);
                 float[] added = new float[sequence * width];
                 System.arraycopy(noise, 0, added, fact.subjectStart() * width, noise.length);
-                NDArray delta = context.manager().create(added, new Shape(1, sequence, width))
+                NDArray delta = context.manager()
+                        .create(added, new Shape(1, sequence, width))
                         .toType(output.getDataType(), false);
                 return output.add(delta);
             }));
@@ -266,8 +280,8 @@ public final class CausalTrace {
                     float[] values = Arrays.copyOf(clean[l], sequence * width);
                     NDManager m = context.manager();
                     NDArray keep = m.create(mask, new Shape(rows, sequence, 1)).toType(output.getDataType(), false);
-                    NDArray restored = m.create(values, new Shape(1, sequence, width)).toType(output.getDataType(),
-                            false);
+                    NDArray restored =
+                            m.create(values, new Shape(1, sequence, width)).toType(output.getDataType(), false);
                     return output.mul(keep.neg().add(1)).add(restored.mul(keep));
                 }));
             }

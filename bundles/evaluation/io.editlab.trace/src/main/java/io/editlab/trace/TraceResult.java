@@ -18,8 +18,14 @@ import java.util.Locale;
  * @param skipped records passed over before the traced ones (no subject in the prompt, no true answer, too
  *     long for the model)
  */
-public record TraceResult(String model, int facts, int skipped, CausalTrace.Settings settings, double clean,
-        double corrupted, double[][][] means) {
+public record TraceResult(
+        String model,
+        int facts,
+        int skipped,
+        CausalTrace.Settings settings,
+        double clean,
+        double corrupted,
+        double[][][] means) {
 
     /** The mean restored probability of one component, block and group. */
     public double mean(Component component, int layer, Group group) {
@@ -40,9 +46,17 @@ public record TraceResult(String model, int facts, int skipped, CausalTrace.Sett
     /** The report as a console table: one block per component, groups by layers. */
     public String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "causal trace of %s: %d facts (%d skipped), %d noise samples, noise %.1fx"
-                + " the subject embeddings' std%nclean p(true) %.3f, corrupted %.3f%n", model, facts, skipped,
-                settings.samples(), settings.noiseScale(), clean, corrupted));
+        out.append(String.format(
+                Locale.ROOT,
+                "causal trace of %s: %d facts (%d skipped), %d noise samples, noise %.1fx"
+                        + " the subject embeddings' std%nclean p(true) %.3f, corrupted %.3f%n",
+                model,
+                facts,
+                skipped,
+                settings.samples(),
+                settings.noiseScale(),
+                clean,
+                corrupted));
         for (Component component : Component.values()) {
             out.append(String.format(Locale.ROOT, "%n%-14s", component.key));
             for (int l = 0; l < means[0].length; l++) {
@@ -96,21 +110,31 @@ public record TraceResult(String model, int facts, int skipped, CausalTrace.Sett
     /** Writes {@code trace.json} and {@code trace.html} (one heat-map per component) into {@code folder}. */
     public void write(Path folder) throws IOException {
         Files.createDirectories(folder);
-        Files.writeString(folder.resolve("trace.json"), new GsonBuilder().serializeNulls().setPrettyPrinting().create()
-                .toJson(json()));
+        Files.writeString(
+                folder.resolve("trace.json"),
+                new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(json()));
         Files.writeString(folder.resolve("trace.html"), html());
     }
 
     private String html() {
-        StringBuilder out = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Causal trace of "
-                + escape(model) + "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
-                + "collapse;margin:1em 0 2em}td,th{padding:.4em .7em;text-align:center;font-size:90%}th{font-weight:"
-                + "normal;color:#444}</style></head><body>");
-        out.append(String.format(Locale.ROOT, "<h1>Causal trace of %s</h1><p>%d facts (%d skipped), %d noise samples"
-                + " each, noise %.1f&times; the subject embeddings' standard deviation. Mean probability of the true"
-                + " object's first token: clean %.3f, with the subject corrupted %.3f. Each cell: the mean after"
-                + " restoring that one state; darker is more.</p>", escape(model), facts, skipped, settings.samples(),
-                settings.noiseScale(), clean, corrupted));
+        StringBuilder out =
+                new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Causal trace of "
+                        + escape(model) + "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
+                        + "collapse;margin:1em 0 2em}td,th{padding:.4em .7em;text-align:center;font-size:90%}th{font-weight:"
+                        + "normal;color:#444}</style></head><body>");
+        out.append(String.format(
+                Locale.ROOT,
+                "<h1>Causal trace of %s</h1><p>%d facts (%d skipped), %d noise samples"
+                        + " each, noise %.1f&times; the subject embeddings' standard deviation. Mean probability of the true"
+                        + " object's first token: clean %.3f, with the subject corrupted %.3f. Each cell: the mean after"
+                        + " restoring that one state; darker is more.</p>",
+                escape(model),
+                facts,
+                skipped,
+                settings.samples(),
+                settings.noiseScale(),
+                clean,
+                corrupted));
         for (Component component : Component.values()) {
             out.append("<h2>").append(component.key).append("</h2><table><tr><th></th>");
             for (int l = 0; l < means[0].length; l++) {
@@ -121,11 +145,17 @@ public record TraceResult(String model, int facts, int skipped, CausalTrace.Sett
                 out.append("<tr><th>").append(group.key).append("</th>");
                 for (int l = 0; l < means[0].length; l++) {
                     double value = mean(component, l, group);
-                    double shade = Double.isNaN(value) ? 0 : Math.max(0, Math.min(1, (value - corrupted)
-                            / Math.max(1e-9, clean - corrupted)));
-                    out.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%s,%.2f);color:%s\">%s</td>",
-                            component == Component.MLP ? "30,90,200" : component == Component.ATTN ? "200,60,40"
-                                    : "120,40,160", shade, shade > 0.6 ? "#fff" : "#000",
+                    double shade = Double.isNaN(value)
+                            ? 0
+                            : Math.max(0, Math.min(1, (value - corrupted) / Math.max(1e-9, clean - corrupted)));
+                    out.append(String.format(
+                            Locale.ROOT,
+                            "<td style=\"background:rgba(%s,%.2f);color:%s\">%s</td>",
+                            component == Component.MLP
+                                    ? "30,90,200"
+                                    : component == Component.ATTN ? "200,60,40" : "120,40,160",
+                            shade,
+                            shade > 0.6 ? "#fff" : "#000",
                             Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.3f", value)));
                 }
                 out.append("</tr>");

@@ -24,6 +24,7 @@ class CausalTraceTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
 
     @BeforeAll
@@ -40,14 +41,21 @@ class CausalTraceTest {
     private static List<EditRequest> facts() {
         List<EditRequest> facts = new ArrayList<>();
         for (int i = 0; i < TinyModel.PEOPLE.length; i++) {
-            facts.add(new EditRequest("p" + i, TinyModel.PEOPLE[i] + " lives in", TinyModel.otherCity(i),
-                    TinyModel.PEOPLE[i], TinyModel.city(i), List.of(), List.of(), List.of()));
+            facts.add(new EditRequest(
+                    "p" + i,
+                    TinyModel.PEOPLE[i] + " lives in",
+                    TinyModel.otherCity(i),
+                    TinyModel.PEOPLE[i],
+                    TinyModel.city(i),
+                    List.of(),
+                    List.of(),
+                    List.of()));
         }
         return facts;
     }
 
     private static TraceResult trace(double noise) {
-        return new CausalTrace(tiny.model, new CausalTrace.Settings(8, 2, noise, 1)).run(facts(), (s, d, t) -> { });
+        return new CausalTrace(tiny.model, new CausalTrace.Settings(8, 2, noise, 1)).run(facts(), (s, d, t) -> {});
     }
 
     @Test
@@ -66,7 +74,10 @@ class CausalTraceTest {
         for (Component component : Component.values()) {
             for (int layer = 0; layer < tiny.model.layers(); layer++) {
                 for (Group group : List.of(Group.SUBJECT_FIRST, Group.SUBJECT_LAST, Group.LAST)) {
-                    assertEquals(result.clean(), result.mean(component, layer, group), 1e-5,
+                    assertEquals(
+                            result.clean(),
+                            result.mean(component, layer, group),
+                            1e-5,
                             component + " " + layer + " " + group);
                 }
             }
@@ -77,13 +88,15 @@ class CausalTraceTest {
     void theReportHoldsEveryComponentLayerAndGroup() throws Exception {
         TraceResult result = trace(3);
         result.write(dir.resolve("out"));
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("out/trace.json"))).getAsJsonObject();
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("out/trace.json")))
+                .getAsJsonObject();
         assertEquals(result.clean(), json.get("clean").getAsDouble(), 1e-12);
         for (Component component : Component.values()) {
             var layers = json.getAsJsonObject("components").getAsJsonArray(component.key);
             assertEquals(tiny.model.layers(), layers.size());
             assertTrue(layers.get(0).getAsJsonObject().has("subject_last"));
-            assertTrue(layers.get(0).getAsJsonObject().get("after_subject").isJsonPrimitive(), "'lives' is after 'Ana'");
+            assertTrue(
+                    layers.get(0).getAsJsonObject().get("after_subject").isJsonPrimitive(), "'lives' is after 'Ana'");
         }
         String html = Files.readString(dir.resolve("out/trace.html"));
         assertTrue(html.contains("<h2>mlp</h2>") && html.contains("subject_last"), html);
@@ -95,12 +108,13 @@ class CausalTraceTest {
         List<EditRequest> facts = new ArrayList<>(facts());
         facts.add(0, new EditRequest("x", "Nobody lives in", "Oslo", "Zed", "Rome", List.of(), List.of(), List.of()));
         facts.add(0, EditRequest.of("y", "Ana lives in", "Oslo"));
-        TraceResult result = new CausalTrace(tiny.model, new CausalTrace.Settings(3, 1, 3, 1)).run(facts,
-                (s, d, t) -> { });
+        TraceResult result =
+                new CausalTrace(tiny.model, new CausalTrace.Settings(3, 1, 3, 1)).run(facts, (s, d, t) -> {});
         assertEquals(3, result.facts());
         assertEquals(2, result.skipped(), "the two records before the first three traceable ones");
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new CausalTrace(tiny.model,
-                new CausalTrace.Settings(3, 1, 3, 1)).run(facts.subList(0, 2), (s, d, t) -> { }));
+        IllegalArgumentException none = assertThrows(
+                IllegalArgumentException.class, () -> new CausalTrace(tiny.model, new CausalTrace.Settings(3, 1, 3, 1))
+                        .run(facts.subList(0, 2), (s, d, t) -> {}));
         assertTrue(none.getMessage().contains("nothing to trace"), none.getMessage());
     }
 }

@@ -10,5 +10,4 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardResource;
  */
 @Component(service = DashboardResources.class)
 @HttpWhiteboardResource(pattern = "/ui/*", prefix = "/ui")
-public final class DashboardResources {
-}
+public final class DashboardResources {}

@@ -25,8 +25,19 @@ import java.util.TreeMap;
  * @param eval {@code final} or {@code each}
  * @param seed the run's seed
  */
-public record Cell(int index, String editor, String method, Map<String, String> config, String variant,
-        Map<String, String> options, String model, String data, String format, int edits, int batch, String eval,
+public record Cell(
+        int index,
+        String editor,
+        String method,
+        Map<String, String> config,
+        String variant,
+        Map<String, String> options,
+        String model,
+        String data,
+        String format,
+        int edits,
+        int batch,
+        String eval,
         long seed) {
 
     public Cell {
@@ -40,17 +51,35 @@ public record Cell(int index, String editor, String method, Map<String, String> 
         if (format != null) {
             args.addAll(List.of("--format", format));
         }
-        args.addAll(List.of("--editors", method, "--edits", Integer.toString(edits), "--batch",
-                Integer.toString(batch), "--eval", eval, "--seed", Long.toString(seed)));
+        args.addAll(List.of(
+                "--editors",
+                method,
+                "--edits",
+                Integer.toString(edits),
+                "--batch",
+                Integer.toString(batch),
+                "--eval",
+                eval,
+                "--seed",
+                Long.toString(seed)));
         new TreeMap<>(options).forEach((key, value) -> args.addAll(List.of("--" + key, value)));
-        new TreeMap<>(config).forEach((key, value) -> args.addAll(List.of("--config", method + "." + key + "=" + value)));
+        new TreeMap<>(config)
+                .forEach((key, value) -> args.addAll(List.of("--config", method + "." + key + "=" + value)));
         return args;
     }
 
     /** Everything but the seed: cells with the same setting are one row of the merged report. */
     public String setting() {
-        return String.join("|", editor, variant, model, data, String.valueOf(format), Integer.toString(edits),
-                Integer.toString(batch), eval);
+        return String.join(
+                "|",
+                editor,
+                variant,
+                model,
+                data,
+                String.valueOf(format),
+                Integer.toString(edits),
+                Integer.toString(batch),
+                eval);
     }
 
     /** The setting a column of the merged report stands for: all but the editor and the seed. */
@@ -59,16 +88,35 @@ public record Cell(int index, String editor, String method, Map<String, String> 
         if (!variant.equals(GridFile.DEFAULT_VARIANT)) {
             text.append(variant).append(", ");
         }
-        text.append(model).append(" on ").append(data).append(format == null ? "" : " (" + format + ")")
-                .append(", T=").append(edits).append(", batch ").append(batch).append(", eval ").append(eval);
-        new TreeMap<>(options).forEach((key, value) -> text.append(", ").append(key).append(' ').append(value));
+        text.append(model)
+                .append(" on ")
+                .append(data)
+                .append(format == null ? "" : " (" + format + ")")
+                .append(", T=")
+                .append(edits)
+                .append(", batch ")
+                .append(batch)
+                .append(", eval ")
+                .append(eval);
+        new TreeMap<>(options)
+                .forEach((key, value) ->
+                        text.append(", ").append(key).append(' ').append(value));
         return text.toString();
     }
 
     /** A line for people: {@code memit [default] builtin/builtin T=200 b=20 final seed 7}. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%s [%s] %s/%s T=%d b=%d %s seed %d", editor, variant, model, data,
-                edits, batch, eval, seed);
+        return String.format(
+                java.util.Locale.ROOT,
+                "%s [%s] %s/%s T=%d b=%d %s seed %d",
+                editor,
+                variant,
+                model,
+                data,
+                edits,
+                batch,
+                eval,
+                seed);
     }
 
     /** The cell as stored in {@code grid.json}. */
@@ -92,12 +140,20 @@ public record Cell(int index, String editor, String method, Map<String, String> 
 
     /** Reads what {@link #json()} wrote. */
     public static Cell of(JsonObject json) {
-        return new Cell(json.get("index").getAsInt(), json.get("editor").getAsString(),
-                json.get("method").getAsString(), strings(json.getAsJsonObject("config")),
-                json.get("variant").getAsString(), strings(json.getAsJsonObject("options")),
-                json.get("model").getAsString(), json.get("data").getAsString(),
-                json.get("format").isJsonNull() ? null : json.get("format").getAsString(), json.get("edits").getAsInt(),
-                json.get("batch").getAsInt(), json.get("eval").getAsString(), json.get("seed").getAsLong());
+        return new Cell(
+                json.get("index").getAsInt(),
+                json.get("editor").getAsString(),
+                json.get("method").getAsString(),
+                strings(json.getAsJsonObject("config")),
+                json.get("variant").getAsString(),
+                strings(json.getAsJsonObject("options")),
+                json.get("model").getAsString(),
+                json.get("data").getAsString(),
+                json.get("format").isJsonNull() ? null : json.get("format").getAsString(),
+                json.get("edits").getAsInt(),
+                json.get("batch").getAsInt(),
+                json.get("eval").getAsString(),
+                json.get("seed").getAsLong());
     }
 
     private static JsonObject map(Map<String, String> values) {
@@ -108,7 +164,8 @@ public record Cell(int index, String editor, String method, Map<String, String> 
 
     private static Map<String, String> strings(JsonObject json) {
         Map<String, String> values = new LinkedHashMap<>();
-        json.entrySet().forEach(entry -> values.put(entry.getKey(), entry.getValue().getAsString()));
+        json.entrySet()
+                .forEach(entry -> values.put(entry.getKey(), entry.getValue().getAsString()));
         return values;
     }
 }

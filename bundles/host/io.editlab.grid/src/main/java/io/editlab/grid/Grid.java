@@ -16,7 +16,8 @@ public record Grid(String name, String source, String out, List<Cell> cells) {
         cells = List.copyOf(cells);
         for (int i = 0; i < cells.size(); i++) {
             if (cells.get(i).index() != i) {
-                throw new IllegalArgumentException("cell " + i + " has index " + cells.get(i).index());
+                throw new IllegalArgumentException(
+                        "cell " + i + " has index " + cells.get(i).index());
             }
         }
     }

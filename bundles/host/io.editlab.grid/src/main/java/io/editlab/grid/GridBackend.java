@@ -33,8 +33,9 @@ public interface GridBackend {
      *     cells before returning reports them as submitted too
      * @throws IllegalArgumentException for an option it cannot use, with a message naming it
      */
-    Submission submit(GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out,
-            PrintStream err) throws Exception;
+    Submission submit(
+            GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out, PrintStream err)
+            throws Exception;
 
     /**
      * What the scheduler says of cells of earlier submissions that it still has or remembers:
@@ -55,6 +56,5 @@ public interface GridBackend {
      * @param state its state in the scheduler's terms
      * @param active true while the cell is queued or running (it is then not submitted again)
      */
-    record Scheduled(String state, boolean active) {
-    }
+    record Scheduled(String state, boolean active) {}
 }

@@ -47,11 +47,12 @@ public final class GridFile {
     /** At most this many cells: a grid larger than this is a mistake or wants splitting. */
     public static final int MAX_CELLS = 100_000;
 
-    private static final Set<String> KEYS = Set.of("name", "out", "editors", "variants", "bench", "models", "data",
-            "edits", "batch", "eval", "seeds");
+    private static final Set<String> KEYS =
+            Set.of("name", "out", "editors", "variants", "bench", "models", "data", "edits", "batch", "eval", "seeds");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final com.google.gson.Gson STRICT = new com.google.gson.GsonBuilder()
-            .setStrictness(com.google.gson.Strictness.STRICT).create();
+            .setStrictness(com.google.gson.Strictness.STRICT)
+            .create();
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]+");
 
     private final String file;
@@ -99,7 +100,8 @@ public final class GridFile {
         String name = json.has("name") ? name(json.get("name"), "name") : defaultName;
         String out = json.has("out") ? string(json.get("out"), "out") : null;
         List<Editor> editors = editors(json);
-        Map<String, String> base = json.has("bench") ? options(json.get("bench"), "bench", false, editors).options()
+        Map<String, String> base = json.has("bench")
+                ? options(json.get("bench"), "bench", false, editors).options()
                 : Map.of();
         Map<String, Variant> variants = variants(json, editors);
         List<String> models = list(json, "models", List.of("builtin"), this::string);
@@ -123,12 +125,19 @@ public final class GridFile {
         int smallest = edits.stream().mapToInt(Integer::intValue).min().orElseThrow();
         for (int i = 0; i < batches.size(); i++) {
             if (batches.get(i) > smallest) {
-                throw error("batch[" + i + "]", "batch " + batches.get(i) + " is larger than the stream length "
-                        + smallest + " in edits");
+                throw error(
+                        "batch[" + i + "]",
+                        "batch " + batches.get(i) + " is larger than the stream length " + smallest + " in edits");
             }
         }
-        long count = (long) models.size() * data.size() * edits.size() * batches.size() * evals.size()
-                * variants.size() * editors.size() * seeds.size();
+        long count = (long) models.size()
+                * data.size()
+                * edits.size()
+                * batches.size()
+                * evals.size()
+                * variants.size()
+                * editors.size()
+                * seeds.size();
         if (count > MAX_CELLS) {
             throw new GridFileException(file + ": " + count + " cells, more than " + MAX_CELLS + "; split the grid");
         }
@@ -145,8 +154,20 @@ public final class GridFile {
                                     Map<String, String> options = new LinkedHashMap<>(base);
                                     options.putAll(variant.getValue().options());
                                     for (long seed : seeds) {
-                                        cells.add(new Cell(cells.size(), editor.label(), editor.method(), config,
-                                                variant.getKey(), options, model, set[0], set[1], t, b, eval, seed));
+                                        cells.add(new Cell(
+                                                cells.size(),
+                                                editor.label(),
+                                                editor.method(),
+                                                config,
+                                                variant.getKey(),
+                                                options,
+                                                model,
+                                                set[0],
+                                                set[1],
+                                                t,
+                                                b,
+                                                eval,
+                                                seed));
                                     }
                                 }
                             }
@@ -158,11 +179,9 @@ public final class GridFile {
         return new Grid(name, file, out, cells);
     }
 
-    private record Editor(String label, String method, Map<String, String> config) {
-    }
+    private record Editor(String label, String method, Map<String, String> config) {}
 
-    private record Variant(Map<String, Map<String, String>> config, Map<String, String> options) {
-    }
+    private record Variant(Map<String, Map<String, String>> config, Map<String, String> options) {}
 
     private List<Editor> editors(JsonObject json) {
         if (!json.has("editors")) {
@@ -184,15 +203,17 @@ public final class GridFile {
             }
             String method = name(editor.get("method"), key + ".method");
             String label = editor.has("label") ? name(editor.get("label"), key + ".label") : method;
-            Map<String, String> config = editor.has("config") ? scalars(editor.get("config"), key + ".config")
-                    : Map.of();
+            Map<String, String> config =
+                    editor.has("config") ? scalars(editor.get("config"), key + ".config") : Map.of();
             return new Editor(label, method, config);
         });
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < editors.size(); i++) {
             if (!labels.add(editors.get(i).label())) {
-                throw error("editors[" + i + "]", "label '" + editors.get(i).label()
-                        + "' is used twice (give the same method a \"label\" of its own for each setting)");
+                throw error(
+                        "editors[" + i + "]",
+                        "label '" + editors.get(i).label()
+                                + "' is used twice (give the same method a \"label\" of its own for each setting)");
             }
         }
         return editors;
@@ -225,12 +246,16 @@ public final class GridFile {
         for (Map.Entry<String, JsonElement> entry : json.entrySet()) {
             String k = key + "." + entry.getKey();
             if (variant && entry.getKey().equals("config")) {
-                for (Map.Entry<String, String> setting : scalars(entry.getValue(), k).entrySet()) {
+                for (Map.Entry<String, String> setting :
+                        scalars(entry.getValue(), k).entrySet()) {
                     int dot = setting.getKey().indexOf('.');
                     String editor = dot < 1 ? "" : setting.getKey().substring(0, dot);
-                    if (editors.stream().noneMatch(e -> e.label().equals(editor)) || dot == setting.getKey().length() - 1) {
-                        throw error(k + "." + setting.getKey(), "must be EDITOR.KEY with an editor of this grid "
-                                + editors.stream().map(Editor::label).toList());
+                    if (editors.stream().noneMatch(e -> e.label().equals(editor))
+                            || dot == setting.getKey().length() - 1) {
+                        throw error(
+                                k + "." + setting.getKey(),
+                                "must be EDITOR.KEY with an editor of this grid "
+                                        + editors.stream().map(Editor::label).toList());
                     }
                     config.computeIfAbsent(editor, e -> new LinkedHashMap<>())
                             .put(setting.getKey().substring(dot + 1), setting.getValue());
@@ -238,8 +263,10 @@ public final class GridFile {
             } else if (OPTIONS.contains(entry.getKey())) {
                 options.put(entry.getKey(), scalar(entry.getValue(), k));
             } else {
-                throw error(k, "unknown key (expected " + (variant ? "config, " : "") + new java.util.TreeSet<>(OPTIONS)
-                        + ")");
+                throw error(
+                        k,
+                        "unknown key (expected " + (variant ? "config, " : "") + new java.util.TreeSet<>(OPTIONS)
+                                + ")");
             }
         }
         return new Variant(config, options);
@@ -258,12 +285,15 @@ public final class GridFile {
         if (!json.has("path")) {
             throw error(key + ".path", "is required");
         }
-        return new String[] {string(json.get("path"), key + ".path"),
-            json.has("format") ? name(json.get("format"), key + ".format") : null};
+        return new String[] {
+            string(json.get("path"), key + ".path"),
+            json.has("format") ? name(json.get("format"), key + ".format") : null
+        };
     }
 
     /** A list under {@code key}, each element read by {@code element}; duplicates are errors. */
-    private <T> List<T> list(JsonObject json, String key, List<T> fallback, BiFunction<JsonElement, String, T> element) {
+    private <T> List<T> list(
+            JsonObject json, String key, List<T> fallback, BiFunction<JsonElement, String, T> element) {
         if (!json.has(key)) {
             if (fallback == null) {
                 throw error(key, "is required");
@@ -309,7 +339,9 @@ public final class GridFile {
     }
 
     private String string(JsonElement e, String key) {
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isBlank()) {
+        if (!e.isJsonPrimitive()
+                || !e.getAsJsonPrimitive().isString()
+                || e.getAsString().isBlank()) {
             throw error(key, "must be a non-empty string");
         }
         return e.getAsString();
@@ -325,7 +357,10 @@ public final class GridFile {
 
     private int positive(JsonElement e, String key) {
         JsonPrimitive p = e.isJsonPrimitive() ? e.getAsJsonPrimitive() : null;
-        if (p == null || !p.isNumber() || p.getAsDouble() != Math.rint(p.getAsDouble()) || p.getAsDouble() < 1
+        if (p == null
+                || !p.isNumber()
+                || p.getAsDouble() != Math.rint(p.getAsDouble())
+                || p.getAsDouble() < 1
                 || p.getAsDouble() > Integer.MAX_VALUE) {
             throw error(key, "must be a whole number of at least 1");
         }

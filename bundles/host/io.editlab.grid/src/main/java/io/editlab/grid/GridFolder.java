@@ -57,8 +57,9 @@ public final class GridFolder {
             for (JsonElement cell : json.getAsJsonArray("cells")) {
                 cells.add(Cell.of(cell.getAsJsonObject()));
             }
-            return new GridFolder(root.toAbsolutePath().normalize(), new Grid(json.get("name").getAsString(),
-                    json.get("source").getAsString(), null, cells));
+            return new GridFolder(
+                    root.toAbsolutePath().normalize(),
+                    new Grid(json.get("name").getAsString(), json.get("source").getAsString(), null, cells));
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
             throw new GridFileException(file + ": unreadable (" + e.getMessage() + "); was it edited by hand?");
         }
@@ -98,7 +99,9 @@ public final class GridFolder {
         JsonArray cells = new JsonArray();
         grid.cells().forEach(cell -> cells.add(cell.json()));
         json.add("cells", cells);
-        write(folder.resolve(GRID), new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json));
+        write(
+                folder.resolve(GRID),
+                new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json));
         Path script = folder.resolve(SCRIPT);
         write(script, script(launcher.toAbsolutePath().normalize()));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -129,7 +132,8 @@ public final class GridFolder {
                 echo "$status" >"$cell/exit"
                 if [ "$status" -eq 0 ] && [ -f "$cell/results.json" ]; then date -u +%%FT%%TZ >"$cell/done"; fi
                 exit "$status"
-                """.formatted(launcher.toString().replace("\"", "\\\""));
+                """
+                .formatted(launcher.toString().replace("\"", "\\\""));
     }
 
     public Path root() {
@@ -189,7 +193,10 @@ public final class GridFolder {
             JsonObject s = e.getAsJsonObject();
             List<Integer> cells = new ArrayList<>();
             s.getAsJsonArray("cells").forEach(c -> cells.add(c.getAsInt()));
-            all.add(new Submission(s.get("backend").getAsString(), s.get("job").getAsString(), cells,
+            all.add(new Submission(
+                    s.get("backend").getAsString(),
+                    s.get("job").getAsString(),
+                    cells,
                     s.get("submitted").getAsString()));
         }
         return all;
@@ -202,7 +209,9 @@ public final class GridFolder {
             all.add(json(s));
         }
         all.add(json(submission));
-        write(root.resolve(SUBMISSIONS), new GsonBuilder().setPrettyPrinting().create().toJson(all));
+        write(
+                root.resolve(SUBMISSIONS),
+                new GsonBuilder().setPrettyPrinting().create().toJson(all));
     }
 
     private static JsonObject json(Submission s) {

@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
 public final class GridReport {
 
     /** One editor with one setting over its seeds. */
-    public record Row(List<Cell> cells, List<Finished> finished, Map<String, Stat> values, List<Checkpoint> checkpoints) {
+    public record Row(
+            List<Cell> cells, List<Finished> finished, Map<String, Stat> values, List<Checkpoint> checkpoints) {
 
         public Row {
             cells = List.copyOf(cells);
@@ -55,12 +56,10 @@ public final class GridReport {
     }
 
     /** A finished cell's results. */
-    public record Finished(Cell cell, EditorReport editor, JsonObject results) {
-    }
+    public record Finished(Cell cell, EditorReport editor, JsonObject results) {}
 
     /** A cell the report leaves out, and why. */
-    public record Problem(Cell cell, String reason) {
-    }
+    public record Problem(Cell cell, String reason) {}
 
     /**
      * A metric over seeds.
@@ -73,14 +72,19 @@ public final class GridReport {
 
         /** The statistics of {@code values}, skipping NaN and infinities. */
         public static Stat of(List<Double> values) {
-            double[] finite = values.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).toArray();
+            double[] finite = values.stream()
+                    .filter(Double::isFinite)
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             if (finite.length == 0) {
                 return new Stat(Double.NaN, Double.NaN, 0);
             }
             double mean = java.util.Arrays.stream(finite).sum() / finite.length;
-            double squares = java.util.Arrays.stream(finite).map(v -> (v - mean) * (v - mean)).sum();
-            return new Stat(mean, finite.length < 2 ? Double.NaN : Math.sqrt(squares / (finite.length - 1)),
-                    finite.length);
+            double squares = java.util.Arrays.stream(finite)
+                    .map(v -> (v - mean) * (v - mean))
+                    .sum();
+            return new Stat(
+                    mean, finite.length < 2 ? Double.NaN : Math.sqrt(squares / (finite.length - 1)), finite.length);
         }
     }
 
@@ -137,8 +141,10 @@ public final class GridReport {
     private static String failure(GridFolder folder, Cell cell) {
         Path dir = folder.cell(cell.index());
         try {
-            JsonObject results = JsonParser.parseString(Files.readString(dir.resolve("results.json"))).getAsJsonObject();
-            JsonElement error = results.getAsJsonArray("editors").get(0).getAsJsonObject().get("error");
+            JsonObject results = JsonParser.parseString(Files.readString(dir.resolve("results.json")))
+                    .getAsJsonObject();
+            JsonElement error =
+                    results.getAsJsonArray("editors").get(0).getAsJsonObject().get("error");
             if (error != null && !error.isJsonNull()) {
                 return error.getAsString();
             }
@@ -153,21 +159,32 @@ public final class GridReport {
         finished.forEach(f -> metrics.addAll(f.editor().finalValues().keySet()));
         Map<String, Stat> values = new LinkedHashMap<>();
         for (String metric : metrics) {
-            values.put(metric, Stat.of(finished.stream()
-                    .map(f -> f.editor().finalValues().getOrDefault(metric, Double.NaN)).toList()));
+            values.put(
+                    metric,
+                    Stat.of(finished.stream()
+                            .map(f -> f.editor().finalValues().getOrDefault(metric, Double.NaN))
+                            .toList()));
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
         if (!finished.isEmpty()) {
             for (Checkpoint first : finished.get(0).editor().checkpoints()) {
-                List<Checkpoint> same = finished.stream().map(f -> f.editor().checkpoints().stream()
-                        .filter(c -> c.edits() == first.edits()).findFirst().orElse(null)).toList();
+                List<Checkpoint> same = finished.stream()
+                        .map(f -> f.editor().checkpoints().stream()
+                                .filter(c -> c.edits() == first.edits())
+                                .findFirst()
+                                .orElse(null))
+                        .toList();
                 if (same.contains(null)) {
                     continue; // a point not every seed reached
                 }
                 Map<String, Double> means = new LinkedHashMap<>();
                 for (String metric : first.values().keySet()) {
-                    means.put(metric, Stat.of(same.stream().map(c -> c.values().getOrDefault(metric, Double.NaN))
-                            .toList()).mean());
+                    means.put(
+                            metric,
+                            Stat.of(same.stream()
+                                            .map(c -> c.values().getOrDefault(metric, Double.NaN))
+                                            .toList())
+                                    .mean());
                 }
                 checkpoints.add(new Checkpoint(first.edits(), means));
             }
@@ -182,13 +199,25 @@ public final class GridReport {
      */
     public java.util.OptionalDouble estimate(Cell cell) {
         List<Finished> all = rows.stream().flatMap(r -> r.finished().stream()).toList();
-        List<Finished> same = all.stream().filter(f -> f.cell().method().equals(cell.method())
-                && f.cell().model().equals(cell.model()) && f.cell().data().equals(cell.data())
-                && f.cell().batch() == cell.batch() && f.cell().eval().equals(cell.eval())).toList();
+        List<Finished> same = all.stream()
+                .filter(f -> f.cell().method().equals(cell.method())
+                        && f.cell().model().equals(cell.model())
+                        && f.cell().data().equals(cell.data())
+                        && f.cell().batch() == cell.batch()
+                        && f.cell().eval().equals(cell.eval()))
+                .toList();
         List<Finished> basis = same.isEmpty()
-                ? all.stream().filter(f -> f.cell().method().equals(cell.method())).toList() : same;
-        return basis.stream().mapToDouble(f -> f.results().get("seconds").getAsDouble() / f.cell().edits())
-                .average().stream().map(perEdit -> perEdit * cell.edits()).findFirst();
+                ? all.stream()
+                        .filter(f -> f.cell().method().equals(cell.method()))
+                        .toList()
+                : same;
+        return basis.stream()
+                .mapToDouble(
+                        f -> f.results().get("seconds").getAsDouble() / f.cell().edits())
+                .average()
+                .stream()
+                .map(perEdit -> perEdit * cell.edits())
+                .findFirst();
     }
 
     public List<Row> rows() {
@@ -205,7 +234,8 @@ public final class GridReport {
 
     /** Writes {@code results.json}, {@code results.csv} and {@code report.html} into the grid's folder. */
     public void write() throws IOException {
-        Files.writeString(folder.root().resolve("results.json"),
+        Files.writeString(
+                folder.root().resolve("results.json"),
                 new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(json()));
         Files.writeString(folder.root().resolve("results.csv"), csv());
         Files.writeString(folder.root().resolve("report.html"), html());
@@ -218,7 +248,8 @@ public final class GridReport {
         grid.addProperty("name", folder.grid().name());
         grid.addProperty("source", folder.grid().source());
         grid.addProperty("cells", folder.grid().cells().size());
-        grid.addProperty("finished", rows.stream().mapToInt(r -> r.finished().size()).sum());
+        grid.addProperty(
+                "finished", rows.stream().mapToInt(r -> r.finished().size()).sum());
         grid.add("failed", problems(failed));
         grid.add("missing", problems(missing));
         root.add("grid", grid);
@@ -226,7 +257,9 @@ public final class GridReport {
         double seconds = 0;
         for (Row row : rows) {
             editors.add(json(row));
-            seconds += row.finished().stream().mapToDouble(f -> f.results().get("seconds").getAsDouble()).sum();
+            seconds += row.finished().stream()
+                    .mapToDouble(f -> f.results().get("seconds").getAsDouble())
+                    .sum();
         }
         root.add("editors", editors);
         root.addProperty("seconds", seconds);
@@ -253,13 +286,21 @@ public final class GridReport {
             values.put(metric, stat.mean());
             values.put(metric + "_std", stat.std());
         });
-        EditorReport first = row.finished().isEmpty() ? null : row.finished().get(0).editor();
-        JsonObject json = Reports.json(new EditorReport(cell.editor(), cell.config(),
-                first == null ? null : first.bundle(), first == null ? null : first.version(), row.status(),
-                row.finished().isEmpty() ? "no seed finished" : null, values, row.checkpoints()));
+        EditorReport first =
+                row.finished().isEmpty() ? null : row.finished().get(0).editor();
+        JsonObject json = Reports.json(new EditorReport(
+                cell.editor(),
+                cell.config(),
+                first == null ? null : first.bundle(),
+                first == null ? null : first.version(),
+                row.status(),
+                row.finished().isEmpty() ? "no seed finished" : null,
+                values,
+                row.checkpoints()));
         json.addProperty("method", cell.method());
         json.addProperty("variant", cell.variant());
-        JsonObject results = row.finished().isEmpty() ? null : row.finished().get(0).results();
+        JsonObject results =
+                row.finished().isEmpty() ? null : row.finished().get(0).results();
         if (results != null) {
             json.add("model", results.get("model"));
             json.add("dataset", results.get("dataset"));
@@ -301,18 +342,31 @@ public final class GridReport {
         List<String> metrics = new ArrayList<>(Reports.HEADLINE);
         metrics.addAll(extra);
         StringBuilder csv = new StringBuilder("editor,method,variant,model,data,format,edits,batch,eval,seeds,status");
-        metrics.forEach(m -> csv.append(',').append(m).append("_mean,").append(m).append("_std"));
+        metrics.forEach(
+                m -> csv.append(',').append(m).append("_mean,").append(m).append("_std"));
         csv.append('\n');
         for (Row row : rows) {
             Cell c = row.first();
-            csv.append(String.join(",", quote(c.editor()), quote(c.method()), quote(c.variant()), quote(c.model()),
-                    quote(c.data()), c.format() == null ? "" : quote(c.format()), Integer.toString(c.edits()),
-                    Integer.toString(c.batch()), c.eval(),
-                    row.finished().stream().map(f -> Long.toString(f.cell().seed())).collect(Collectors.joining(";")),
+            csv.append(String.join(
+                    ",",
+                    quote(c.editor()),
+                    quote(c.method()),
+                    quote(c.variant()),
+                    quote(c.model()),
+                    quote(c.data()),
+                    c.format() == null ? "" : quote(c.format()),
+                    Integer.toString(c.edits()),
+                    Integer.toString(c.batch()),
+                    c.eval(),
+                    row.finished().stream()
+                            .map(f -> Long.toString(f.cell().seed()))
+                            .collect(Collectors.joining(";")),
                     row.status()));
             for (String metric : metrics) {
                 Stat stat = row.values().get(metric);
-                csv.append(',').append(stat == null ? "" : number(stat.mean())).append(',')
+                csv.append(',')
+                        .append(stat == null ? "" : number(stat.mean()))
+                        .append(',')
                         .append(stat == null ? "" : number(stat.std()));
             }
             csv.append('\n');
@@ -331,22 +385,39 @@ public final class GridReport {
     /** The console table: one line per row, the edit metrics as mean ± standard deviation. */
     public String table() {
         List<String> shown = List.of("reliability", "generalization", "locality", "seconds_per_edit");
-        int editor = Math.max(6, rows.stream().mapToInt(r -> r.first().editor().length()).max().orElse(0));
-        int setting = Math.max(7, rows.stream().mapToInt(r -> r.first().protocol().length()).max().orElse(0));
+        int editor = Math.max(
+                6,
+                rows.stream().mapToInt(r -> r.first().editor().length()).max().orElse(0));
+        int setting = Math.max(
+                7,
+                rows.stream().mapToInt(r -> r.first().protocol().length()).max().orElse(0));
         String columns = "%-" + editor + "s  %-" + setting + "s  %-5s";
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, columns, "editor", "setting", "seeds"));
         shown.forEach(m -> text.append(String.format(Locale.ROOT, "  %17s", m)));
         text.append('\n');
         for (Row row : rows) {
-            text.append(String.format(Locale.ROOT, columns, row.first().editor(), row.first().protocol(),
+            text.append(String.format(
+                    Locale.ROOT,
+                    columns,
+                    row.first().editor(),
+                    row.first().protocol(),
                     row.finished().size() + "/" + row.cells().size()));
-            shown.forEach(m -> text.append(String.format(Locale.ROOT, "  %17s", format(m, row.values().get(m)))));
+            shown.forEach(m -> text.append(
+                    String.format(Locale.ROOT, "  %17s", format(m, row.values().get(m)))));
             text.append('\n');
         }
-        failed.forEach(p -> text.append("failed:  cell ").append(p.cell().index()).append(' ')
-                .append(p.cell().describe()).append(": ").append(p.reason()).append('\n'));
-        missing.forEach(p -> text.append("missing: cell ").append(p.cell().index()).append(' ')
-                .append(p.cell().describe()).append('\n'));
+        failed.forEach(p -> text.append("failed:  cell ")
+                .append(p.cell().index())
+                .append(' ')
+                .append(p.cell().describe())
+                .append(": ")
+                .append(p.reason())
+                .append('\n'));
+        missing.forEach(p -> text.append("missing: cell ")
+                .append(p.cell().index())
+                .append(' ')
+                .append(p.cell().describe())
+                .append('\n'));
         return text.toString();
     }
 
@@ -367,11 +438,15 @@ public final class GridReport {
 
     /** {@code report.html}: per headline metric, a table of editors by settings. */
     public String html() {
-        List<String> editors = rows.stream().map(r -> r.first().editor()).distinct().toList();
-        List<String> settings = rows.stream().map(r -> r.first().protocol()).distinct().toList();
+        List<String> editors =
+                rows.stream().map(r -> r.first().editor()).distinct().toList();
+        List<String> settings =
+                rows.stream().map(r -> r.first().protocol()).distinct().toList();
         StringBuilder body = new StringBuilder();
         for (String metric : Reports.HEADLINE) {
-            if (rows.stream().noneMatch(r -> r.values().containsKey(metric) && r.values().get(metric).n() > 0)) {
+            if (rows.stream()
+                    .noneMatch(r -> r.values().containsKey(metric)
+                            && r.values().get(metric).n() > 0)) {
                 continue; // no row has a value: portability without portability data, say
             }
             body.append("<h2>").append(escape(metric)).append("</h2>\n<table><tr><th>editor</th>");
@@ -380,17 +455,29 @@ public final class GridReport {
             for (String editor : editors) {
                 body.append("<tr><td>").append(escape(editor)).append("</td>");
                 for (String setting : settings) {
-                    Row row = rows.stream().filter(r -> r.first().editor().equals(editor)
-                            && r.first().protocol().equals(setting)).findFirst().orElse(null);
+                    Row row = rows.stream()
+                            .filter(r -> r.first().editor().equals(editor)
+                                    && r.first().protocol().equals(setting))
+                            .findFirst()
+                            .orElse(null);
                     if (row == null) {
                         body.append("<td></td>");
                         continue;
                     }
-                    String seeds = row.finished().stream().map(f -> Long.toString(f.cell().seed()))
+                    String seeds = row.finished().stream()
+                            .map(f -> Long.toString(f.cell().seed()))
                             .collect(Collectors.joining(", "));
-                    body.append("<td class='").append(row.status()).append("' title='").append(row.finished().size())
-                            .append(" of ").append(row.cells().size()).append(" seeds: ").append(escape(seeds))
-                            .append("'>").append(escape(format(metric, row.values().get(metric)))).append("</td>");
+                    body.append("<td class='")
+                            .append(row.status())
+                            .append("' title='")
+                            .append(row.finished().size())
+                            .append(" of ")
+                            .append(row.cells().size())
+                            .append(" seeds: ")
+                            .append(escape(seeds))
+                            .append("'>")
+                            .append(escape(format(metric, row.values().get(metric))))
+                            .append("</td>");
                 }
                 body.append("</tr>\n");
             }
@@ -398,21 +485,37 @@ public final class GridReport {
         }
         if (!failed.isEmpty() || !missing.isEmpty()) {
             body.append("<h2>Cells left out</h2>\n<ul>\n");
-            failed.forEach(p -> body.append("<li class='failed'>cell ").append(p.cell().index()).append(", ")
-                    .append(escape(p.cell().describe())).append(": failed: ").append(escape(p.reason())).append("</li>\n"));
-            missing.forEach(p -> body.append("<li>cell ").append(p.cell().index()).append(", ")
-                    .append(escape(p.cell().describe())).append(": ").append(escape(p.reason())).append("</li>\n"));
+            failed.forEach(p -> body.append("<li class='failed'>cell ")
+                    .append(p.cell().index())
+                    .append(", ")
+                    .append(escape(p.cell().describe()))
+                    .append(": failed: ")
+                    .append(escape(p.reason()))
+                    .append("</li>\n"));
+            missing.forEach(p -> body.append("<li>cell ")
+                    .append(p.cell().index())
+                    .append(", ")
+                    .append(escape(p.cell().describe()))
+                    .append(": ")
+                    .append(escape(p.reason()))
+                    .append("</li>\n"));
             body.append("</ul>\n");
         }
         int finished = rows.stream().mapToInt(r -> r.finished().size()).sum();
-        return HtmlReport.page("EditLab grid " + folder.grid().name(), """
+        return HtmlReport.page(
+                "EditLab grid " + folder.grid().name(),
+                """
                 th { font-weight: normal; background: #f4f4f4; }
                 .partial { color: #a60; } .missing { color: #a00; }
-                """, "", """
+                """,
+                "",
+                """
                 <p class="note">%d of %d cells finished. Each number is the mean over the seeds that finished, ± their
                 sample standard deviation; hover for the seeds. Columns are settings (variant, model, data, stream
                 length T, batch, evaluation protocol); values are teacher-forced exact match unless the metric says
                 otherwise. Every metric of every row is in results.json and results.csv.</p>
-                """.formatted(finished, folder.grid().cells().size()) + body);
+                """
+                                .formatted(finished, folder.grid().cells().size())
+                        + body);
     }
 }

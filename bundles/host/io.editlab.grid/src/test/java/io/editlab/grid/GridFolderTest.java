@@ -17,15 +17,32 @@ class GridFolderTest {
     Path dir;
 
     private static Grid grid(String editors) {
-        return GridFile.parse("{\"name\": \"t\", \"editors\": [" + editors + "], \"edits\": [4], \"seeds\": [1, 2]}",
-                "t.json", "t");
+        return GridFile.parse(
+                "{\"name\": \"t\", \"editors\": [" + editors + "], \"edits\": [4], \"seeds\": [1, 2]}", "t.json", "t");
     }
 
     @Test
     void remembersTheGridItsCellsAndHowTheyEnded() throws IOException {
         GridFolder folder = GridFolder.prepare(dir, grid("\"grace\""), Path.of("/opt/editlab/editlab"));
-        assertEquals(List.of("--model", "builtin", "--data", "builtin", "--editors", "grace", "--edits", "4", "--batch",
-                "1", "--eval", "final", "--seed", "2", "--out", dir.resolve("cells/1").toString()), folder.arguments(1));
+        assertEquals(
+                List.of(
+                        "--model",
+                        "builtin",
+                        "--data",
+                        "builtin",
+                        "--editors",
+                        "grace",
+                        "--edits",
+                        "4",
+                        "--batch",
+                        "1",
+                        "--eval",
+                        "final",
+                        "--seed",
+                        "2",
+                        "--out",
+                        dir.resolve("cells/1").toString()),
+                folder.arguments(1));
         assertEquals(CellState.UNFINISHED, folder.state(0));
         folder.finish(0, 1);
         assertEquals(CellState.FAILED, folder.state(0));
@@ -40,7 +57,9 @@ class GridFolderTest {
         folder.record(new Submission("slurm", "42", List.of(0), "2026-12-07T11:00:00Z"));
         GridFolder again = GridFolder.open(dir);
         assertEquals(grid("\"grace\"").cells(), again.grid().cells());
-        assertEquals(List.of("41", "42"), again.submissions().stream().map(Submission::job).toList());
+        assertEquals(
+                List.of("41", "42"),
+                again.submissions().stream().map(Submission::job).toList());
         assertEquals(CellState.FINISHED, again.state(1));
         String script = Files.readString(dir.resolve(GridFolder.SCRIPT));
         assertTrue(script.contains("editlab=\"${EDITLAB:-/opt/editlab/editlab}\""), script);
@@ -50,19 +69,26 @@ class GridFolderTest {
     void refusesAnotherGridInTheSameFolder() throws IOException {
         GridFolder.prepare(dir, grid("\"grace\""), Path.of("/opt/editlab/editlab"));
         GridFolder.prepare(dir, grid("\"grace\""), Path.of("/opt/editlab/editlab")); // the same grid again is fine
-        String message = assertThrows(GridFileException.class, () -> GridFolder.prepare(dir, grid("\"memit\""),
-                Path.of("/opt/editlab/editlab"))).getMessage();
-        assertTrue(message.contains("holds another grid (cell 0 was grace [default] builtin/builtin T=4 b=1 final seed 1,"
-                + " is memit [default]"), message);
+        String message = assertThrows(
+                        GridFileException.class,
+                        () -> GridFolder.prepare(dir, grid("\"memit\""), Path.of("/opt/editlab/editlab")))
+                .getMessage();
+        assertTrue(
+                message.contains("holds another grid (cell 0 was grace [default] builtin/builtin T=4 b=1 final seed 1,"
+                        + " is memit [default]"),
+                message);
         assertTrue(assertThrows(GridFileException.class, () -> GridFolder.open(dir.resolve("cells")))
-                .getMessage().endsWith("not a grid's output folder (no grid.json)"));
+                .getMessage()
+                .endsWith("not a grid's output folder (no grid.json)"));
     }
 
     /** The script every job runs, against a stand-in launcher: exit code, done marker, log, no second run. */
     @Test
     void theCellScriptRecordsTheOutcomeAndNeverRerunsAFinishedCell() throws Exception {
         Path launcher = dir.resolve("fake-editlab");
-        Files.writeString(launcher, """
+        Files.writeString(
+                launcher,
+                """
                 #!/usr/bin/env bash
                 # writes results.json into --out when the seed is 1, fails otherwise
                 out=""; seed=""
@@ -86,8 +112,11 @@ class GridFolderTest {
     }
 
     private static int bash(GridFolder folder, int cell) throws Exception {
-        Process process = new ProcessBuilder("bash", folder.root().resolve(GridFolder.SCRIPT).toString(),
-                Integer.toString(cell)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(
+                        "bash", folder.root().resolve(GridFolder.SCRIPT).toString(), Integer.toString(cell))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return process.waitFor();
     }
 }

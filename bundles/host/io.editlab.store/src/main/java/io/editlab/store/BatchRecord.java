@@ -9,6 +9,5 @@ import java.time.Instant;
  * @param requests the edit requests as JSON
  * @param file the state file written after it, or null once it was dropped to save space
  */
-public record BatchRecord(String sessionId, int seq, String requests, int editCount, String file, double seconds,
-        Instant applied) {
-}
+public record BatchRecord(
+        String sessionId, int seq, String requests, int editCount, String file, double seconds, Instant applied) {}

@@ -9,8 +9,15 @@ import java.time.Instant;
  * @param status one of the constants below
  * @param results results.json once finished, else null
  */
-public record RunRecord(String id, String status, String spec, Instant created, Instant started, Instant finished,
-        String error, String results) {
+public record RunRecord(
+        String id,
+        String status,
+        String spec,
+        Instant created,
+        Instant started,
+        Instant finished,
+        String error,
+        String results) {
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
     public static final String FINISHED = "finished";

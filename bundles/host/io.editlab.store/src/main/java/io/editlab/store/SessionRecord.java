@@ -8,6 +8,13 @@ import java.time.Instant;
  * @param config the editor's configuration overrides as JSON
  * @param head the state file after the last batch, or null when nothing is applied
  */
-public record SessionRecord(String id, String name, String model, String editor, String config, Instant created,
-        String head, int batches, int edits) {
-}
+public record SessionRecord(
+        String id,
+        String name,
+        String model,
+        String editor,
+        String config,
+        Instant created,
+        String head,
+        int batches,
+        int edits) {}

@@ -35,7 +35,13 @@ public final class Adam {
      * @param parameters arrays marked {@code setRequiresGradient(true)}
      * @param weightDecay L2 penalty added to the gradient (Adam, not AdamW)
      */
-    public Adam(NDManager state, List<NDArray> parameters, float learningRate, float beta1, float beta2, float epsilon,
+    public Adam(
+            NDManager state,
+            List<NDArray> parameters,
+            float learningRate,
+            float beta1,
+            float beta2,
+            float epsilon,
             float weightDecay) {
         if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
             throw new IllegalArgumentException("need learningRate > 0, betas in [0, 1) and epsilon > 0");
@@ -76,8 +82,20 @@ public final class Adam {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray p = parameters.get(i);
             try (NDArray gradient = p.getGradient()) {
-                p.getNDArrayInternal().adamUpdate(new NDList(p, gradient, means.get(i), variances.get(i)), new NDList(p),
-                        learningRate, corrected, weightDecay, 1f, -1f, beta1, beta2, epsilon, true, false);
+                p.getNDArrayInternal()
+                        .adamUpdate(
+                                new NDList(p, gradient, means.get(i), variances.get(i)),
+                                new NDList(p),
+                                learningRate,
+                                corrected,
+                                weightDecay,
+                                1f,
+                                -1f,
+                                beta1,
+                                beta2,
+                                epsilon,
+                                true,
+                                false);
             }
         }
     }
@@ -103,7 +121,9 @@ public final class Adam {
     public double clipGradientNorm(double maxNorm) {
         double squares = 0;
         for (NDArray p : parameters) {
-            try (NDArray gradient = p.getGradient(); NDArray square = gradient.square(); NDArray sum = square.sum()) {
+            try (NDArray gradient = p.getGradient();
+                    NDArray square = gradient.square();
+                    NDArray sum = square.sum()) {
                 squares += sum.getFloat();
             }
         }

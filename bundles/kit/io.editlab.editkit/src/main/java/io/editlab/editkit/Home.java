@@ -9,8 +9,7 @@ import java.nio.file.Path;
  */
 public final class Home {
 
-    private Home() {
-    }
+    private Home() {}
 
     public static Path folder() {
         String property = System.getProperty("editlab.home");

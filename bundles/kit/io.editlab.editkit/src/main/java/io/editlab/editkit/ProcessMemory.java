@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** The memory this process occupies, as the operating system counts it (Linux {@code /proc}). */
 public final class ProcessMemory {
 
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     /** Resident memory in bytes (VmRSS), or -1 where it cannot be read. */
     public static long residentBytes() {

@@ -8,8 +8,7 @@ import java.util.Map;
 /** Lists of strings in an editor state's metadata (which holds single strings). */
 public final class StateLists {
 
-    private StateLists() {
-    }
+    private StateLists() {}
 
     /**
      * Metadata entries that hold a list of strings (an editor's labels, say) under {@code key}:

@@ -57,11 +57,13 @@ class AdamTest {
             a.setRequiresGradient(true);
             b.setRequiresGradient(true);
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                collector.backward(a.square().mul(0.5f).add(b.square().mul(0.5f)).sum());
+                collector.backward(
+                        a.square().mul(0.5f).add(b.square().mul(0.5f)).sum());
             }
             Adam adam = new Adam(manager, List.of(a, b), 0.1f);
             assertEquals(5.0, adam.clipGradientNorm(1.0), 1e-5, "gradients (3, 4) have norm 5");
-            try (NDArray ga = a.getGradient(); NDArray gb = b.getGradient()) {
+            try (NDArray ga = a.getGradient();
+                    NDArray gb = b.getGradient()) {
                 assertEquals(0.6f, ga.getFloat(0), 1e-4f);
                 assertEquals(0.8f, gb.getFloat(0), 1e-4f);
             }

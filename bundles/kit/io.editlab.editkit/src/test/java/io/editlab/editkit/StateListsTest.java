@@ -22,11 +22,16 @@ class StateListsTest {
 
     @Test
     void aMissingOrMalformedEntryIsNamed() {
-        assertEquals("'labels.size' must be a whole number, not null",
-                assertThrows(IllegalArgumentException.class, () -> StateLists.read(Map.of(), "labels")).getMessage());
-        assertEquals("'labels.1' is missing", assertThrows(IllegalArgumentException.class,
-                () -> StateLists.read(Map.of("labels.size", "2", "labels.0", "a"), "labels")).getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> StateLists.read(Map.of("labels.size", "-1"), "labels"));
+        assertEquals(
+                "'labels.size' must be a whole number, not null",
+                assertThrows(IllegalArgumentException.class, () -> StateLists.read(Map.of(), "labels"))
+                        .getMessage());
+        assertEquals(
+                "'labels.1' is missing",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> StateLists.read(Map.of("labels.size", "2", "labels.0", "a"), "labels"))
+                        .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StateLists.read(Map.of("labels.size", "-1"), "labels"));
     }
 }

@@ -22,10 +22,14 @@ public record Corpus(String name, List<Completion> texts) {
 
     /** Plain sentences: each split before its last word. Blank lines are left out. */
     public static Corpus ofSentences(String name, List<String> sentences) {
-        List<Completion> texts = sentences.stream().map(String::strip).filter(s -> s.contains(" ")).map(s -> {
-            int cut = s.lastIndexOf(' ');
-            return new Completion(s.substring(0, cut), s.substring(cut + 1));
-        }).toList();
+        List<Completion> texts = sentences.stream()
+                .map(String::strip)
+                .filter(s -> s.contains(" "))
+                .map(s -> {
+                    int cut = s.lastIndexOf(' ');
+                    return new Completion(s.substring(0, cut), s.substring(cut + 1));
+                })
+                .toList();
         return new Corpus(name, texts);
     }
 

@@ -22,8 +22,7 @@ import java.nio.file.StandardCopyOption;
 public final class KeyCache {
 
     /** Statistics and whether they came from the cache. */
-    public record Lookup(KeyStatistics.Stats stats, boolean cached, Path file) {
-    }
+    public record Lookup(KeyStatistics.Stats stats, boolean cached, Path file) {}
 
     private final Path folder;
 
@@ -33,8 +32,15 @@ public final class KeyCache {
 
     /** The statistics of block {@code layer} over {@code corpus}: read from the cache, or computed and kept. */
     public Lookup get(ModelHandle model, int layer, Corpus corpus, ProgressListener progress) throws IOException {
-        String key = new Provenance(model.info().id(), Provenance.fingerprint(model), layer,
-                KeyStatistics.module(model, layer), corpus.name(), corpus.fingerprint(), 0).cacheKey();
+        String key = new Provenance(
+                        model.info().id(),
+                        Provenance.fingerprint(model),
+                        layer,
+                        KeyStatistics.module(model, layer),
+                        corpus.name(),
+                        corpus.fingerprint(),
+                        0)
+                .cacheKey();
         Path json = folder.resolve(key + ".json");
         Path bin = folder.resolve(key + ".bin");
         if (Files.isRegularFile(json) && Files.isRegularFile(bin)) {

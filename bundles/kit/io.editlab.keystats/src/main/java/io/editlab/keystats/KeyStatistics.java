@@ -37,8 +37,7 @@ public final class KeyStatistics {
         }
     }
 
-    private KeyStatistics() {
-    }
+    private KeyStatistics() {}
 
     /** The module whose input keys are measured: block {@code layer}'s MLP output projection. */
     public static String module(ModelHandle model, int layer) {
@@ -66,9 +65,12 @@ public final class KeyStatistics {
                         tokens[0]++;
                     }
                 }
-                NDArray keys = input.stopGradient().reshape(rows * (long) sequence, width).toType(DataType.FLOAT64, false)
-                        .mul(context.manager().create(mask, new Shape(rows * (long) sequence, 1)).toType(
-                                DataType.FLOAT64, false));
+                NDArray keys = input.stopGradient()
+                        .reshape(rows * (long) sequence, width)
+                        .toType(DataType.FLOAT64, false)
+                        .mul(context.manager()
+                                .create(mask, new Shape(rows * (long) sequence, 1))
+                                .toType(DataType.FLOAT64, false));
                 NDArray batch = keys.transpose().matMul(keys);
                 if (gram[0] == null) {
                     gram[0] = sums.zeros(new Shape(width, width), DataType.FLOAT64);
@@ -79,21 +81,30 @@ public final class KeyStatistics {
             try {
                 for (int start = 0; start < texts.size(); start += BATCH) {
                     List<Completion> batch = texts.subList(start, Math.min(texts.size(), start + BATCH));
-                    lengths[0] = batch.stream().mapToInt(t -> tokenizer.encode(t.prompt()).length
-                            + tokenizer.encodeContinuation(t.target()).length - 1).toArray();
+                    lengths[0] = batch.stream()
+                            .mapToInt(t -> tokenizer.encode(t.prompt()).length
+                                    + tokenizer.encodeContinuation(t.target()).length
+                                    - 1)
+                            .toArray();
                     try (NDManager scratch = session.manager().newSubManager()) {
                         session.forward(scratch, batch, ForwardOptions.INFERENCE);
                     }
-                    progress.progress("key statistics of " + module, Math.min(texts.size(), start + BATCH),
-                            texts.size());
+                    progress.progress(
+                            "key statistics of " + module, Math.min(texts.size(), start + BATCH), texts.size());
                 }
             } finally {
                 hook.close();
             }
             int width = (int) gram[0].getShape().get(0);
             double[] moment = gram[0].div(tokens[0]).toDoubleArray();
-            Provenance provenance = new Provenance(model.info().id(), Provenance.fingerprint(model), layer, module,
-                    corpus.name(), corpus.fingerprint(), tokens[0]);
+            Provenance provenance = new Provenance(
+                    model.info().id(),
+                    Provenance.fingerprint(model),
+                    layer,
+                    module,
+                    corpus.name(),
+                    corpus.fingerprint(),
+                    tokens[0]);
             return new Stats(provenance, width, moment);
         }
     }

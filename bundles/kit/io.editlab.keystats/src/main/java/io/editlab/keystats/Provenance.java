@@ -20,8 +20,14 @@ import java.util.stream.Stream;
  * Where key statistics come from: the model (id, and a fingerprint of its folder), the block and
  * module, the corpus (name and fingerprint of its texts) and how many tokens were seen.
  */
-public record Provenance(String model, String modelFingerprint, int layer, String module, String corpus,
-        String corpusFingerprint, long tokens) {
+public record Provenance(
+        String model,
+        String modelFingerprint,
+        int layer,
+        String module,
+        String corpus,
+        String corpusFingerprint,
+        long tokens) {
 
     /** What a cached file must match to be reused: model weights, module and corpus (not the model's id). */
     public String cacheKey() {
@@ -42,9 +48,14 @@ public record Provenance(String model, String modelFingerprint, int layer, Strin
 
     static Provenance of(String text) {
         JsonObject json = JsonParser.parseString(text).getAsJsonObject();
-        return new Provenance(json.get("model").getAsString(), json.get("model_fingerprint").getAsString(),
-                json.get("layer").getAsInt(), json.get("module").getAsString(), json.get("corpus").getAsString(),
-                json.get("corpus_fingerprint").getAsString(), json.get("tokens").getAsLong());
+        return new Provenance(
+                json.get("model").getAsString(),
+                json.get("model_fingerprint").getAsString(),
+                json.get("layer").getAsInt(),
+                json.get("module").getAsString(),
+                json.get("corpus").getAsString(),
+                json.get("corpus_fingerprint").getAsString(),
+                json.get("tokens").getAsLong());
     }
 
     /**
@@ -60,7 +71,9 @@ public record Provenance(String model, String modelFingerprint, int layer, Strin
         try (Stream<Path> files = Files.list(folder)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             List<Path> sorted = files.filter(f -> f.getFileName().toString().equals("config.json")
-                    || f.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+                            || f.getFileName().toString().endsWith(".safetensors"))
+                    .sorted()
+                    .toList();
             for (Path file : sorted) {
                 digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
                 digest.update(Long.toString(Files.size(file)).getBytes(StandardCharsets.UTF_8));
@@ -80,16 +93,21 @@ public record Provenance(String model, String modelFingerprint, int layer, Strin
                 return in.readNBytes(1 << 20);
             }
             byte[] prefix = in.readNBytes(8);
-            long length = prefix.length == 8 ? ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong() : 0;
+            long length = prefix.length == 8
+                    ? ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN).getLong()
+                    : 0;
             byte[] header = in.readNBytes((int) Math.max(0, Math.min(length, 100L << 20)));
-            return ByteBuffer.allocate(prefix.length + header.length).put(prefix).put(header).array();
+            return ByteBuffer.allocate(prefix.length + header.length)
+                    .put(prefix)
+                    .put(header)
+                    .array();
         }
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

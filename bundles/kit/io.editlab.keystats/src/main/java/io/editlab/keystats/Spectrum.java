@@ -23,8 +23,8 @@ public final class Spectrum {
     /** The decomposition of the symmetric {@code n x n} matrix stored row-major in {@code matrix}. */
     public static Spectrum of(double[] matrix, int n) {
         if (matrix.length != (long) n * n) {
-            throw new IllegalArgumentException("a " + n + " x " + n + " matrix has " + (long) n * n + " entries, not "
-                    + matrix.length);
+            throw new IllegalArgumentException(
+                    "a " + n + " x " + n + " matrix has " + (long) n * n + " entries, not " + matrix.length);
         }
         double[][] a = new double[n][n];
         double[][] v = new double[n][n];
@@ -127,7 +127,10 @@ public final class Spectrum {
     /** The share of the trace held by the eigenvalues below {@code threshold}. */
     public double energyBelow(double threshold) {
         double total = Arrays.stream(values).map(x -> Math.max(0, x)).sum();
-        double below = Arrays.stream(values).filter(x -> x < threshold).map(x -> Math.max(0, x)).sum();
+        double below = Arrays.stream(values)
+                .filter(x -> x < threshold)
+                .map(x -> Math.max(0, x))
+                .sum();
         return total == 0 ? 0 : below / total;
     }
 

@@ -25,6 +25,7 @@ class KeyStatisticsTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static final Corpus CORPUS = new Corpus("tiny facts", TinyModel.facts());
 
@@ -75,7 +76,7 @@ class KeyStatisticsTest {
 
     @Test
     void theSecondMomentMatchesAFloat64ReferenceOverEveryToken() {
-        KeyStatistics.Stats stats = KeyStatistics.compute(tiny.model, 1, CORPUS, (s, d, t) -> { });
+        KeyStatistics.Stats stats = KeyStatistics.compute(tiny.model, 1, CORPUS, (s, d, t) -> {});
         long[] tokens = {0};
         double[] expected = reference(tiny.model, 1, CORPUS.texts(), tokens);
         assertEquals(tokens[0], stats.provenance().tokens(), "padding is not counted");
@@ -92,17 +93,19 @@ class KeyStatisticsTest {
     @Test
     void aSecondRunReadsTheCacheAndAnotherLayerOrModelDoesNot() throws Exception {
         KeyCache cache = new KeyCache(dir.resolve("cache"));
-        KeyCache.Lookup first = cache.get(tiny.model, 0, CORPUS, (s, d, t) -> { });
+        KeyCache.Lookup first = cache.get(tiny.model, 0, CORPUS, (s, d, t) -> {});
         assertFalse(first.cached());
-        KeyCache.Lookup again = cache.get(tiny.model, 0, CORPUS, (s, d, t) -> { });
+        KeyCache.Lookup again = cache.get(tiny.model, 0, CORPUS, (s, d, t) -> {});
         assertTrue(again.cached());
         assertArrayEquals(first.stats().secondMoment(), again.stats().secondMoment(), 0.0);
         assertEquals(first.stats().provenance(), again.stats().provenance());
-        assertFalse(cache.get(tiny.model, 1, CORPUS, (s, d, t) -> { }).cached(), "another layer");
-        assertFalse(cache.get(tiny.model, 0, new Corpus("fewer", CORPUS.texts().subList(0, 4)), (s, d, t) -> { })
-                .cached(), "another corpus");
+        assertFalse(cache.get(tiny.model, 1, CORPUS, (s, d, t) -> {}).cached(), "another layer");
+        assertFalse(
+                cache.get(tiny.model, 0, new Corpus("fewer", CORPUS.texts().subList(0, 4)), (s, d, t) -> {})
+                        .cached(),
+                "another corpus");
         try (TinyModel other = TinyModel.pretrain(dir.resolve("other"), 2)) {
-            assertFalse(cache.get(other.model, 0, CORPUS, (s, d, t) -> { }).cached(), "another model");
+            assertFalse(cache.get(other.model, 0, CORPUS, (s, d, t) -> {}).cached(), "another model");
         }
     }
 

@@ -16,8 +16,7 @@ import io.editlab.keystats.Spectrum;
  */
 public final class ClosedForms {
 
-    private ClosedForms() {
-    }
+    private ClosedForms() {}
 
     /**
      * MEMIT: the update minimising {@code |(W + D) K^T - (W K^T + R^T)|^2 + weight * tr(D C D^T)} over
@@ -27,7 +26,8 @@ public final class ClosedForms {
      */
     public static NDArray memit(NDArray keys, NDArray residuals, NDArray secondMoment, double weight) {
         // K^T K / weight + C, then times weight: every result in the keys' manager
-        NDArray gram = keys.transpose().matMul(keys).div(weight).addi(secondMoment).muli(weight);
+        NDArray gram =
+                keys.transpose().matMul(keys).div(weight).addi(secondMoment).muli(weight);
         return residuals.transpose().matMul(keys).matMul(gram.inverse());
     }
 
@@ -39,7 +39,9 @@ public final class ClosedForms {
     public static NDArray alphaEdit(NDArray keys, NDArray residuals, NDArray projector, NDArray previous, double l2) {
         long in = keys.getShape().get(1);
         NDArray lhs = projected(keys.transpose().matMul(keys).add(previous), projector)
-                .add(keys.getManager().eye((int) in, (int) in, 0, DataType.FLOAT64).mul(l2));
+                .add(keys.getManager()
+                        .eye((int) in, (int) in, 0, DataType.FLOAT64)
+                        .mul(l2));
         NDArray rhs = projected(keys.transpose().matMul(residuals), projector);
         return lhs.inverse().matMul(rhs).transpose();
     }

@@ -14,8 +14,7 @@ import java.util.TreeSet;
 /** The corpus a locate-then-edit editor's key statistics are measured on, from its {@code corpus} setting. */
 public final class Corpora {
 
-    private Corpora() {
-    }
+    private Corpora() {}
 
     /**
      * The knowledge corpora of a method component's multiple reference (service properties and
@@ -49,11 +48,11 @@ public final class Corpora {
             try {
                 return Corpus.ofSentences(file.toAbsolutePath().toString(), Files.readAllLines(file));
             } catch (IOException | IllegalArgumentException e) {
-                throw new EditException(method + ": corpus: cannot read " + file.toAbsolutePath() + " (" + e.getMessage()
-                        + ")", e);
+                throw new EditException(
+                        method + ": corpus: cannot read " + file.toAbsolutePath() + " (" + e.getMessage() + ")", e);
             }
         }
-        throw new EditException(method + ": corpus must be a registered knowledge corpus " + new TreeSet<>(
-                available.keySet()) + " or a plain-text file ending in .txt, not '" + setting + "'");
+        throw new EditException(method + ": corpus must be a registered knowledge corpus "
+                + new TreeSet<>(available.keySet()) + " or a plain-text file ending in .txt, not '" + setting + "'");
     }
 }

@@ -9,8 +9,7 @@ import java.util.List;
 /** The {@code layers} setting of editors that write into several blocks. */
 public final class Layers {
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /**
      * @param text empty for {@code preset}, else block indices separated by commas ({@code 3,4,5}) or

@@ -22,9 +22,9 @@ import io.editlab.keystats.KeyCache;
 import io.editlab.keystats.KeyStatistics;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -62,10 +62,14 @@ public final class LocateEditor implements Editor {
      * An editor whose key statistics are measured on the corpus {@link LocateSettings#corpus()} names
      * among {@code corpora} (see {@link Corpora#resolve}).
      */
-    public static LocateEditor open(EditSession session, LocateSettings settings, Map<String, KnowledgeCorpus> corpora,
-            UpdateRule.Factory rules) throws EditException {
+    public static LocateEditor open(
+            EditSession session,
+            LocateSettings settings,
+            Map<String, KnowledgeCorpus> corpora,
+            UpdateRule.Factory rules)
+            throws EditException {
         Corpus corpus = Corpora.resolve(settings.method(), settings.corpus(), corpora);
-        return new LocateEditor(session, settings, corpus, rules, (stage, done, total) -> { });
+        return new LocateEditor(session, settings, corpus, rules, (stage, done, total) -> {});
     }
 
     /**
@@ -73,8 +77,13 @@ public final class LocateEditor implements Editor {
      *
      * @throws EditException when the corpus's statistics cannot be computed or stored, or the rule refuses them
      */
-    public LocateEditor(EditSession session, LocateSettings settings, Corpus corpus, UpdateRule.Factory rules,
-            ProgressListener progress) throws EditException {
+    public LocateEditor(
+            EditSession session,
+            LocateSettings settings,
+            Corpus corpus,
+            UpdateRule.Factory rules,
+            ProgressListener progress)
+            throws EditException {
         this.session = session;
         this.settings = settings;
         ModelHandle model = session.model();
@@ -82,7 +91,8 @@ public final class LocateEditor implements Editor {
         KeyCache cache = new KeyCache(settings.cache());
         for (int layer : settings.layers()) {
             try {
-                KeyStatistics.Stats stats = cache.get(model, layer, corpus, progress).stats();
+                KeyStatistics.Stats stats =
+                        cache.get(model, layer, corpus, progress).stats();
                 if (stats.provenance().tokens() < stats.width()) {
                     throw new EditException(settings.method() + ": corpus '" + corpus.name() + "' has "
                             + stats.provenance().tokens() + " tokens, fewer than the " + stats.width() + "-wide keys of"
@@ -90,8 +100,10 @@ public final class LocateEditor implements Editor {
                 }
                 moments.add(stats);
             } catch (IOException e) {
-                throw new EditException(settings.method() + ": the key statistics of block " + layer + " could not be"
-                        + " kept in " + settings.cache() + ": " + e.getMessage(), e);
+                throw new EditException(
+                        settings.method() + ": the key statistics of block " + layer + " could not be" + " kept in "
+                                + settings.cache() + ": " + e.getMessage(),
+                        e);
             }
         }
         this.manager = session.manager().newSubManager();
@@ -104,7 +116,9 @@ public final class LocateEditor implements Editor {
             throw e;
         }
         this.prefixes = Prefixes.generate(model, settings.prefixes(), settings.prefixTokens());
-        this.weights = settings.layers().stream().map(l -> Shapes.projection(model, l).name()).toList();
+        this.weights = settings.layers().stream()
+                .map(l -> Shapes.projection(model, l).name())
+                .toList();
     }
 
     /**
@@ -126,7 +140,8 @@ public final class LocateEditor implements Editor {
         for (EditRequest request : batch) {
             Site.of(session.tokenizer(), "", request, settings.position(), settings.method()); // fail before editing
         }
-        List<List<EditRequest>> groups = rule.oneAtATime() ? batch.stream().map(List::of).toList() : List.of(batch);
+        List<List<EditRequest>> groups =
+                rule.oneAtATime() ? batch.stream().map(List::of).toList() : List.of(batch);
         Totals totals = new Totals();
         try {
             for (List<EditRequest> group : groups) {
@@ -135,11 +150,21 @@ public final class LocateEditor implements Editor {
         } catch (EngineException | IllegalArgumentException | IllegalStateException e) {
             throw new EditException(settings.method() + ": " + e.getMessage(), e);
         }
-        return new EditResult(batch.size(), System.nanoTime() - start, Set.copyOf(weights), Map.of(
-                "value_loss", totals.loss / groups.size(), "residual_norm", totals.residual / batch.size(),
-                "residual_left", totals.left / batch.size(),
-                "update_norm", Math.sqrt(totals.updateSquared), EditResult.STEP_SECONDS,
-                totals.stepSeconds / groups.size()));
+        return new EditResult(
+                batch.size(),
+                System.nanoTime() - start,
+                Set.copyOf(weights),
+                Map.of(
+                        "value_loss",
+                        totals.loss / groups.size(),
+                        "residual_norm",
+                        totals.residual / batch.size(),
+                        "residual_left",
+                        totals.left / batch.size(),
+                        "update_norm",
+                        Math.sqrt(totals.updateSquared),
+                        EditResult.STEP_SECONDS,
+                        totals.stepSeconds / groups.size()));
     }
 
     /** Sums over a call's groups. */
@@ -155,8 +180,15 @@ public final class LocateEditor implements Editor {
         ModelHandle model = session.model();
         String valueModule = model.module(settings.valueLayer(), settings.valueRole());
         try (NDManager work = manager.newSubManager()) {
-            TargetValues.Result target = TargetValues.compute(session, group, prefixes, valueModule,
-                    settings.position(), settings.values(), work, settings.method());
+            TargetValues.Result target = TargetValues.compute(
+                    session,
+                    group,
+                    prefixes,
+                    valueModule,
+                    settings.position(),
+                    settings.values(),
+                    work,
+                    settings.method());
             totals.loss += target.loss();
             totals.stepSeconds += target.stepSeconds();
             NDArray values = target.values().toType(DataType.FLOAT64, false);
@@ -192,8 +224,9 @@ public final class LocateEditor implements Editor {
      */
     private NDArray keys(int layer, List<EditRequest> group, NDManager into) throws EditException {
         List<Site> sites = sites(group, prefixes);
-        NDArray read = Readout.read(session, into, session.model().module(layer, ModuleRole.MLP_DOWN),
-                Readout.Side.INPUT, sites).toType(DataType.FLOAT64, false);
+        NDArray read = Readout.read(
+                        session, into, session.model().module(layer, ModuleRole.MLP_DOWN), Readout.Side.INPUT, sites)
+                .toType(DataType.FLOAT64, false);
         int templates = prefixes.size();
         long width = read.getShape().get(1);
         NDArray perTemplate = read.reshape(group.size(), templates, width);
@@ -230,8 +263,8 @@ public final class LocateEditor implements Editor {
     @Override
     public synchronized EditorState state(NDManager into) {
         requireOpen();
-        return new EditorState(rule.state(into), Map.of(FORMAT_KEY, FORMAT, METHOD_KEY, settings.method(), LAYERS_KEY,
-                layersText()));
+        return new EditorState(
+                rule.state(into), Map.of(FORMAT_KEY, FORMAT, METHOD_KEY, settings.method(), LAYERS_KEY, layersText()));
     }
 
     @Override

@@ -21,8 +21,15 @@ import java.util.Optional;
  * @param prefixes how many generated context prefixes stand before each prompt
  * @param values how target values are optimised
  */
-public record LocatePreset(String id, String modelType, int blocks, List<Integer> layers, ModuleRole valueRole,
-        KeyPosition position, int prefixes, ValueSettings values) {
+public record LocatePreset(
+        String id,
+        String modelType,
+        int blocks,
+        List<Integer> layers,
+        ModuleRole valueRole,
+        KeyPosition position,
+        int prefixes,
+        ValueSettings values) {
 
     /**
      * The mass-editing layouts MEMIT and AlphaEdit share: their official repositories release the same
@@ -30,13 +37,41 @@ public record LocatePreset(String id, String modelType, int blocks, List<Integer
      * the {@code small} preset measured on the built-in model (the family README gives the sources).
      */
     public static final List<LocatePreset> MASS_EDITING = List.of(
-            new LocatePreset("gpt2-xl", "gpt2", 48, List.of(13, 14, 15, 16, 17), ModuleRole.BLOCK,
-                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(20, 0.5, 0.75, 0.0625, 0.5)),
-            new LocatePreset("gpt-j", "gptj", 28, List.of(3, 4, 5, 6, 7, 8), ModuleRole.BLOCK,
-                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(25, 0.5, 0.75, 0.0625, 0.5)),
-            new LocatePreset("llama", "llama", 32, List.of(4, 5, 6, 7, 8), ModuleRole.BLOCK,
-                    KeyPosition.SUBJECT_LAST, 5, new ValueSettings(25, 0.1, 0.75, 0.0625, 0.5)),
-            new LocatePreset("small", null, 0, List.of(), ModuleRole.BLOCK, KeyPosition.LAST, 0,
+            new LocatePreset(
+                    "gpt2-xl",
+                    "gpt2",
+                    48,
+                    List.of(13, 14, 15, 16, 17),
+                    ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST,
+                    5,
+                    new ValueSettings(20, 0.5, 0.75, 0.0625, 0.5)),
+            new LocatePreset(
+                    "gpt-j",
+                    "gptj",
+                    28,
+                    List.of(3, 4, 5, 6, 7, 8),
+                    ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST,
+                    5,
+                    new ValueSettings(25, 0.5, 0.75, 0.0625, 0.5)),
+            new LocatePreset(
+                    "llama",
+                    "llama",
+                    32,
+                    List.of(4, 5, 6, 7, 8),
+                    ModuleRole.BLOCK,
+                    KeyPosition.SUBJECT_LAST,
+                    5,
+                    new ValueSettings(25, 0.1, 0.75, 0.0625, 0.5)),
+            new LocatePreset(
+                    "small",
+                    null,
+                    0,
+                    List.of(),
+                    ModuleRole.BLOCK,
+                    KeyPosition.LAST,
+                    0,
                     new ValueSettings(20, 2, 4, 0.0625, 0.5)));
 
     public LocatePreset {
@@ -53,7 +88,9 @@ public record LocatePreset(String id, String modelType, int blocks, List<Integer
         String key = id.strip().toLowerCase(Locale.ROOT);
         if (key.equals("auto")) {
             String type = model.info().modelType().toLowerCase(Locale.ROOT);
-            return presets.stream().filter(p -> type.equals(p.modelType) && model.layers() == p.blocks).findFirst()
+            return presets.stream()
+                    .filter(p -> type.equals(p.modelType) && model.layers() == p.blocks)
+                    .findFirst()
                     .or(() -> presets.stream().filter(p -> p.modelType == null).findFirst());
         }
         return presets.stream().filter(p -> p.id.equals(key)).findFirst();

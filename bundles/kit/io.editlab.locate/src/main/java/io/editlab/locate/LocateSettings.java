@@ -29,8 +29,17 @@ import java.util.Map;
  * @param corpus the corpus of the key statistics: a knowledge corpus's name, or a plain-text file
  * @param cache where key statistics are kept
  */
-public record LocateSettings(String method, String preset, List<Integer> layers, ModuleRole valueRole,
-        KeyPosition position, int prefixes, int prefixTokens, ValueSettings values, String corpus, Path cache) {
+public record LocateSettings(
+        String method,
+        String preset,
+        List<Integer> layers,
+        ModuleRole valueRole,
+        KeyPosition position,
+        int prefixes,
+        int prefixTokens,
+        ValueSettings values,
+        String corpus,
+        Path cache) {
 
     public LocateSettings {
         layers = List.copyOf(layers);
@@ -43,8 +52,7 @@ public record LocateSettings(String method, String preset, List<Integer> layers,
          * A method's own number {@code key}: the override, else {@code configured}; -1 means {@code
          * preset}; anything else must be positive and finite ({@code zeroAllowed}: or zero).
          */
-        public double orPreset(String key, double configured, double preset, boolean zeroAllowed)
-                throws EditException {
+        public double orPreset(String key, double configured, double preset, boolean zeroAllowed) throws EditException {
             return LocateSettings.orPreset(values, key, configured, preset, zeroAllowed);
         }
     }
@@ -57,27 +65,47 @@ public record LocateSettings(String method, String preset, List<Integer> layers,
      *
      * @throws EditException naming the key of an unknown, malformed or out-of-range value
      */
-    public static <A extends Annotation> Resolved resolve(String method, Class<A> type, A config,
-            Map<String, ?> overrides, List<LocatePreset> presets, ModelHandle model) throws EditException {
+    public static <A extends Annotation> Resolved resolve(
+            String method,
+            Class<A> type,
+            A config,
+            Map<String, ?> overrides,
+            List<LocatePreset> presets,
+            ModelHandle model)
+            throws EditException {
         Map<String, Object> defaults = attributes(type, config);
         ConfigOverrides values = new ConfigOverrides(method, overrides, defaults.keySet());
         String presetName = values.text("preset", (String) defaults.get("preset"));
-        LocatePreset preset = LocatePreset.named(presetName, presets, model).orElseThrow(() -> values.invalid("preset",
-                presetName, "auto or one of " + presets.stream().map(LocatePreset::id).toList()));
-        List<Integer> layers = Layers.parse(values, values.text("layers", (String) defaults.get("layers")),
-                preset.layersFor(model), model);
+        LocatePreset preset = LocatePreset.named(presetName, presets, model)
+                .orElseThrow(() -> values.invalid(
+                        "preset",
+                        presetName,
+                        "auto or one of "
+                                + presets.stream().map(LocatePreset::id).toList()));
+        List<Integer> layers = Layers.parse(
+                values, values.text("layers", (String) defaults.get("layers")), preset.layersFor(model), model);
         String positionName = values.text("keyPosition", (String) defaults.get("keyPosition"));
-        KeyPosition position = positionName.strip().equalsIgnoreCase("auto") ? preset.position()
-                : KeyPosition.parse(positionName).orElseThrow(() -> values.invalid("keyPosition", positionName,
-                        "auto (the preset's), " + KeyPosition.SUBJECT_LAST.id() + " or " + KeyPosition.LAST.id()));
+        KeyPosition position = positionName.strip().equalsIgnoreCase("auto")
+                ? preset.position()
+                : KeyPosition.parse(positionName)
+                        .orElseThrow(() -> values.invalid(
+                                "keyPosition",
+                                positionName,
+                                "auto (the preset's), " + KeyPosition.SUBJECT_LAST.id() + " or "
+                                        + KeyPosition.LAST.id()));
         ValueSettings base = preset.values();
         int steps = values.integer("steps", (Integer) defaults.get("steps"));
         if (steps < -1 || steps == 0) {
             throw values.invalid("steps", steps, "-1 (the preset's) or at least 1");
         }
-        ValueSettings valueSettings = new ValueSettings(steps == -1 ? base.steps() : steps,
+        ValueSettings valueSettings = new ValueSettings(
+                steps == -1 ? base.steps() : steps,
                 orPreset(values, "learningRate", (Double) defaults.get("learningRate"), base.learningRate(), false),
-                orPreset(values, "clampNormFactor", (Double) defaults.get("clampNormFactor"), base.clampNormFactor(),
+                orPreset(
+                        values,
+                        "clampNormFactor",
+                        (Double) defaults.get("clampNormFactor"),
+                        base.clampNormFactor(),
                         false),
                 orPreset(values, "klFactor", (Double) defaults.get("klFactor"), base.klFactor(), true),
                 orPreset(values, "weightDecay", (Double) defaults.get("weightDecay"), base.weightDecay(), true));
@@ -93,8 +121,20 @@ public record LocateSettings(String method, String preset, List<Integer> layers,
         }
         String cache = values.text("cache", (String) defaults.get("cache")).strip();
         Path cacheFolder = cache.isEmpty() ? Home.folder().resolve("keystats") : Path.of(cache);
-        return new Resolved(new LocateSettings(method, preset.id(), layers, preset.valueRole(), position, prefixes,
-                prefixTokens, valueSettings, corpus, cacheFolder), values, preset);
+        return new Resolved(
+                new LocateSettings(
+                        method,
+                        preset.id(),
+                        layers,
+                        preset.valueRole(),
+                        position,
+                        prefixes,
+                        prefixTokens,
+                        valueSettings,
+                        corpus,
+                        cacheFolder),
+                values,
+                preset);
     }
 
     /** The block whose output target values are optimised at: the last edited one. */
@@ -103,15 +143,18 @@ public record LocateSettings(String method, String preset, List<Integer> layers,
     }
 
     /** A positive number, or -1 for the preset's ({@code zeroAllowed}: or 0). */
-    private static double orPreset(ConfigOverrides values, String key, double configured, double preset,
-            boolean zeroAllowed) throws EditException {
+    private static double orPreset(
+            ConfigOverrides values, String key, double configured, double preset, boolean zeroAllowed)
+            throws EditException {
         double value = values.decimal(key, configured);
         if (value == -1) {
             return preset;
         }
         if (!(zeroAllowed ? value >= 0 : value > 0) || Double.isInfinite(value)) {
-            throw values.invalid(key, value, "-1 (the preset's) or a " + (zeroAllowed ? "non-negative" : "positive")
-                    + " finite number");
+            throw values.invalid(
+                    key,
+                    value,
+                    "-1 (the preset's) or a " + (zeroAllowed ? "non-negative" : "positive") + " finite number");
         }
         return value;
     }
@@ -140,6 +183,17 @@ public record LocateSettings(String method, String preset, List<Integer> layers,
     }
 
     /** The attributes every locate-then-edit OCD declares. */
-    private static final List<String> COMMON = List.of("preset", "layers", "keyPosition", "steps", "learningRate",
-            "clampNormFactor", "klFactor", "weightDecay", "prefixes", "prefixTokens", "corpus", "cache");
+    private static final List<String> COMMON = List.of(
+            "preset",
+            "layers",
+            "keyPosition",
+            "steps",
+            "learningRate",
+            "clampNormFactor",
+            "klFactor",
+            "weightDecay",
+            "prefixes",
+            "prefixTokens",
+            "corpus",
+            "cache");
 }

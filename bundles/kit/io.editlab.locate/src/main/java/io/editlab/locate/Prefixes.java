@@ -19,8 +19,7 @@ public final class Prefixes {
     /** The most prefixes there can be. */
     public static final int MAX = STARTS.size();
 
-    private Prefixes() {
-    }
+    private Prefixes() {}
 
     /**
      * The empty prefix followed by {@code count} generated ones of up to {@code tokens} tokens, each

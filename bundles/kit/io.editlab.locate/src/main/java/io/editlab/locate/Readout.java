@@ -28,8 +28,7 @@ public final class Readout {
     /** Texts per forward pass. */
     static final int CHUNK = 64;
 
-    private Readout() {
-    }
+    private Readout() {}
 
     /**
      * @return {@code [sites, width]} in {@code into}, the module's {@code side} at each site's position,
@@ -42,8 +41,11 @@ public final class Readout {
             NDArray[] read = new NDArray[1];
             AdapterRegistration hook = session.addAdapter(module, (context, input, output) -> {
                 NDArray seen = (side == Side.INPUT ? input : output).stopGradient();
-                read[0] = at(seen, IntStream.range(0, chunk.size()).toArray(),
-                        chunk.stream().mapToInt(Site::position).toArray(), context.manager());
+                read[0] = at(
+                        seen,
+                        IntStream.range(0, chunk.size()).toArray(),
+                        chunk.stream().mapToInt(Site::position).toArray(),
+                        context.manager());
                 return output;
             });
             try (NDManager scratch = session.manager().newSubManager()) {

@@ -38,7 +38,8 @@ public record Site(Completion text, int position) {
     public static Site description(Tokenizer tokenizer, EditRequest request, KeyPosition where, String method)
             throws EditException {
         String subject = subject(request, method);
-        Completion text = where == KeyPosition.LAST ? new Completion(subject + DESCRIPTION, request.target())
+        Completion text = where == KeyPosition.LAST
+                ? new Completion(subject + DESCRIPTION, request.target())
                 : new Completion(subject, DESCRIPTION.strip());
         return new Site(text, tokenizer.encode(text.prompt()).length - 1);
     }

@@ -37,18 +37,15 @@ public final class TargetValues {
     /** A request whose loss falls below this stops moving (the official code's threshold). */
     static final double CONVERGED = 5e-2;
 
-
     /**
      * @param values {@code [requests, width]}: the hidden state each request's site should have
      * @param loss the mean of the requests' last measured losses
      * @param iterations passes run
      * @param stepSeconds the mean wall time of one pass with its step
      */
-    public record Result(NDArray values, double loss, int iterations, double stepSeconds) {
-    }
+    public record Result(NDArray values, double loss, int iterations, double stepSeconds) {}
 
-    private TargetValues() {
-    }
+    private TargetValues() {}
 
     /**
      * @param module the module whose output at each site is optimised (a block, or its MLP)
@@ -56,8 +53,16 @@ public final class TargetValues {
      * @param into where {@link Result#values()} is allocated
      * @throws EditException when a request has no site (see {@link Site#of}) or the optimisation diverges
      */
-    public static Result compute(EditSession session, List<EditRequest> requests, List<String> prefixes, String module,
-            KeyPosition where, ValueSettings settings, NDManager into, String method) throws EditException {
+    public static Result compute(
+            EditSession session,
+            List<EditRequest> requests,
+            List<String> prefixes,
+            String module,
+            KeyPosition where,
+            ValueSettings settings,
+            NDManager into,
+            String method)
+            throws EditException {
         int n = requests.size();
         int templates = prefixes.size();
         Tokenizer tokenizer = session.tokenizer();
@@ -97,13 +102,15 @@ public final class TargetValues {
                     initial[0].attach(work);
                 }
                 long sequence = output.getShape().get(1);
-                NDArray added = selection.matrix(context.manager(), sequence).matMul(delta)
+                NDArray added = selection
+                        .matrix(context.manager(), sequence)
+                        .matMul(delta)
                         .reshape(examples, sequence, width);
                 return output.add(added);
             });
             try {
-                return optimise(session, texts, delta, initial, guard, settings, owner, n, templates, work, into,
-                        method);
+                return optimise(
+                        session, texts, delta, initial, guard, settings, owner, n, templates, work, into, method);
             } finally {
                 hook.close();
                 delta.setRequiresGradient(false);
@@ -111,9 +118,20 @@ public final class TargetValues {
         }
     }
 
-    private static Result optimise(EditSession session, List<Completion> texts, NDArray delta, NDArray[] initial,
-            GuardedSteps guard, ValueSettings settings, int[] owner, int n, int templates, NDManager work,
-            NDManager into, String method) throws EditException {
+    private static Result optimise(
+            EditSession session,
+            List<Completion> texts,
+            NDArray delta,
+            NDArray[] initial,
+            GuardedSteps guard,
+            ValueSettings settings,
+            int[] owner,
+            int n,
+            int templates,
+            NDManager work,
+            NDManager into,
+            String method)
+            throws EditException {
         boolean[] done = new boolean[n];
         double[] last = new double[n];
         NDArray klInitial = null;
@@ -126,12 +144,16 @@ public final class TargetValues {
             float[] before = delta.toFloatArray();
             float[] bounds;
             boolean finished = false;
-            try (NDManager pass = work.newSubManager(); GradientCollector collector = session.newGradientCollector()) {
+            try (NDManager pass = work.newSubManager();
+                    GradientCollector collector = session.newGradientCollector()) {
                 ForwardResult result = session.forward(pass, texts, ForwardOptions.TRAINING);
                 Rows rows = Rows.of(result.rowExamples(), owner, n, templates);
                 NDArray nll = pass.create(rows.weights, new Shape(n, rows.count))
-                        .matMul(result.targetLogProbs().reshape(rows.count, 1)).reshape(n).neg();
-                NDArray klLog = result.logits().get(pass.create(rows.description)).logSoftmax(1);
+                        .matMul(result.targetLogProbs().reshape(rows.count, 1))
+                        .reshape(n)
+                        .neg();
+                NDArray klLog =
+                        result.logits().get(pass.create(rows.description)).logSoftmax(1);
                 if (klInitial == null) {
                     klInitial = klLog.stopGradient().duplicate();
                     klInitial.attach(work);
@@ -152,7 +174,10 @@ public final class TargetValues {
                 if (!finished) {
                     guard.step(collector, each.mul(pass.create(active)).sum());
                 }
-                bounds = initialNormsSquared.sqrt().mul(settings.clampNormFactor()).toFloatArray();
+                bounds = initialNormsSquared
+                        .sqrt()
+                        .mul(settings.clampNormFactor())
+                        .toFloatArray();
             }
             nanos += System.nanoTime() - t0;
             if (finished) {
@@ -169,8 +194,8 @@ public final class TargetValues {
         }
         NDArray values = initial[0].add(delta.stopGradient());
         values.attach(into);
-        return new Result(values, Arrays.stream(last).average().orElse(Double.NaN), iterations,
-                nanos / 1e9 / iterations);
+        return new Result(
+                values, Arrays.stream(last).average().orElse(Double.NaN), iterations, nanos / 1e9 / iterations);
     }
 
     /**

@@ -48,8 +48,7 @@ public interface UpdateRule {
     }
 
     /** The keys of the requests just edited, read on the edited model, for the {@code index}-th layer. */
-    default void remember(int index, NDArray keys) {
-    }
+    default void remember(int index, NDArray keys) {}
 
     /** The rule's memory, copied into {@code into}. */
     default Map<String, NDArray> state(NDManager into) {
@@ -57,6 +56,5 @@ public interface UpdateRule {
     }
 
     /** Replaces the rule's memory with the one in {@code state}. */
-    default void restore(EditorState state) throws EditException {
-    }
+    default void restore(EditorState state) throws EditException {}
 }

@@ -10,13 +10,13 @@ package io.editlab.locate;
  * @param klFactor weight of the KL term that keeps "{subject} is a" predicting what it did
  * @param weightDecay weight of the term {@code |delta| / |h|^2}
  */
-public record ValueSettings(int steps, double learningRate, double clampNormFactor, double klFactor,
-        double weightDecay) {
+public record ValueSettings(
+        int steps, double learningRate, double clampNormFactor, double klFactor, double weightDecay) {
 
     public ValueSettings {
         if (steps < 1 || !(learningRate > 0) || !(clampNormFactor > 0) || !(klFactor >= 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("need steps >= 1, learningRate > 0, clampNormFactor > 0, klFactor >= 0"
-                    + " and weightDecay >= 0");
+            throw new IllegalArgumentException(
+                    "need steps >= 1, learningRate > 0, clampNormFactor > 0, klFactor >= 0" + " and weightDecay >= 0");
         }
     }
 }

@@ -294,7 +294,8 @@ class ClosedFormsTest {
         }
         for (int i = 0; i < expected.length; i++) {
             for (int j = 0; j < expected[0].length; j++) {
-                assertTrue(Math.abs(expected[i][j] - actual[i][j]) <= tolerance * Math.max(1, scale),
+                assertTrue(
+                        Math.abs(expected[i][j] - actual[i][j]) <= tolerance * Math.max(1, scale),
                         "[" + i + "][" + j + "]: expected " + expected[i][j] + ", got " + actual[i][j]);
             }
         }

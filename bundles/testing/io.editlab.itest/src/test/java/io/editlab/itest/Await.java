@@ -5,8 +5,7 @@ import java.util.function.BooleanSupplier;
 /** Polls a condition and reports how long it took to hold. */
 final class Await {
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Milliseconds until {@code condition} held; fails after {@code timeoutMillis}. */
     static double millis(BooleanSupplier condition, long timeoutMillis, String what) throws InterruptedException {

@@ -33,7 +33,8 @@ class FrameworkTest {
     void everyBundleIsActive() {
         List<String> inactive = Arrays.stream(context.getBundles())
                 .filter(b -> b.getState() != Bundle.ACTIVE && b.getHeaders().get("Fragment-Host") == null)
-                .map(b -> b.getSymbolicName() + " (state " + b.getState() + ")").toList();
+                .map(b -> b.getSymbolicName() + " (state " + b.getState() + ")")
+                .toList();
         assertTrue(inactive.isEmpty(), "not active: " + inactive);
     }
 

@@ -77,13 +77,17 @@ class HotSwapTest {
     }
 
     private Optional<PluginInfo> fixtureMethod() {
-        return catalog.plugins(PluginKind.METHOD).stream().filter(p -> p.name().equals("fixture")).findFirst();
+        return catalog.plugins(PluginKind.METHOD).stream()
+                .filter(p -> p.name().equals("fixture"))
+                .findFirst();
     }
 
     /** The delta one edit leaves on the fixture's weight, in a fresh session. */
     private float deltaOfOneEdit() throws Exception {
-        EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, "fixture").orElseThrow();
-        try (EditSession session = model.openSession("probe"); Editor editor = method.create(session, Map.of())) {
+        EditMethod method =
+                catalog.find(PluginKind.METHOD, EditMethod.class, "fixture").orElseThrow();
+        try (EditSession session = model.openSession("probe");
+                Editor editor = method.create(session, Map.of())) {
             editor.apply(List.of(EditRequest.of("1", "The sky is", "green")));
             return session.delta(WEIGHT).getFloat(0, 0);
         }
@@ -98,8 +102,13 @@ class HotSwapTest {
         NDArray base = model.parameter(WEIGHT);
         long baseUid = System.identityHashCode(base);
         float[] baseValues = base.toFloatArray();
-        assertEquals(TinyModel.value(TinyModel.VOCAB * TinyModel.HIDDEN + TinyModel.POSITIONS * TinyModel.HIDDEN
-                + 2 * TinyModel.HIDDEN), baseValues[0], 0f, "the runtime holds the checkpoint's values");
+        assertEquals(
+                TinyModel.value(TinyModel.VOCAB * TinyModel.HIDDEN
+                        + TinyModel.POSITIONS * TinyModel.HIDDEN
+                        + 2 * TinyModel.HIDDEN),
+                baseValues[0],
+                0f,
+                "the runtime holds the checkpoint's values");
         boolean maps = NativeMaps.available();
         Set<String> libtorch = maps ? NativeMaps.libtorch() : Set.of();
         assertTrue(!maps || libtorch.size() == 1, "one libtorch mapped: " + libtorch);
@@ -110,16 +119,26 @@ class HotSwapTest {
         }
         long t0 = System.nanoTime();
         editor.start();
-        double installed = (System.nanoTime() - t0) / 1e6 + Await.millis(
-                () -> fixtureMethod().filter(p -> p.version().equals("1.0.0")).isPresent(), 5000, "v1 is listed");
+        double installed = (System.nanoTime() - t0) / 1e6
+                + Await.millis(
+                        () -> fixtureMethod()
+                                .filter(p -> p.version().equals("1.0.0"))
+                                .isPresent(),
+                        5000,
+                        "v1 is listed");
         assertEquals(0.001f, deltaOfOneEdit(), 1e-7f, "version 1 adds 1/1000 per edit");
 
         t0 = System.nanoTime();
         try (InputStream v2 = Files.newInputStream(fixture("io.editlab.fixture.editor-v2.jar"))) {
             editor.update(v2);
         }
-        double updated = (System.nanoTime() - t0) / 1e6 + Await.millis(
-                () -> fixtureMethod().filter(p -> p.version().equals("2.0.0")).isPresent(), 5000, "v2 is listed");
+        double updated = (System.nanoTime() - t0) / 1e6
+                + Await.millis(
+                        () -> fixtureMethod()
+                                .filter(p -> p.version().equals("2.0.0"))
+                                .isPresent(),
+                        5000,
+                        "v2 is listed");
         assertEquals(editor.getBundleId(), fixtureMethod().orElseThrow().bundleId());
         assertEquals(0.002f, deltaOfOneEdit(), 1e-7f, "version 2 behaves differently");
 
@@ -127,8 +146,9 @@ class HotSwapTest {
         editor.uninstall();
         double uninstalled = (System.nanoTime() - t0) / 1e6
                 + Await.millis(() -> fixtureMethod().isEmpty(), 5000, "the fixture is gone");
-        System.out.printf("[hot-swap] install+start %.1f ms, update %.1f ms, uninstall %.1f ms%n", installed, updated,
-                uninstalled);
+        System.out.printf(
+                "[hot-swap] install+start %.1f ms, update %.1f ms, uninstall %.1f ms%n",
+                installed, updated, uninstalled);
 
         assertEquals(Bundle.ACTIVE, runtimeBundle.getState());
         assertEquals(runtimeModified, runtimeBundle.getLastModified(), "the runtime bundle was not touched");

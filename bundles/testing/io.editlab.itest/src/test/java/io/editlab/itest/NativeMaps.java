@@ -11,8 +11,7 @@ final class NativeMaps {
 
     private static final Path MAPS = Path.of("/proc/self/maps");
 
-    private NativeMaps() {
-    }
+    private NativeMaps() {}
 
     static boolean available() {
         return Files.isReadable(MAPS);

@@ -55,10 +55,13 @@ class RefreshTest {
             context.addFrameworkListener(errorListener);
             CountDownLatch refreshed = new CountDownLatch(1);
             long t0 = System.nanoTime();
-            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(runtimeBundle),
-                    event -> refreshed.countDown());
+            context.getBundle(0)
+                    .adapt(FrameworkWiring.class)
+                    .refreshBundles(List.of(runtimeBundle), event -> refreshed.countDown());
             assertTrue(refreshed.await(30, TimeUnit.SECONDS), "refresh finished");
-            double millis = Await.millis(() -> tracker.getService() != null && tracker.getService() != before, 10_000,
+            double millis = Await.millis(
+                    () -> tracker.getService() != null && tracker.getService() != before,
+                    10_000,
                     "a new runtime service is registered");
             System.out.printf("[refresh] runtime back after %.1f ms%n", (System.nanoTime() - t0) / 1e6);
             context.removeFrameworkListener(errorListener);
@@ -69,7 +72,10 @@ class RefreshTest {
             assertEquals(id, FrameworkUtil.getBundle(after.getClass()).getBundleId());
             assertEquals(owner, System.getProperty("editlab.djl.native.owner"), "the same DJL class loader");
             ModelHandle model = after.load("after-refresh", TinyModel.write(dir.resolve("m")));
-            assertEquals(TinyModel.value(0), model.parameter("transformer.wte.weight").toFloatArray()[0], 0f);
+            assertEquals(
+                    TinyModel.value(0),
+                    model.parameter("transformer.wte.weight").toFloatArray()[0],
+                    0f);
             after.unload("after-refresh");
             if (NativeMaps.available()) {
                 assertEquals(libtorch, NativeMaps.libtorch(), "libtorch was not loaded again");

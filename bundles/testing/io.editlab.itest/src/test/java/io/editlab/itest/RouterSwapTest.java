@@ -72,17 +72,23 @@ class RouterSwapTest {
 
     @Test
     void swappingTheRouterBundleChangesAnEditorsRoutingWithoutARestart() throws Exception {
-        EditMethod elder = catalog.find(PluginKind.METHOD, EditMethod.class, "elder").orElseThrow();
+        EditMethod elder =
+                catalog.find(PluginKind.METHOD, EditMethod.class, "elder").orElseThrow();
         ServiceReference<EditMethod> method = context.getServiceReferences(EditMethod.class, "(editlab.method=elder)")
-                .iterator().next();
-        Bundle original = Arrays.stream(context.getBundles()).filter(b -> b.getSymbolicName().equals(ROUTER))
-                .findFirst().orElseThrow();
-        float[] weightBefore = model.parameter("transformer.h.1.mlp.c_fc.weight").toFloatArray();
+                .iterator()
+                .next();
+        Bundle original = Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().equals(ROUTER))
+                .findFirst()
+                .orElseThrow();
+        float[] weightBefore =
+                model.parameter("transformer.h.1.mlp.c_fc.weight").toFloatArray();
         float[] base = model.nextTokenLogits(PROMPT_IDS);
 
         try (EditSession session = model.openSession("swap");
-                Editor editor = elder.create(session, Map.of("layers", 1, "experts", 4, "topK", 2,
-                        "learningRate", 0.05, "iterations", 30))) {
+                Editor editor = elder.create(
+                        session,
+                        Map.of("layers", 1, "experts", 4, "topK", 2, "learningRate", 0.05, "iterations", 30))) {
             editor.apply(List.of(EditRequest.of("sky", PROMPT, "green")));
             float[] edited = session.nextTokenLogits(PROMPT_IDS);
             assertFalse(Arrays.equals(base, edited), "the edit's own code is recorded, so its LoRAs act");
@@ -94,7 +100,10 @@ class RouterSwapTest {
             second.start();
             original.uninstall();
             Await.millis(() -> routerBundles().equals(List.of(second.getBundleId())), 5000, "only the fixture routes");
-            assertArrayEquals(base, session.nextTokenLogits(PROMPT_IDS), 0f,
+            assertArrayEquals(
+                    base,
+                    session.nextTokenLogits(PROMPT_IDS),
+                    0f,
                     "the least-probable router gives the prompt the complement of its recorded code: deferred");
 
             Bundle restored;
@@ -104,16 +113,24 @@ class RouterSwapTest {
             restored.start();
             second.uninstall();
             Await.millis(() -> routerBundles().equals(List.of(restored.getBundleId())), 5000, "ELDER's router again");
-            assertArrayEquals(edited, session.nextTokenLogits(PROMPT_IDS), 0f,
+            assertArrayEquals(
+                    edited,
+                    session.nextTokenLogits(PROMPT_IDS),
+                    0f,
                     "ELDER's own router brings the trained routing back, weights kept");
 
             editor.apply(List.of(EditRequest.of("grass", "The grass is", "blue")));
             assertEquals(2.0, editor.apply(List.of()).stats().get("codes"), "the same editor keeps editing");
         }
         assertNotNull(method.getBundle(), "the ELDER method service was never unregistered");
-        assertEquals(method, context.getServiceReferences(EditMethod.class, "(editlab.method=elder)").iterator().next());
+        assertEquals(
+                method,
+                context.getServiceReferences(EditMethod.class, "(editlab.method=elder)")
+                        .iterator()
+                        .next());
         assertArrayEquals(base, model.nextTokenLogits(PROMPT_IDS), 0f, "the base model answers as before");
-        assertArrayEquals(weightBefore, model.parameter("transformer.h.1.mlp.c_fc.weight").toFloatArray(), 0f);
+        assertArrayEquals(
+                weightBefore, model.parameter("transformer.h.1.mlp.c_fc.weight").toFloatArray(), 0f);
         assertEquals(Bundle.ACTIVE, FrameworkUtil.getBundle(runtime.getClass()).getState());
     }
 
@@ -121,7 +138,8 @@ class RouterSwapTest {
     private List<Long> routerBundles() {
         try {
             return context.getServiceReferences(Router.class, "(editlab.router=elder-topk)").stream()
-                    .map(r -> r.getBundle().getBundleId()).toList();
+                    .map(r -> r.getBundle().getBundleId())
+                    .toList();
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -20,13 +20,14 @@ final class TinyModel {
     static final int VOCAB = 13;
     static final int POSITIONS = 16;
 
-    private TinyModel() {
-    }
+    private TinyModel() {}
 
     static Path write(Path folder) throws IOException {
         Files.createDirectories(folder);
-        Files.writeString(folder.resolve("config.json"), "{\"model_type\":\"gpt2\",\"n_layer\":" + LAYERS
-                + ",\"n_embd\":" + HIDDEN + ",\"n_head\":2,\"vocab_size\":" + VOCAB + ",\"n_positions\":" + POSITIONS + "}");
+        Files.writeString(
+                folder.resolve("config.json"),
+                "{\"model_type\":\"gpt2\",\"n_layer\":" + LAYERS + ",\"n_embd\":" + HIDDEN
+                        + ",\"n_head\":2,\"vocab_size\":" + VOCAB + ",\"n_positions\":" + POSITIONS + "}");
         Map<String, int[]> shapes = new LinkedHashMap<>();
         shapes.put("wte.weight", new int[] {VOCAB, HIDDEN});
         shapes.put("wpe.weight", new int[] {POSITIONS, HIDDEN});
@@ -52,9 +53,18 @@ final class TinyModel {
         long offset = 0;
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             long bytes = 4L * count(e.getValue());
-            header.append(header.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":{\"dtype\":\"F32\",")
-                    .append("\"shape\":[").append(e.getValue()[0]).append(e.getValue().length > 1 ? "," + e.getValue()[1] : "")
-                    .append("],\"data_offsets\":[").append(offset).append(',').append(offset + bytes).append("]}");
+            header.append(header.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(e.getKey())
+                    .append("\":{\"dtype\":\"F32\",")
+                    .append("\"shape\":[")
+                    .append(e.getValue()[0])
+                    .append(e.getValue().length > 1 ? "," + e.getValue()[1] : "")
+                    .append("],\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(offset + bytes)
+                    .append("]}");
             offset += bytes;
         }
         byte[] json = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
@@ -72,14 +82,19 @@ final class TinyModel {
     }
 
     /** The words of the word-level vocabulary, one per token id. */
-    static final String[] WORDS = {"[UNK]", "The", "sky", "is", "grass", "sea", "snow", "green", "blue", "white",
-        "red", "and", "."};
+    static final String[] WORDS = {
+        "[UNK]", "The", "sky", "is", "grass", "sea", "snow", "green", "blue", "white", "red", "and", "."
+    };
 
     /** A word-level Hugging Face {@code tokenizer.json} over {@link #WORDS}, written by hand. */
     private static String tokenizer() {
         StringBuilder vocab = new StringBuilder();
         for (int i = 0; i < WORDS.length; i++) {
-            vocab.append(i == 0 ? "" : ",").append('"').append(WORDS[i]).append("\":").append(i);
+            vocab.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(WORDS[i])
+                    .append("\":")
+                    .append(i);
         }
         return "{\"version\":\"1.0\",\"added_tokens\":[],\"pre_tokenizer\":{\"type\":\"Whitespace\"},"
                 + "\"model\":{\"type\":\"WordLevel\",\"vocab\":{" + vocab + "},\"unk_token\":\"[UNK]\"}}";

@@ -122,7 +122,8 @@ final class Allocations {
     }
 
     private boolean valid(int[] row) {
-        return row.length == topK && Arrays.stream(row).allMatch(e -> e >= 0 && e < experts)
+        return row.length == topK
+                && Arrays.stream(row).allMatch(e -> e >= 0 && e < experts)
                 && Arrays.stream(row).distinct().count() == topK;
     }
 

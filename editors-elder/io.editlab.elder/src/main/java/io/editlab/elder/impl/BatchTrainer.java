@@ -24,7 +24,6 @@ import java.util.function.Supplier;
  */
 final class BatchTrainer {
 
-
     private final EditSession session;
     private final ElderState state;
     private final Supplier<Loss> guide;
@@ -51,8 +50,8 @@ final class BatchTrainer {
         List<NDArray> parameters = routersLearn ? state.parameters() : state.loraParameters();
         parameters.forEach(p -> p.setRequiresGradient(true));
         try (NDManager moments = state.manager().newSubManager()) {
-            List<Adam> optimisers = new ArrayList<>(List.of(new Adam(moments, state.loraParameters(),
-                    settings.learningRate())));
+            List<Adam> optimisers =
+                    new ArrayList<>(List.of(new Adam(moments, state.loraParameters(), settings.learningRate())));
             if (routersLearn) {
                 optimisers.add(new Adam(moments, state.routerParameters(), settings.routerLearningRate()));
             }
@@ -81,9 +80,10 @@ final class BatchTrainer {
     private NDArray loss(NDManager scratch, List<Completion> batch, List<float[]> masks) {
         ElderSettings settings = state.settings();
         ForwardResult result = session.forward(scratch, batch, ForwardOptions.TRAINING);
-        ElderPass pass = result.context().attribute(attribute, ElderPass.class).orElseThrow(() ->
-                new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
-        NDArray probabilities = NDArrays.stack(new NDList(pass.probabilities), 1);   // [B, L, N]
+        ElderPass pass = result.context()
+                .attribute(attribute, ElderPass.class)
+                .orElseThrow(() -> new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
+        NDArray probabilities = NDArrays.stack(new NDList(pass.probabilities), 1); // [B, L, N]
         float[] flat = new float[masks.size() * settings.layers() * settings.experts()];
         for (int b = 0; b < masks.size(); b++) {
             System.arraycopy(masks.get(b), 0, flat, b * masks.get(b).length, masks.get(b).length);

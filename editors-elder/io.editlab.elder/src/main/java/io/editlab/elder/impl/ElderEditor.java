@@ -52,17 +52,27 @@ final class ElderEditor implements Editor {
         try {
             registrations.add(session.addAdapter(settings.queryModule(), new QueryAdapter(state, router, attribute)));
             for (int l = 0; l < settings.layers(); l++) {
-                registrations.add(session.addAdapter(settings.mixtureModules().get(l),
-                        new MixtureAdapter(state, l, router, attribute)));
+                registrations.add(session.addAdapter(
+                        settings.mixtureModules().get(l), new MixtureAdapter(state, l, router, attribute)));
             }
         } catch (RuntimeException e) {
             close();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, () -> String.format("ELDER on %s: %,d trainable parameters (%d layers x %d"
-                + " LoRAs of rank %d at %s, routers %d -> %d, query %s)", session.model().info().id(),
-                trainableParameters(), settings.layers(), settings.experts(), settings.rank(), settings.mixtureModules(),
-                settings.width(), settings.experts(), settings.queryModule()));
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> String.format(
+                        "ELDER on %s: %,d trainable parameters (%d layers x %d"
+                                + " LoRAs of rank %d at %s, routers %d -> %d, query %s)",
+                        session.model().info().id(),
+                        trainableParameters(),
+                        settings.layers(),
+                        settings.experts(),
+                        settings.rank(),
+                        settings.mixtureModules(),
+                        settings.width(),
+                        settings.experts(),
+                        settings.queryModule()));
     }
 
     /** The number of trainable scalars: every LoRA and router (logged at creation, to check against the paper's count). */
@@ -80,10 +90,12 @@ final class ElderEditor implements Editor {
         long start = System.nanoTime();
         if (batch.isEmpty()) {
             double codes = state.memory().size();
-            return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of("codes", codes,
-                    "trainable_parameters", (double) trainableParameters()));
+            return new EditResult(
+                    0, System.nanoTime() - start, Set.of(), Map.of("codes", codes, "trainable_parameters", (double)
+                            trainableParameters()));
         }
-        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> completions =
+                batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
         List<float[]> masks = new ArrayList<>();
         for (EditRequest request : batch) {
             masks.add(state.allocations().mask(state.allocations().of(request.target())));
@@ -92,9 +104,17 @@ final class ElderEditor implements Editor {
         double loss = trainer.train(completions, masks);
         double stepSeconds = (System.nanoTime() - trainStart) / 1e9 / settings.iterations();
         codesOf(completions).forEach(state.memory()::add);
-        Map<String, Double> stats = Map.of("final_loss", loss, "codes", (double) state.memory().size(),
-                "labels", (double) state.allocations().size(),
-                "trainable_parameters", (double) trainableParameters(), EditResult.STEP_SECONDS, stepSeconds);
+        Map<String, Double> stats = Map.of(
+                "final_loss",
+                loss,
+                "codes",
+                (double) state.memory().size(),
+                "labels",
+                (double) state.allocations().size(),
+                "trainable_parameters",
+                (double) trainableParameters(),
+                EditResult.STEP_SECONDS,
+                stepSeconds);
         Set<String> touched = new LinkedHashSet<>(settings.mixtureModules());
         return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
     }
@@ -105,9 +125,11 @@ final class ElderEditor implements Editor {
      */
     List<BitSet> codesOf(List<Completion> completions) {
         try (NDManager scratch = session.manager().newSubManager()) {
-            ElderPass pass = session.forward(scratch, completions, ForwardOptions.INFERENCE).context()
-                    .attribute(attribute, ElderPass.class).orElseThrow(() -> new IllegalStateException(
-                            "ELDER's query adapter did not run: was it unhooked?"));
+            ElderPass pass = session.forward(scratch, completions, ForwardOptions.INFERENCE)
+                    .context()
+                    .attribute(attribute, ElderPass.class)
+                    .orElseThrow(
+                            () -> new IllegalStateException("ELDER's query adapter did not run: was it unhooked?"));
             return List.of(pass.codes);
         }
     }

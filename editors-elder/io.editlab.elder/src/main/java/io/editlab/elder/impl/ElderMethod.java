@@ -42,12 +42,10 @@ public final class ElderMethod implements EditMethod {
 
     private final ElderConfig config;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = ROUTER)
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, target = ROUTER)
     private volatile Router router;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = LOSS)
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, target = LOSS)
     private volatile Loss loss;
 
     @Activate
@@ -64,8 +62,8 @@ public final class ElderMethod implements EditMethod {
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new ElderEditor(session, ElderSettings.resolve(config, overrides, session.model()), this::router,
-                this::loss);
+        return new ElderEditor(
+                session, ElderSettings.resolve(config, overrides, session.model()), this::router, this::loss);
     }
 
     /** The router bound now. */

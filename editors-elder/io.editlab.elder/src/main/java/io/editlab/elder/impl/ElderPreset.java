@@ -22,15 +22,23 @@ import java.util.Optional;
  * @param routerLearningRate Adam's learning rate for the routers
  * @param threshold epsilon, or -1 for L * k (the paper's 12)
  */
-record ElderPreset(String id, int firstLayer, int layers, int queryOffset, ModuleRole module, int experts,
-        double learningRate, double routerLearningRate, int threshold) {
+record ElderPreset(
+        String id,
+        int firstLayer,
+        int layers,
+        int queryOffset,
+        ModuleRole module,
+        int experts,
+        double learningRate,
+        double routerLearningRate,
+        int threshold) {
 
     /** GPT-2 XL (48 blocks): {@code h.36..h.41.mlp.c_fc}, query the input of {@code h.35.mlp.c_fc}. */
     static final ElderPreset GPT2_XL = new ElderPreset("gpt2-xl", 36, 6, -1, ModuleRole.MLP_UP, 4, 1e-4, 1e-4, -1);
 
     /** LLaMA-2-7B (32 blocks): {@code layers.21..26.mlp.down_proj}, query the input of {@code layers.20}'s. */
-    static final ElderPreset LLAMA2_7B = new ElderPreset("llama-2-7b", 21, 6, -1, ModuleRole.MLP_DOWN, 4, 1e-4,
-            1e-4, -1);
+    static final ElderPreset LLAMA2_7B =
+            new ElderPreset("llama-2-7b", 21, 6, -1, ModuleRole.MLP_DOWN, 4, 1e-4, 1e-4, -1);
 
     /**
      * Small models (any other): two down-projections from the middle block on, the query read at the

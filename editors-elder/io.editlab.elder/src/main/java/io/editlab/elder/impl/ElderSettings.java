@@ -38,14 +38,31 @@ import java.util.stream.Collectors;
  * @param routerBias whether routers have a bias
  * @param seed for initialisation and allocations
  */
-record ElderSettings(int firstLayer, String queryModule, List<String> mixtureModules, int width, int outWidth,
-        int experts, int rank, float scale, int topK, float guidance, int threshold, float learningRate,
-        float routerLearningRate, int iterations, int stepSize, float gamma, boolean routerBias, long seed) {
+record ElderSettings(
+        int firstLayer,
+        String queryModule,
+        List<String> mixtureModules,
+        int width,
+        int outWidth,
+        int experts,
+        int rank,
+        float scale,
+        int topK,
+        float guidance,
+        int threshold,
+        float learningRate,
+        float routerLearningRate,
+        int iterations,
+        int stepSize,
+        float gamma,
+        boolean routerBias,
+        long seed) {
 
     static final String METHOD = "elder";
 
     /** The configuration keys: the attribute names of {@link ElderConfig}. */
-    static final Set<String> KEYS = Arrays.stream(ElderConfig.class.getDeclaredMethods()).map(Method::getName)
+    static final Set<String> KEYS = Arrays.stream(ElderConfig.class.getDeclaredMethods())
+            .map(Method::getName)
             .collect(Collectors.toUnmodifiableSet());
 
     ElderSettings {
@@ -66,44 +83,69 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             throws EditException {
         ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
         String presetName = values.text("preset", defaults.preset());
-        ElderPreset preset = ElderPreset.named(presetName, model).orElseThrow(() -> values.invalid("preset",
-                presetName, "auto or one of " + Arrays.stream(ElderPreset.ALL).map(ElderPreset::id).toList()));
+        ElderPreset preset = ElderPreset.named(presetName, model)
+                .orElseThrow(() -> values.invalid(
+                        "preset",
+                        presetName,
+                        "auto or one of "
+                                + Arrays.stream(ElderPreset.ALL)
+                                        .map(ElderPreset::id)
+                                        .toList()));
         int requestedLayers = values.integer("layers", defaults.layers());
         int layers = requestedLayers == -1 ? Math.min(preset.layers(), model.layers()) : requestedLayers;
         if (layers < 1 || layers > model.layers()) {
             throw values.invalid("layers", requestedLayers, "-1 (the preset's) or from 1 to " + model.layers());
         }
         int requested = values.integer("firstLayer", defaults.firstLayer());
-        int first = requested != -1 ? requested
-                : preset.firstLayer() != -1 ? preset.firstLayer() : Math.min(model.layers() / 2, model.layers() - layers);
+        int first = requested != -1
+                ? requested
+                : preset.firstLayer() != -1
+                        ? preset.firstLayer()
+                        : Math.min(model.layers() / 2, model.layers() - layers);
         if (first < 0 || first + layers > model.layers()) {
-            throw values.invalid("firstLayer", requested, "-1 (the preset's) or a block from 0 to "
-                    + (model.layers() - layers) + " so that " + layers + " mixture layers fit");
+            throw values.invalid(
+                    "firstLayer",
+                    requested,
+                    "-1 (the preset's) or a block from 0 to " + (model.layers() - layers) + " so that " + layers
+                            + " mixture layers fit");
         }
         int requestedQuery = values.integer("queryLayer", defaults.queryLayer());
         int queryLayer = requestedQuery == -1 ? first + preset.queryOffset() : requestedQuery;
         if (queryLayer < 0 || queryLayer > first) {
-            throw values.invalid("queryLayer", requestedQuery, "-1 (the preset's: block " + queryLayer
-                    + ") or a block from 0 to the first mixture layer " + first);
+            throw values.invalid(
+                    "queryLayer",
+                    requestedQuery,
+                    "-1 (the preset's: block " + queryLayer + ") or a block from 0 to the first mixture layer "
+                            + first);
         }
         String roleName = values.text("module", defaults.module()).strip();
-        ModuleRole role = roleName.isEmpty() ? preset.module() : Arrays.stream(ModuleRole.values())
-                .filter(r -> r.name().equalsIgnoreCase(roleName)).findFirst().orElse(null);
+        ModuleRole role = roleName.isEmpty()
+                ? preset.module()
+                : Arrays.stream(ModuleRole.values())
+                        .filter(r -> r.name().equalsIgnoreCase(roleName))
+                        .findFirst()
+                        .orElse(null);
         if (role == null || linearWeight(model, first, role).isEmpty()) {
-            throw values.invalid("module", roleName, "empty (the preset's) or the role of a linear module, one of "
-                    + linearRoles(model, first));
+            throw values.invalid(
+                    "module",
+                    roleName,
+                    "empty (the preset's) or the role of a linear module, one of " + linearRoles(model, first));
         }
         String queryModule = model.module(queryLayer, role);
-        int width = inWidth(linearWeight(model, queryLayer, role).orElseThrow(() -> values.invalid("module", roleName,
-                "a linear module in block " + queryLayer + " too (the query module)")));
+        int width = inWidth(linearWeight(model, queryLayer, role)
+                .orElseThrow(() -> values.invalid(
+                        "module", roleName, "a linear module in block " + queryLayer + " too (the query module)")));
         List<String> modules = new ArrayList<>();
         int outWidth = -1;
         for (int block = first; block < first + layers; block++) {
-            ParameterInfo weight = linearWeight(model, block, role).orElseThrow(() -> values.invalid("module",
-                    roleName, "a linear module in every mixture block"));
+            ParameterInfo weight = linearWeight(model, block, role)
+                    .orElseThrow(() -> values.invalid("module", roleName, "a linear module in every mixture block"));
             if (inWidth(weight) != width) {
-                throw values.invalid("module", roleName, "a module whose input width in block " + block + " ("
-                        + inWidth(weight) + ") equals the query width " + width + " of block " + queryLayer);
+                throw values.invalid(
+                        "module",
+                        roleName,
+                        "a module whose input width in block " + block + " (" + inWidth(weight)
+                                + ") equals the query width " + width + " of block " + queryLayer);
             }
             outWidth = outWidth(weight);
             modules.add(model.module(block, role));
@@ -131,8 +173,8 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
             threshold = preset.threshold() == -1 ? layers * topK : preset.threshold();
         }
         double learningRate = rate(values, "learningRate", defaults.learningRate(), preset.learningRate(), false);
-        double routerLearningRate = rate(values, "routerLearningRate", defaults.routerLearningRate(),
-                preset.routerLearningRate(), true);
+        double routerLearningRate =
+                rate(values, "routerLearningRate", defaults.routerLearningRate(), preset.routerLearningRate(), true);
         int iterations = values.atLeast("iterations", defaults.iterations(), 1);
         int stepSize = values.integer("stepSize", defaults.stepSize());
         if (stepSize < 0) {
@@ -145,20 +187,37 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
         boolean bias = values.bool("routerBias", defaults.routerBias());
         long seed;
         try {
-            seed = Long.parseLong(values.text("seed", Long.toString(defaults.seed())).strip());
+            seed = Long.parseLong(
+                    values.text("seed", Long.toString(defaults.seed())).strip());
         } catch (NumberFormatException e) {
             throw values.invalid("seed", values.text("seed", ""), "a whole number");
         }
-        return new ElderSettings(first, queryModule, modules, width, outWidth, experts, rank, (float) (alpha / rank),
-                topK, (float) guidance, threshold, (float) learningRate,
-                (float) routerLearningRate, iterations,
-                stepSize, (float) gamma, bias, seed);
+        return new ElderSettings(
+                first,
+                queryModule,
+                modules,
+                width,
+                outWidth,
+                experts,
+                rank,
+                (float) (alpha / rank),
+                topK,
+                (float) guidance,
+                threshold,
+                (float) learningRate,
+                (float) routerLearningRate,
+                iterations,
+                stepSize,
+                (float) gamma,
+                bias,
+                seed);
     }
 
     /** A learning rate: -1 for the preset's, else a finite number above 0. */
     /** A learning rate: -1 for the preset's, else a positive number (or 0, frozen, where allowed). */
-    private static double rate(ConfigOverrides values, String key, double configured, double preset,
-            boolean zeroAllowed) throws EditException {
+    private static double rate(
+            ConfigOverrides values, String key, double configured, double preset, boolean zeroAllowed)
+            throws EditException {
         double value = values.decimal(key, configured);
         if (value == -1) {
             return preset;
@@ -176,15 +235,24 @@ record ElderSettings(int firstLayer, String queryModule, List<String> mixtureMod
     }
 
     private static String linearRoles(ModelHandle model, int block) {
-        return Arrays.stream(ModuleRole.values()).filter(r -> linearWeight(model, block, r).isPresent())
-                .map(ModuleRole::name).toList().toString();
+        return Arrays.stream(ModuleRole.values())
+                .filter(r -> linearWeight(model, block, r).isPresent())
+                .map(ModuleRole::name)
+                .toList()
+                .toString();
     }
 
     private static int inWidth(ParameterInfo weight) {
-        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(0) : weight.shape().get(1));
+        return Math.toIntExact(
+                weight.layout() == WeightLayout.IN_OUT
+                        ? weight.shape().get(0)
+                        : weight.shape().get(1));
     }
 
     private static int outWidth(ParameterInfo weight) {
-        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(1) : weight.shape().get(0));
+        return Math.toIntExact(
+                weight.layout() == WeightLayout.IN_OUT
+                        ? weight.shape().get(1)
+                        : weight.shape().get(0));
     }
 }

@@ -59,7 +59,9 @@ final class ElderState implements AutoCloseable {
 
     /** The LoRAs of every layer: {@code a} and {@code b}. */
     List<NDArray> loraParameters() {
-        return layers.stream().flatMap(l -> java.util.stream.Stream.of(l.a, l.b)).toList();
+        return layers.stream()
+                .flatMap(l -> java.util.stream.Stream.of(l.a, l.b))
+                .toList();
     }
 
     /** The routers of every layer: weight and bias. */

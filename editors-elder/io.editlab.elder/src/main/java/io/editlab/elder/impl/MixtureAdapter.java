@@ -30,8 +30,9 @@ final class MixtureAdapter implements Adapter {
 
     @Override
     public NDArray forward(ForwardContext context, NDArray input, NDArray output) {
-        ElderPass pass = context.attribute(attribute, ElderPass.class).orElseThrow(() -> new IllegalStateException(
-                "ELDER's query adapter did not run before mixture layer " + index + ": was it unhooked?"));
+        ElderPass pass = context.attribute(attribute, ElderPass.class)
+                .orElseThrow(() -> new IllegalStateException(
+                        "ELDER's query adapter did not run before mixture layer " + index + ": was it unhooked?"));
         if (!pass.anyApplies) {
             return output;
         }
@@ -41,9 +42,11 @@ final class MixtureAdapter implements Adapter {
         pass.probabilities[index] = routing.probabilities();
         NDArray gates = pass.applies == null ? routing.gates() : routing.gates().mul(pass.applies);
         long batch = gates.getShape().get(0);
-        NDArray x = input.toType(DataType.FLOAT32, false).expandDims(1);      // [b, 1, T, in]
-        NDArray perExpert = x.matMul(weights.a).matMul(weights.b);            // [b, N, T, out]
-        NDArray delta = perExpert.mul(gates.reshape(batch, settings.experts(), 1, 1)).sum(new int[] {1})
+        NDArray x = input.toType(DataType.FLOAT32, false).expandDims(1); // [b, 1, T, in]
+        NDArray perExpert = x.matMul(weights.a).matMul(weights.b); // [b, N, T, out]
+        NDArray delta = perExpert
+                .mul(gates.reshape(batch, settings.experts(), 1, 1))
+                .sum(new int[] {1})
                 .mul(settings.scale());
         return output.add(delta.toType(output.getDataType(), false));
     }

@@ -52,8 +52,8 @@ final class MixtureWeights {
 
     /** The names of {@link #parameters()} in an editor state, for mixture layer {@code index}. */
     List<String> names(int index) {
-        List<String> names = new ArrayList<>(List.of("layer" + index + ".a", "layer" + index + ".b",
-                "layer" + index + ".router"));
+        List<String> names =
+                new ArrayList<>(List.of("layer" + index + ".a", "layer" + index + ".b", "layer" + index + ".router"));
         if (bias != null) {
             names.add("layer" + index + ".bias");
         }

@@ -42,10 +42,14 @@ final class QueryAdapter implements Adapter {
         for (int b = 0; b < batch; b++) {
             rows[b] = (long) b * length + positions[b];
         }
-        NDArray query = input.reshape(batch * length, -1).get(manager, new NDIndex("{}", manager.create(rows)))
-                .stopGradient().toType(DataType.FLOAT32, false);
+        NDArray query = input.reshape(batch * length, -1)
+                .get(manager, new NDIndex("{}", manager.create(rows)))
+                .stopGradient()
+                .toType(DataType.FLOAT32, false);
         if (context.training()) {
-            context.setAttribute(attribute, new ElderPass(query, null, null, true, state.layers().size()));
+            context.setAttribute(
+                    attribute,
+                    new ElderPass(query, null, null, true, state.layers().size()));
             return output;
         }
         BitSet[] codes = codes(query, batch);
@@ -56,7 +60,8 @@ final class QueryAdapter implements Adapter {
             any |= applies[b] != 0;
         }
         NDArray mask = manager.create(applies, new Shape(batch, 1));
-        context.setAttribute(attribute, new ElderPass(query, codes, mask, any, state.layers().size()));
+        context.setAttribute(
+                attribute, new ElderPass(query, codes, mask, any, state.layers().size()));
         return output;
     }
 
@@ -66,7 +71,8 @@ final class QueryAdapter implements Adapter {
         int experts = state.settings().experts();
         List<float[]> selections = new ArrayList<>();
         for (MixtureWeights layer : state.layers()) {
-            Routing routing = current.route(query, layer.router, layer.bias, state.settings().topK());
+            Routing routing = current.route(
+                    query, layer.router, layer.bias, state.settings().topK());
             selections.add(routing.selected().toType(DataType.FLOAT32, false).toFloatArray());
         }
         BitSet[] codes = new BitSet[batch];

@@ -27,8 +27,7 @@ final class StateCodec {
     static final String CODES = "codes";
     static final String ALLOCATIONS = "allocations";
 
-    private StateCodec() {
-    }
+    private StateCodec() {}
 
     /** Copies {@code state} into {@code into}. */
     static EditorState write(ElderState state, NDManager into) {
@@ -43,19 +42,31 @@ final class StateCodec {
         int bits = state.memory().bits();
         float[] flat = new float[codes.size() * bits];
         for (int c = 0; c < codes.size(); c++) {
-            for (int bit = codes.get(c).nextSetBit(0); bit >= 0; bit = codes.get(c).nextSetBit(bit + 1)) {
+            for (int bit = codes.get(c).nextSetBit(0);
+                    bit >= 0;
+                    bit = codes.get(c).nextSetBit(bit + 1)) {
                 flat[c * bits + bit] = 1;
             }
         }
         tensors.put(CODES, into.create(flat, new Shape(codes.size(), bits)));
         List<int[][]> allocations = state.allocations().allocations();
-        int[] indices = allocations.stream().flatMap(Arrays::stream).flatMapToInt(Arrays::stream)
+        int[] indices = allocations.stream()
+                .flatMap(Arrays::stream)
+                .flatMapToInt(Arrays::stream)
                 .toArray();
-        tensors.put(ALLOCATIONS, into.create(indices, new Shape(allocations.size(), settings.layers(),
-                settings.topK())));
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of("format", FORMAT, "modules",
-                String.join(",", settings.mixtureModules()), "experts", Integer.toString(settings.experts()), "rank",
-                Integer.toString(settings.rank()), "topK", Integer.toString(settings.topK())));
+        tensors.put(
+                ALLOCATIONS, into.create(indices, new Shape(allocations.size(), settings.layers(), settings.topK())));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of(
+                "format",
+                FORMAT,
+                "modules",
+                String.join(",", settings.mixtureModules()),
+                "experts",
+                Integer.toString(settings.experts()),
+                "rank",
+                Integer.toString(settings.rank()),
+                "topK",
+                Integer.toString(settings.topK())));
         metadata.putAll(StateLists.entries("labels", state.allocations().labels()));
         return new EditorState(tensors, metadata);
     }
@@ -78,7 +89,8 @@ final class StateCodec {
         List<String> names = target.parameterNames();
         List<NDArray> sources = new ArrayList<>();
         for (int i = 0; i < parameters.size(); i++) {
-            sources.add(state.tensor(ElderSettings.METHOD, names.get(i), parameters.get(i).getShape()));
+            sources.add(state.tensor(
+                    ElderSettings.METHOD, names.get(i), parameters.get(i).getShape()));
         }
         List<String> labels;
         try {
@@ -88,8 +100,10 @@ final class StateCodec {
         }
         int bits = target.memory().bits();
         NDArray codeTensor = state.tensor(ElderSettings.METHOD, CODES, null);
-        long count = codeTensor.getShape().dimension() == 2 && codeTensor.getShape().get(1) == bits
-                ? codeTensor.getShape().get(0) : -1;
+        long count =
+                codeTensor.getShape().dimension() == 2 && codeTensor.getShape().get(1) == bits
+                        ? codeTensor.getShape().get(0)
+                        : -1;
         if (count < 0) {
             throw invalid("has codes of shape " + codeTensor.getShape() + "; expected [M, " + bits + "]");
         }
@@ -104,8 +118,10 @@ final class StateCodec {
             }
             codes.add(code);
         }
-        int[] indices = state.tensor(ElderSettings.METHOD, ALLOCATIONS, new Shape(labels.size(), settings.layers(), settings.topK()))
-                .toType(DataType.INT32, false).toIntArray();
+        int[] indices = state.tensor(
+                        ElderSettings.METHOD, ALLOCATIONS, new Shape(labels.size(), settings.layers(), settings.topK()))
+                .toType(DataType.INT32, false)
+                .toIntArray();
         List<int[][]> allocations = new ArrayList<>();
         int at = 0;
         for (int i = 0; i < labels.size(); i++) {
@@ -127,8 +143,6 @@ final class StateCodec {
             parameters.get(i).set(new NDIndex("..."), sources.get(i));
         }
     }
-
-
 
     private static EditException invalid(String problem) {
         return EditorState.invalid(ElderSettings.METHOD, problem);

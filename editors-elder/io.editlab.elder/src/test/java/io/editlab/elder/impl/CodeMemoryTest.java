@@ -40,7 +40,8 @@ class CodeMemoryTest {
             TopKRouter router = new TopKRouter();
             Routing a = router.route(query, first, null, 2);
             Routing b = router.route(query, second, null, 2);
-            BitSet code = CodeMemory.code(List.of(a.selected().toFloatArray(), b.selected().toFloatArray()));
+            BitSet code = CodeMemory.code(
+                    List.of(a.selected().toFloatArray(), b.selected().toFloatArray()));
             assertEquals(bits(0, 2, 5, 7), code);
         }
     }

@@ -46,6 +46,7 @@ class ElderEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<Completion> facts;
     static List<TargetScore> baseScores;
@@ -94,7 +95,8 @@ class ElderEditorTest {
     void everyEditedPromptAnswersItsNewTarget() {
         assertEquals(4, result.edits());
         assertEquals(4.0, result.stats().get("codes"));
-        List<Completion> targets = edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
+        List<Completion> targets =
+                edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
         List<TargetScore> scores = edited.score(targets);
         for (int i = 0; i < targets.size(); i++) {
             assertTrue(scores.get(i).exactMatch(), targets.get(i) + ": " + scores.get(i));
@@ -115,7 +117,9 @@ class ElderEditorTest {
         }
         assertTrue(deferred > 0, "some unrelated prompt should be far from every edit's code: " + codes);
         for (EditRequest edit : edits) {
-            assertTrue(editor.applies(editor.codesOf(List.of(new Completion(edit.prompt(), edit.target()))).get(0)),
+            assertTrue(
+                    editor.applies(editor.codesOf(List.of(new Completion(edit.prompt(), edit.target())))
+                            .get(0)),
                     edit.prompt() + " uses the LoRAs");
         }
     }
@@ -123,8 +127,9 @@ class ElderEditorTest {
     @Test
     void frozenRoutersKeepEveryPromptsCode() throws EditException {
         try (EditSession session = tiny.model.openSession("frozen")) {
-            ElderEditor frozen = (ElderEditor) method().create(session, Map.of("learningRate", LEARNING_RATE,
-                    "experts", TINY_EXPERTS, "routerLearningRate", 0));
+            ElderEditor frozen = (ElderEditor) method().create(
+                            session,
+                            Map.of("learningRate", LEARNING_RATE, "experts", TINY_EXPERTS, "routerLearningRate", 0));
             List<BitSet> before = frozen.codesOf(facts);
             frozen.apply(edits);
             assertEquals(before, frozen.codesOf(facts), "routerLearningRate = 0: the routers did not move");
@@ -134,7 +139,8 @@ class ElderEditorTest {
 
     @Test
     void aSavedStateRestoresTheEdits() throws EditException {
-        try (EditSession session = tiny.model.openSession("restored"); NDManager manager = NDManager.newBaseManager()) {
+        try (EditSession session = tiny.model.openSession("restored");
+                NDManager manager = NDManager.newBaseManager()) {
             EditorState state = editor.state(manager);
             Editor copy = method().create(session, Map.of("experts", TINY_EXPERTS));
             copy.restore(state);
@@ -150,7 +156,9 @@ class ElderEditorTest {
             lifelong.apply(edits.subList(0, 2));
             EditResult later = lifelong.apply(edits.subList(2, 4));
             assertEquals(4.0, later.stats().get("codes"));
-            List<Completion> targets = edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
+            List<Completion> targets = edits.stream()
+                    .map(e -> new Completion(e.prompt(), e.target()))
+                    .toList();
             assertTrue(session.score(targets).stream().allMatch(TargetScore::exactMatch), "the first batch survives");
         }
     }
@@ -158,14 +166,25 @@ class ElderEditorTest {
     @Test
     void theQueryCanBeReadAtTheFirstMixtureModuleItself() throws EditException {
         try (EditSession session = tiny.model.openSession("same-module")) {
-            Map<String, Object> config = Map.of("learningRate", LEARNING_RATE, "firstLayer", 0, "queryLayer", 0,
-                    "layers", 4, "experts", TINY_EXPERTS);
+            Map<String, Object> config = Map.of(
+                    "learningRate",
+                    LEARNING_RATE,
+                    "firstLayer",
+                    0,
+                    "queryLayer",
+                    0,
+                    "layers",
+                    4,
+                    "experts",
+                    TINY_EXPERTS);
             ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), config, tiny.model);
             assertEquals(settings.mixtureModules().get(0), settings.queryModule());
             Editor sameModule = method().create(session, config);
             assertEquals(baseScores, session.score(facts), "a fresh editor changes nothing");
             sameModule.apply(edits);
-            List<Completion> targets = edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
+            List<Completion> targets = edits.stream()
+                    .map(e -> new Completion(e.prompt(), e.target()))
+                    .toList();
             assertTrue(session.score(targets).stream().allMatch(TargetScore::exactMatch), "every edit holds");
         }
     }
@@ -182,8 +201,25 @@ class ElderEditorTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"firstLayer, 3", "firstLayer, -2", "queryLayer, 3", "queryLayer, -2", "layers, 5", "experts, 0", "topK, 65", "rank, x", "gamma, 0",
-        "threshold, -2", "module, BLOCK", "learningRate, -2", "routerLearningRate, -0.5", "preset, gpt-5", "iterations, 0", "routerBias, maybe", "colour, red"})
+    @CsvSource({
+        "firstLayer, 3",
+        "firstLayer, -2",
+        "queryLayer, 3",
+        "queryLayer, -2",
+        "layers, 5",
+        "experts, 0",
+        "topK, 65",
+        "rank, x",
+        "gamma, 0",
+        "threshold, -2",
+        "module, BLOCK",
+        "learningRate, -2",
+        "routerLearningRate, -0.5",
+        "preset, gpt-5",
+        "iterations, 0",
+        "routerBias, maybe",
+        "colour, red"
+    })
     void badOverridesNameTheKey(String key, String value) {
         try (EditSession session = tiny.model.openSession("bad")) {
             EditException error = assertThrows(EditException.class, () -> method().create(session, Map.of(key, value)));
@@ -196,7 +232,8 @@ class ElderEditorTest {
     void theDefaultsResolveToTheSmallPresetOnASmallModel() throws EditException {
         ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), Map.of(), tiny.model);
         assertEquals(2, settings.firstLayer());
-        assertEquals(List.of(tiny.model.module(2, ModuleRole.MLP_DOWN), tiny.model.module(3, ModuleRole.MLP_DOWN)),
+        assertEquals(
+                List.of(tiny.model.module(2, ModuleRole.MLP_DOWN), tiny.model.module(3, ModuleRole.MLP_DOWN)),
                 settings.mixtureModules());
         assertEquals(settings.mixtureModules().get(0), settings.queryModule(), "small preset: query at the first");
         assertEquals(1, settings.threshold(), "small preset: exact code match");
@@ -207,8 +244,10 @@ class ElderEditorTest {
 
     @Test
     void thePapersPresetsAskForThePapersModels() {
-        EditException error = assertThrows(EditException.class,
-                () -> ElderSettings.resolve(Configs.defaults(ElderConfig.class), Map.of("preset", "gpt2-xl"), tiny.model));
+        EditException error = assertThrows(
+                EditException.class,
+                () -> ElderSettings.resolve(
+                        Configs.defaults(ElderConfig.class), Map.of("preset", "gpt2-xl"), tiny.model));
         assertTrue(error.getMessage().contains("firstLayer"), error.getMessage());
         ElderPreset llama = ElderPreset.named("llama-2-7b", tiny.model).orElseThrow();
         assertEquals(List.of(21, 6, -1), List.of(llama.firstLayer(), llama.layers(), llama.queryOffset()));
@@ -220,13 +259,18 @@ class ElderEditorTest {
     @Test
     void theTrainableParameterCountIsLoRAsPlusRouters() throws EditException {
         try (EditSession session = tiny.model.openSession("count")) {
-            ElderEditor counted = (ElderEditor) method().create(session, Map.of("module", "MLP_UP", "experts", 4,
-                    "layers", 2, "firstLayer", 2, "queryLayer", 1));
+            ElderEditor counted = (ElderEditor) method().create(
+                            session,
+                            Map.of("module", "MLP_UP", "experts", 4, "layers", 2, "firstLayer", 2, "queryLayer", 1));
             int in = 32;
             int out = 4 * 32;
-            assertEquals(2L * (4 * (in * 8 + 8 * out) + 4 * in), counted.trainableParameters(),
+            assertEquals(
+                    2L * (4 * (in * 8 + 8 * out) + 4 * in),
+                    counted.trainableParameters(),
                     "L * (N * (in * r + r * out) + N * d_q): GPT-2 XL's c_fc layout gives 1,574,400 this way");
-            assertEquals(counted.trainableParameters(), counted.apply(List.of()).stats().get("trainable_parameters"));
+            assertEquals(
+                    counted.trainableParameters(),
+                    counted.apply(List.of()).stats().get("trainable_parameters"));
         }
     }
 }

@@ -8,5 +8,4 @@ package io.editlab.lemoe.impl;
  * @param subject its subject, or {@code null}
  * @param expert the index of the expert trained on it
  */
-record Anchor(String prompt, String subject, int expert) {
-}
+record Anchor(String prompt, String subject, int expert) {}

@@ -43,8 +43,7 @@ final class AnchorRouting {
         }
     }
 
-    private AnchorRouting() {
-    }
+    private AnchorRouting() {}
 
     /**
      * The instance embeddings {@code [n, d]} (float32, no gradient) of token-id rows {@code ids
@@ -63,8 +62,8 @@ final class AnchorRouting {
             at[b] = (long) b * length + promptEnds[b];
             counts[b] = promptEnds[b] + 1;
         }
-        NDArray sums = rows.cumSum(1).reshape(n * (long) length, width).get(manager,
-                new NDIndex("{}", manager.create(at)));
+        NDArray sums =
+                rows.cumSum(1).reshape(n * (long) length, width).get(manager, new NDIndex("{}", manager.create(at)));
         return sums.div(manager.create(counts, new Shape(n, 1))).stopGradient();
     }
 
@@ -89,7 +88,11 @@ final class AnchorRouting {
      * (memory {@code n x A}, not {@code n x A x d}), never below zero. Lands in {@code a}'s manager.
      */
     static NDArray squaredDistances(NDArray a, NDArray bT, NDArray bNorms) {
-        return a.square().sum(new int[] {1}, true).add(bNorms).sub(a.matMul(bT).mul(2f)).maximum(0f);
+        return a.square()
+                .sum(new int[] {1}, true)
+                .add(bNorms)
+                .sub(a.matMul(bT).mul(2f))
+                .maximum(0f);
     }
 
     /**
@@ -97,8 +100,14 @@ final class AnchorRouting {
      * the expert is trained (it has no threshold or anchors yet), otherwise when its score reaches its
      * threshold (score gate) or the input is within the radius of one of its anchors (anchor gate).
      */
-    private static boolean applies(LemoeSettings.Gate gate, int b, int i, float score, float threshold,
-            ExpertBank.Stack stack, float[] distances) {
+    private static boolean applies(
+            LemoeSettings.Gate gate,
+            int b,
+            int i,
+            float score,
+            float threshold,
+            ExpertBank.Stack stack,
+            float[] distances) {
         if (gate == LemoeSettings.Gate.NONE || stack == null || i >= stack.count()) {
             return true;
         }
@@ -141,8 +150,14 @@ final class AnchorRouting {
      *
      * @param shared the shared projection, or {@code null} when every expert has its own
      */
-    static Decision route(NDManager manager, NDArray e, ExpertBank.View view, Projection shared, Router router,
-            int topK, LemoeSettings.Gate gate) {
+    static Decision route(
+            NDManager manager,
+            NDArray e,
+            ExpertBank.View view,
+            Projection shared,
+            Router router,
+            int topK,
+            LemoeSettings.Gate gate) {
         int n = Math.toIntExact(e.getShape().get(0));
         int d = Math.toIntExact(e.getShape().get(1));
         int t = view.experts().size();
@@ -154,11 +169,11 @@ final class AnchorRouting {
         NDArray sharedValue = shared == null ? null : shared.value(e);
         if (stack != null) {
             int f = stack.count();
-            NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys());     // [f, d], a local copy
+            NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys()); // [f, d], a local copy
             keys.add(k);
             if (shared == null) {
                 NDArray v = Ops.silu(e.expandDims(0).matMul(stack.projDown())).matMul(stack.projUp()); // [f, n, d]
-                scoreParts.add(v.mul(k.expandDims(1)).sum(new int[] {2}).transpose());               // [n, f]
+                scoreParts.add(v.mul(k.expandDims(1)).sum(new int[] {2}).transpose()); // [n, f]
                 values.add(v.transpose(1, 0, 2).reshape(n, (long) f * d));
             } else {
                 scoreParts.add(sharedValue.matMul(k.transpose()));
@@ -168,7 +183,7 @@ final class AnchorRouting {
         Expert trainee = view.trainee();
         if (trainee != null) {
             NDArray v = shared == null ? trainee.projection().value(e) : sharedValue;
-            keys.add(manager.zeros(new Shape(1, d)).add(trainee.key()));          // local, still differentiable
+            keys.add(manager.zeros(new Shape(1, d)).add(trainee.key())); // local, still differentiable
             scoreParts.add(v.mul(trainee.key()).sum(new int[] {1}, true));
             if (shared == null) {
                 values.add(v);
@@ -176,7 +191,7 @@ final class AnchorRouting {
             thresholds[t - 1] = trainee.threshold();
         }
         NDArray scoreMatrix = scoreParts.size() == 1 ? scoreParts.get(0) : NDArrays.concat(scoreParts, 1); // [n, t]
-        NDArray keyRows = keys.size() == 1 ? keys.get(0) : NDArrays.concat(keys, 0);                        // [t, d]
+        NDArray keyRows = keys.size() == 1 ? keys.get(0) : NDArrays.concat(keys, 0); // [t, d]
         Routing routing;
         if (shared != null) {
             routing = router.route(sharedValue, keyRows, null, Math.min(topK, t));
@@ -189,10 +204,14 @@ final class AnchorRouting {
         float[] scores = scoreMatrix.stopGradient().toFloatArray();
         float[] distances = null; // squared, [n, A]
         if (gate == LemoeSettings.Gate.ANCHOR && stack != null && stack.anchorsT() != null) {
-            distances = squaredDistances(e, stack.anchorsT(), stack.anchorNorms()).toFloatArray();
+            distances =
+                    squaredDistances(e, stack.anchorsT(), stack.anchorNorms()).toFloatArray();
         }
         float[] selection = routing.selected().toType(DataType.FLOAT32, false).toFloatArray();
-        float[] probabilities = routing.probabilities().stopGradient().toType(DataType.FLOAT32, false).toFloatArray();
+        float[] probabilities = routing.probabilities()
+                .stopGradient()
+                .toType(DataType.FLOAT32, false)
+                .toFloatArray();
         float[] mask = new float[n * t];
         int[] selected = new int[n];
         int[][] applied = new int[n][];

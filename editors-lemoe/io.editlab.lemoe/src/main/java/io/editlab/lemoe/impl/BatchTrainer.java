@@ -59,10 +59,18 @@ final class BatchTrainer {
      *     whose score reaches the new expert's threshold, NaN otherwise
      * @param radii the anchor gate's radius around each edit prompt (infinite without negatives)
      */
-    record Outcome(double loss, double nll, int epochs, int steps, double stepSeconds, int routerSteps,
-            double routingLoss, Map<String, Integer> trainingRoutes,
-            float threshold, double leak, float[] radii) {
-    }
+    record Outcome(
+            double loss,
+            double nll,
+            int epochs,
+            int steps,
+            double stepSeconds,
+            int routerSteps,
+            double routingLoss,
+            Map<String, Integer> trainingRoutes,
+            float threshold,
+            double leak,
+            float[] radii) {}
 
     private final EditSession session;
     private final ExpertBank bank;
@@ -71,8 +79,8 @@ final class BatchTrainer {
     private final String attribute;
 
     /** @param router the bound router, read at every step: the routing objective's probabilities are its */
-    BatchTrainer(EditSession session, ExpertBank bank, Supplier<NDArray> table, Supplier<Router> router,
-            String attribute) {
+    BatchTrainer(
+            EditSession session, ExpertBank bank, Supplier<NDArray> table, Supplier<Router> router, String attribute) {
         this.session = session;
         this.bank = bank;
         this.table = table;
@@ -95,18 +103,26 @@ final class BatchTrainer {
             parameters.addAll(bank.shared().parameters());
         }
         List<PromptTokens> positives = batch.stream()
-                .map(r -> PromptTokens.of(session.tokenizer(), r.prompt(), r.subject())).toList();
+                .map(r -> PromptTokens.of(session.tokenizer(), r.prompt(), r.subject()))
+                .toList();
         List<Anchor> anchors = bank.anchors();
         List<PromptTokens> earlier = anchors.stream()
-                .map(a -> PromptTokens.of(session.tokenizer(), a.prompt(), a.subject())).toList();
+                .map(a -> PromptTokens.of(session.tokenizer(), a.prompt(), a.subject()))
+                .toList();
         List<PromptTokens> known = new ArrayList<>(earlier);
         known.addAll(positives);
         Random random = new Random(settings.seed() * 31 + index);
         boolean gated = settings.gate() == LemoeSettings.Gate.SCORE && settings.gateLoss() > 0;
         List<int[]> misses = settings.gate() != LemoeSettings.Gate.NONE && settings.negatives() > 0
-                ? NearMisses.of(positives, known, settings.negatives(), session.tokenizer().vocabularySize(), random)
+                ? NearMisses.of(
+                        positives,
+                        known,
+                        settings.negatives(),
+                        session.tokenizer().vocabularySize(),
+                        random)
                 : List.of();
-        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> completions =
+                batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
         parameters.forEach(p -> p.setRequiresGradient(true));
         try {
             return train(completions, fresh, index, parameters, positives, earlier, anchors, misses, gated);
@@ -115,9 +131,17 @@ final class BatchTrainer {
         }
     }
 
-    private Outcome train(List<Completion> completions, Expert fresh, int index, List<NDArray> parameters,
-            List<PromptTokens> positives, List<PromptTokens> earlier, List<Anchor> anchors, List<int[]> misses,
-            boolean gated) throws EditException {
+    private Outcome train(
+            List<Completion> completions,
+            Expert fresh,
+            int index,
+            List<NDArray> parameters,
+            List<PromptTokens> positives,
+            List<PromptTokens> earlier,
+            List<Anchor> anchors,
+            List<int[]> misses,
+            boolean gated)
+            throws EditException {
         LemoeSettings settings = bank.settings();
         try (NDManager constants = bank.manager().newSubManager()) {
             NDArray ePositive = AnchorRouting.embed(constants, table.get(), ids(positives));
@@ -131,12 +155,15 @@ final class BatchTrainer {
             NDArray oldEarlier = null;
             ExpertBank.Stack stack = bank.view().stack();
             if (bank.shared() == null && stack != null) {
-                oldPositive = AnchorRouting.stackScores(constants, ePositive, stack, null).stopGradient();
-                oldEarlier = eEarlier == null ? null
-                        : AnchorRouting.stackScores(constants, eEarlier, stack, null).stopGradient();
+                oldPositive = AnchorRouting.stackScores(constants, ePositive, stack, null)
+                        .stopGradient();
+                oldEarlier = eEarlier == null
+                        ? null
+                        : AnchorRouting.stackScores(constants, eEarlier, stack, null)
+                                .stopGradient();
             }
-            RoutingObjective objective = new RoutingObjective(bank, router, fresh, index, ePositive, eEarlier,
-                    eNegative, owners, oldPositive, oldEarlier, gated);
+            RoutingObjective objective = new RoutingObjective(
+                    bank, router, fresh, index, ePositive, eEarlier, eNegative, owners, oldPositive, oldEarlier, gated);
             int routerSteps = 0;
             double routingLoss = Double.NaN;
             List<NDArray> trained = parameters;
@@ -148,7 +175,9 @@ final class BatchTrainer {
                 routerSteps = optimise(routing, settings.routerSteps(), index, last, objective);
                 routingLoss = last[0];
                 // the routing is settled: the expert is trained behind it, as it will be used
-                trained = parameters.stream().filter(p -> routing.stream().noneMatch(r -> r == p)).toList();
+                trained = parameters.stream()
+                        .filter(p -> routing.stream().noneMatch(r -> r == p))
+                        .toList();
                 routing.forEach(p -> p.setRequiresGradient(false));
             }
             Map<String, Integer> routes = new HashMap<>();
@@ -158,22 +187,24 @@ final class BatchTrainer {
             long stepNanos = 0;
             int stepsRun = 0;
             try (NDManager moments = bank.manager().newSubManager()) {
-                Adam adam = new Adam(moments, trained, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
-                        settings.weightDecay());
+                Adam adam = new Adam(
+                        moments, trained, settings.learningRate(), 0.9f, 0.999f, 1e-8f, settings.weightDecay());
                 GuardedSteps guard = new GuardedSteps(List.of(adam));
                 while (epoch < settings.epochs()) {
                     epoch++;
                     double nllSum = 0;
                     int counted = 0;
                     for (int from = 0; from < completions.size(); from += settings.miniBatch()) {
-                        List<Completion> part = completions.subList(from, Math.min(completions.size(),
-                                from + settings.miniBatch()));
+                        List<Completion> part =
+                                completions.subList(from, Math.min(completions.size(), from + settings.miniBatch()));
                         long stepStart = System.nanoTime();
                         try (NDManager scratch = constants.newSubManager();
                                 GradientCollector collector = session.newGradientCollector()) {
                             ForwardResult result = session.forward(scratch, part, ForwardOptions.TRAINING);
-                            RoutePass pass = result.context().attribute(attribute, RoutePass.class).orElseThrow(() ->
-                                    new IllegalStateException("LEMoE's mixture did not run: was it unhooked?"));
+                            RoutePass pass = result.context()
+                                    .attribute(attribute, RoutePass.class)
+                                    .orElseThrow(() ->
+                                            new IllegalStateException("LEMoE's mixture did not run: was it unhooked?"));
                             for (int b = 0; b < part.size(); b++) {
                                 routes.put(part.get(b).prompt(), pass.selected()[b]);
                             }
@@ -205,11 +236,26 @@ final class BatchTrainer {
             }
             GateFit gate;
             try (NDManager scratch = constants.newSubManager()) {
-                gate = GateFit.fit(scratch, bank, fresh, index, RoutingObjective.local(scratch, ePositive),
+                gate = GateFit.fit(
+                        scratch,
+                        bank,
+                        fresh,
+                        index,
+                        RoutingObjective.local(scratch, ePositive),
                         RoutingObjective.local(scratch, eNegative));
             }
-            return new Outcome(after, epochNll[0], epoch, steps, stepsRun == 0 ? Double.NaN : stepNanos / 1e9 / stepsRun,
-                    routerSteps, routingLoss, routes, gate.threshold(), gate.leak(), gate.radii());
+            return new Outcome(
+                    after,
+                    epochNll[0],
+                    epoch,
+                    steps,
+                    stepsRun == 0 ? Double.NaN : stepNanos / 1e9 / stepsRun,
+                    routerSteps,
+                    routingLoss,
+                    routes,
+                    gate.threshold(),
+                    gate.leak(),
+                    gate.radii());
         }
     }
 
@@ -219,15 +265,18 @@ final class BatchTrainer {
         for (int from = 0; from < completions.size(); from += miniBatch) {
             List<Completion> part = completions.subList(from, Math.min(completions.size(), from + miniBatch));
             try (NDManager scratch = bank.manager().newSubManager()) {
-                sum += session.forward(scratch, part, ForwardOptions.INFERENCE).loss().getFloat() * part.size();
+                sum += session.forward(scratch, part, ForwardOptions.INFERENCE)
+                                .loss()
+                                .getFloat()
+                        * part.size();
             }
         }
         return sum / completions.size();
     }
 
     private static EditException diverged(int index, float value, String when) {
-        return new EditException(LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value
-                + ") in " + when);
+        return new EditException(
+                LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value + ") in " + when);
     }
 
     /** Up to {@code steps} Adam steps on {@code parameters} against {@code objective}; returns the steps taken. */
@@ -236,8 +285,8 @@ final class BatchTrainer {
         LemoeSettings settings = bank.settings();
         int taken = 0;
         try (NDManager moments = bank.manager().newSubManager()) {
-            Adam adam = new Adam(moments, parameters, settings.learningRate(), 0.9f, 0.999f, 1e-8f,
-                    settings.weightDecay());
+            Adam adam =
+                    new Adam(moments, parameters, settings.learningRate(), 0.9f, 0.999f, 1e-8f, settings.weightDecay());
             GuardedSteps guard = new GuardedSteps(List.of(adam));
             for (int step = 1; step <= steps; step++) {
                 try (NDManager scratch = bank.manager().newSubManager();

@@ -19,8 +19,7 @@ import java.util.Random;
 final class Expert implements AutoCloseable {
 
     /** The tensor names of an expert's parameters, in {@link #parameters()} order when present. */
-    static final List<String> PARTS = List.of("up", "upBias", "gate", "down", "downBias", "key", "projDown",
-            "projUp");
+    static final List<String> PARTS = List.of("up", "upBias", "gate", "down", "downBias", "key", "projDown", "projUp");
 
     private final NDManager manager;
     private final ExpertForm form;
@@ -34,8 +33,8 @@ final class Expert implements AutoCloseable {
         this.manager = manager;
         this.form = form;
         this.parts = parts;
-        this.projection = parts.containsKey("projDown") ? new Projection(parts.get("projDown"), parts.get("projUp"))
-                : null;
+        this.projection =
+                parts.containsKey("projDown") ? new Projection(parts.get("projDown"), parts.get("projUp")) : null;
     }
 
     /**
@@ -73,8 +72,13 @@ final class Expert implements AutoCloseable {
      * @param saved each of {@link #shapes} by part name
      * @param threshold the saved threshold
      */
-    static Expert restored(NDManager parent, LemoeSettings settings, Map<String, NDArray> saved, float threshold,
-            NDArray anchors, float[] radii) {
+    static Expert restored(
+            NDManager parent,
+            LemoeSettings settings,
+            Map<String, NDArray> saved,
+            float threshold,
+            NDArray anchors,
+            float[] radii) {
         NDManager manager = parent.newSubManager();
         Map<String, NDArray> parts = new LinkedHashMap<>();
         for (String part : shapes(settings).keySet()) {
@@ -113,10 +117,13 @@ final class Expert implements AutoCloseable {
     /** The expert's output {@code [n, T, d]} for hidden states {@code x [n, T, d]}, in {@code x}'s manager. */
     NDArray apply(NDArray x) {
         if (form == ExpertForm.GELU) {
-            return Ops.gelu(x.matMul(parts.get("up")).add(parts.get("upBias"))).matMul(parts.get("down"))
+            return Ops.gelu(x.matMul(parts.get("up")).add(parts.get("upBias")))
+                    .matMul(parts.get("down"))
                     .add(parts.get("downBias"));
         }
-        return Ops.silu(x.matMul(parts.get("gate"))).mul(x.matMul(parts.get("up"))).matMul(parts.get("down"));
+        return Ops.silu(x.matMul(parts.get("gate")))
+                .mul(x.matMul(parts.get("up")))
+                .matMul(parts.get("down"));
     }
 
     /** The anchor key {@code [d]}. */

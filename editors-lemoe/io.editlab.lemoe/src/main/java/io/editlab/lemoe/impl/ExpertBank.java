@@ -25,8 +25,7 @@ final class ExpertBank implements AutoCloseable {
      * @param stack the frozen experts' routing arrays stacked (all but the trainee), or {@code null}
      * @param trainee the expert being trained (the last one), or {@code null}
      */
-    record View(List<Expert> experts, Stack stack, Expert trainee) {
-    }
+    record View(List<Expert> experts, Stack stack, Expert trainee) {}
 
     private final NDManager manager;
     private final LemoeSettings settings;
@@ -74,7 +73,10 @@ final class ExpertBank implements AutoCloseable {
 
     /** A new, trainable expert, seeded by the bank's seed and its index; not yet part of the mixture. */
     Expert newExpert() {
-        return Expert.initial(manager, settings, new Random(settings.seed() * 1_000_003L + experts().size() + 1));
+        return Expert.initial(
+                manager,
+                settings,
+                new Random(settings.seed() * 1_000_003L + experts().size() + 1));
     }
 
     /**
@@ -107,8 +109,7 @@ final class ExpertBank implements AutoCloseable {
     /** A view of {@code frozen} experts, all stacked, without a trainee. */
     private void restack(List<Expert> frozen) {
         Stack old = view.stack();
-        view = new View(List.copyOf(frozen), frozen.isEmpty() ? null : Stack.of(manager, frozen, shared == null),
-                null);
+        view = new View(List.copyOf(frozen), frozen.isEmpty() ? null : Stack.of(manager, frozen, shared == null), null);
         if (old != null) {
             old.close();
         }
@@ -145,8 +146,18 @@ final class ExpertBank implements AutoCloseable {
      * @param radii for each anchor, its radius
      * @param blocks block-diagonal masks by number of experts (see {@link #block})
      */
-    record Stack(NDManager manager, int count, NDArray keys, NDArray projDown, NDArray projUp, float[] thresholds,
-            NDArray anchorsT, NDArray anchorNorms, int[] owners, float[] radii, Map<Integer, NDArray> blocks)
+    record Stack(
+            NDManager manager,
+            int count,
+            NDArray keys,
+            NDArray projDown,
+            NDArray projUp,
+            float[] thresholds,
+            NDArray anchorsT,
+            NDArray anchorNorms,
+            int[] owners,
+            float[] radii,
+            Map<Integer, NDArray> blocks)
             implements AutoCloseable {
 
         /**
@@ -169,9 +180,15 @@ final class ExpertBank implements AutoCloseable {
         static Stack of(NDManager parent, List<Expert> frozen, boolean ownProjections) {
             NDManager manager = parent.newSubManager();
             NDArray keys = stacked(manager, frozen.stream().map(Expert::key).toList());
-            NDArray down = ownProjections ? stacked(manager, frozen.stream().map(e -> e.projection().down()).toList())
+            NDArray down = ownProjections
+                    ? stacked(
+                            manager,
+                            frozen.stream().map(e -> e.projection().down()).toList())
                     : null;
-            NDArray up = ownProjections ? stacked(manager, frozen.stream().map(e -> e.projection().up()).toList())
+            NDArray up = ownProjections
+                    ? stacked(
+                            manager,
+                            frozen.stream().map(e -> e.projection().up()).toList())
                     : null;
             float[] thresholds = new float[frozen.size()];
             List<Integer> owners = new ArrayList<>();
@@ -199,8 +216,17 @@ final class ExpertBank implements AutoCloseable {
             for (int i = 0; i < radiusArray.length; i++) {
                 radiusArray[i] = radii.get(i);
             }
-            return new Stack(manager, frozen.size(), keys, down, up, thresholds, anchorsT, norms,
-                    owners.stream().mapToInt(Integer::intValue).toArray(), radiusArray,
+            return new Stack(
+                    manager,
+                    frozen.size(),
+                    keys,
+                    down,
+                    up,
+                    thresholds,
+                    anchorsT,
+                    norms,
+                    owners.stream().mapToInt(Integer::intValue).toArray(),
+                    radiusArray,
                     new java.util.concurrent.ConcurrentHashMap<>());
         }
 
@@ -208,7 +234,8 @@ final class ExpertBank implements AutoCloseable {
         private static NDArray stacked(NDManager manager, List<NDArray> arrays) {
             try (NDList copies = new NDList(arrays.size())) {
                 for (NDArray array : arrays) {
-                    copies.add(manager.zeros(array.getShape(), array.getDataType()).addi(array));
+                    copies.add(
+                            manager.zeros(array.getShape(), array.getDataType()).addi(array));
                 }
                 return NDArrays.stack(copies);
             }

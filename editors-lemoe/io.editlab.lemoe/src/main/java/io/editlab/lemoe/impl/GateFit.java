@@ -23,8 +23,8 @@ record GateFit(float threshold, double leak, float[] radii) {
      *
      * @throws EditException when the score threshold is not finite
      */
-    static GateFit fit(NDManager scratch, ExpertBank bank, Expert fresh, int index, NDArray positive,
-            NDArray negative) throws EditException {
+    static GateFit fit(NDManager scratch, ExpertBank bank, Expert fresh, int index, NDArray positive, NDArray negative)
+            throws EditException {
         LemoeSettings settings = bank.settings();
         Projection projection = bank.projectionOf(fresh);
         float threshold = Float.NEGATIVE_INFINITY;
@@ -44,15 +44,19 @@ record GateFit(float threshold, double leak, float[] radii) {
         Arrays.fill(radii, Float.POSITIVE_INFINITY);
         if (negative != null) {
             if (settings.gate() == LemoeSettings.Gate.SCORE) {
-                float[] negativeScores = AnchorRouting.score(negative, fresh, projection).toFloatArray();
+                float[] negativeScores =
+                        AnchorRouting.score(negative, fresh, projection).toFloatArray();
                 int above = 0;
                 for (float s : negativeScores) {
                     above += s >= threshold ? 1 : 0;
                 }
                 leak = above / (double) negativeScores.length;
             }
-            float[] nearest = AnchorRouting.squaredDistances(positive, negative.transpose(),
-                    negative.square().sum(new int[] {1})).min(new int[] {1}).sqrt().toFloatArray();
+            float[] nearest = AnchorRouting.squaredDistances(
+                            positive, negative.transpose(), negative.square().sum(new int[] {1}))
+                    .min(new int[] {1})
+                    .sqrt()
+                    .toFloatArray();
             for (int j = 0; j < radii.length; j++) {
                 radii[j] = nearest[j] * settings.gateRadius();
             }

@@ -69,8 +69,8 @@ final class LemoeEditor implements Editor {
         requireOpen();
         long start = System.nanoTime();
         if (batch.isEmpty()) {
-            return new EditResult(0, System.nanoTime() - start, Set.of(),
-                    Map.of("experts", (double) bank.experts().size()));
+            return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of("experts", (double)
+                    bank.experts().size()));
         }
         router.get(); // fail before changing anything when no router is bound
         Expert fresh = bank.newExpert();
@@ -90,8 +90,9 @@ final class LemoeEditor implements Editor {
         }
         bank.setAnchors(anchors);
         lastTrainingRoutes = Map.copyOf(outcome.trainingRoutes());
-        long routedToNew = batch.stream().filter(r -> outcome.trainingRoutes().getOrDefault(r.prompt(), -1)
-                == index).count();
+        long routedToNew = batch.stream()
+                .filter(r -> outcome.trainingRoutes().getOrDefault(r.prompt(), -1) == index)
+                .count();
         Map<String, Double> stats = new LinkedHashMap<>();
         stats.put("final_loss", outcome.loss());
         stats.put("nll", outcome.nll());
@@ -115,7 +116,8 @@ final class LemoeEditor implements Editor {
         }
         stats.put("trained_on_new_expert", routedToNew / (double) batch.size());
         stats.put("anchor_consistency", anchorConsistency());
-        stats.put("parameters", (double) bank.experts().stream().mapToLong(Expert::size).sum());
+        stats.put("parameters", (double)
+                bank.experts().stream().mapToLong(Expert::size).sum());
         return new EditResult(batch.size(), System.nanoTime() - start, Set.of(settings.module()), stats);
     }
 
@@ -144,10 +146,11 @@ final class LemoeEditor implements Editor {
             return prompts.stream().mapToInt(p -> -1).toArray();
         }
         try (NDManager scratch = bank.manager().newSubManager()) {
-            List<int[]> ids = prompts.stream().map(p -> session.tokenizer().encode(p)).toList();
+            List<int[]> ids =
+                    prompts.stream().map(p -> session.tokenizer().encode(p)).toList();
             NDArray e = AnchorRouting.embed(scratch, table.get(), ids);
-            return AnchorRouting.route(scratch, e, view, bank.shared(), router.get(), settings.topK(),
-                    settings.gate()).chosen();
+            return AnchorRouting.route(scratch, e, view, bank.shared(), router.get(), settings.topK(), settings.gate())
+                    .chosen();
         }
     }
 
@@ -155,9 +158,11 @@ final class LemoeEditor implements Editor {
     synchronized int[] routesInPass(List<Completion> completions) {
         requireOpen();
         try (NDManager scratch = session.manager().newSubManager()) {
-            return session.forward(scratch, completions, ForwardOptions.INFERENCE).context()
-                    .attribute(attribute, RoutePass.class).orElseThrow(() -> new IllegalStateException(
-                            "LEMoE's mixture did not run: was it unhooked?")).chosen();
+            return session.forward(scratch, completions, ForwardOptions.INFERENCE)
+                    .context()
+                    .attribute(attribute, RoutePass.class)
+                    .orElseThrow(() -> new IllegalStateException("LEMoE's mixture did not run: was it unhooked?"))
+                    .chosen();
         }
     }
 

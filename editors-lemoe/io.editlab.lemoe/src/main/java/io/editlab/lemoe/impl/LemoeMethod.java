@@ -36,8 +36,7 @@ public final class LemoeMethod implements EditMethod {
 
     private final LemoeConfig config;
 
-    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = ROUTER)
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, target = ROUTER)
     private volatile Router router;
 
     @Activate

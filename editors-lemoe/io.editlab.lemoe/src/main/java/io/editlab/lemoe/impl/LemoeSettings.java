@@ -41,15 +41,37 @@ import java.util.stream.Collectors;
  * @param negatives near-miss prompts per edit
  * @param seed initialisation and near-miss seed
  */
-record LemoeSettings(int layer, String module, String table, int width, int expertWidth, ExpertForm form,
-        int projectionWidth, boolean sharedProjection, float keyInit, int topK, float lambda, float learningRate,
-        float weightDecay, int epochs, int miniBatch, float stopLoss, float anchorLoss, int routerSteps,
-        Gate gate, float gateMargin, float gateRadius, float gateLoss, int negatives, long seed) {
+record LemoeSettings(
+        int layer,
+        String module,
+        String table,
+        int width,
+        int expertWidth,
+        ExpertForm form,
+        int projectionWidth,
+        boolean sharedProjection,
+        float keyInit,
+        int topK,
+        float lambda,
+        float learningRate,
+        float weightDecay,
+        int epochs,
+        int miniBatch,
+        float stopLoss,
+        float anchorLoss,
+        int routerSteps,
+        Gate gate,
+        float gateMargin,
+        float gateRadius,
+        float gateLoss,
+        int negatives,
+        long seed) {
 
     static final String METHOD = "lemoe";
 
     /** The configuration keys: the attribute names of {@link LemoeConfig}. */
-    static final Set<String> KEYS = Arrays.stream(LemoeConfig.class.getDeclaredMethods()).map(Method::getName)
+    static final Set<String> KEYS = Arrays.stream(LemoeConfig.class.getDeclaredMethods())
+            .map(Method::getName)
             .collect(Collectors.toUnmodifiableSet());
 
     /** When a chosen expert applies. */
@@ -76,7 +98,9 @@ record LemoeSettings(int layer, String module, String table, int width, int expe
         }
 
         static ExpertForm of(String id) {
-            return Arrays.stream(values()).filter(f -> f.id.equals(id)).findFirst()
+            return Arrays.stream(values())
+                    .filter(f -> f.id.equals(id))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no expert form " + id));
         }
     }
@@ -92,39 +116,46 @@ record LemoeSettings(int layer, String module, String table, int width, int expe
         int requested = values.integer("layer", defaults.layer());
         int layer = requested == -1 ? model.layers() * 9 / 16 : requested;
         if (layer < 0 || layer >= model.layers()) {
-            throw values.invalid("layer", requested, "-1 (layers * 9 / 16) or a block from 0 to "
-                    + (model.layers() - 1));
+            throw values.invalid(
+                    "layer", requested, "-1 (layers * 9 / 16) or a block from 0 to " + (model.layers() - 1));
         }
         String table = model.modules().get(0) + ".weight";
-        ParameterInfo embedding = model.parameterInfo(table).filter(p -> p.shape().dimension() == 2)
-                .orElseThrow(() -> new EditException(METHOD + ": the model's first module " + model.modules().get(0)
-                        + " has no two-dimensional weight: no token embedding to route with"));
+        ParameterInfo embedding = model.parameterInfo(table)
+                .filter(p -> p.shape().dimension() == 2)
+                .orElseThrow(() -> new EditException(METHOD + ": the model's first module "
+                        + model.modules().get(0) + " has no two-dimensional weight: no token embedding to route with"));
         int width = Math.toIntExact(embedding.shape().get(1));
         ParameterInfo up = model.parameterInfo(model.module(layer, ModuleRole.MLP_UP) + ".weight")
                 .filter(p -> p.layout() != WeightLayout.NONE && p.shape().dimension() == 2)
-                .orElseThrow(() -> values.invalid("layer", requested,
-                        "a block with a linear feed-forward up-projection"));
-        int inner = Math.toIntExact(up.layout() == WeightLayout.IN_OUT ? up.shape().get(1) : up.shape().get(0));
+                .orElseThrow(
+                        () -> values.invalid("layer", requested, "a block with a linear feed-forward up-projection"));
+        int inner = Math.toIntExact(
+                up.layout() == WeightLayout.IN_OUT
+                        ? up.shape().get(1)
+                        : up.shape().get(0));
         int expertWidth = values.integer("expertWidth", defaults.expertWidth());
         if (expertWidth == -1) {
             expertWidth = Math.min(1024, inner);
         } else if (expertWidth < 1) {
             throw values.invalid("expertWidth", expertWidth, "-1 (the host's inner width, at most 1024) or at least 1");
         }
-        String formName = values.text("expertForm", defaults.expertForm()).strip().toLowerCase(Locale.ROOT);
-        ExpertForm form = switch (formName) {
-            case "auto" -> "gpt2".equals(model.info().modelType()) ? ExpertForm.GELU : ExpertForm.GATED_SILU;
-            case "gelu" -> ExpertForm.GELU;
-            case "gated-silu" -> ExpertForm.GATED_SILU;
-            default -> throw values.invalid("expertForm", formName, "auto, gelu or gated-silu");
-        };
+        String formName =
+                values.text("expertForm", defaults.expertForm()).strip().toLowerCase(Locale.ROOT);
+        ExpertForm form =
+                switch (formName) {
+                    case "auto" -> "gpt2".equals(model.info().modelType()) ? ExpertForm.GELU : ExpertForm.GATED_SILU;
+                    case "gelu" -> ExpertForm.GELU;
+                    case "gated-silu" -> ExpertForm.GATED_SILU;
+                    default -> throw values.invalid("expertForm", formName, "auto, gelu or gated-silu");
+                };
         int projectionWidth = values.integer("projectionWidth", defaults.projectionWidth());
         if (projectionWidth == -1) {
             projectionWidth = Math.max(1, width / 4);
         } else if (projectionWidth < 1) {
             throw values.invalid("projectionWidth", projectionWidth, "-1 (d / 4) or at least 1");
         }
-        String projection = values.text("projection", defaults.projection()).strip().toLowerCase(Locale.ROOT);
+        String projection =
+                values.text("projection", defaults.projection()).strip().toLowerCase(Locale.ROOT);
         if (!projection.equals("per-expert") && !projection.equals("shared-trainable")) {
             throw values.invalid("projection", projection, "per-expert or shared-trainable");
         }
@@ -142,7 +173,9 @@ record LemoeSettings(int layer, String module, String table, int width, int expe
         double anchorLoss = nonNegative(values, "anchorLoss", defaults.anchorLoss());
         int routerSteps = values.atLeast("routerSteps", defaults.routerSteps(), 0);
         String gateName = values.text("gate", defaults.gate()).strip().toUpperCase(Locale.ROOT);
-        Gate gate = Arrays.stream(Gate.values()).filter(g -> g.name().equals(gateName)).findFirst()
+        Gate gate = Arrays.stream(Gate.values())
+                .filter(g -> g.name().equals(gateName))
+                .findFirst()
                 .orElseThrow(() -> values.invalid("gate", gateName.toLowerCase(Locale.ROOT), "none, score or anchor"));
         double gateMargin = nonNegative(values, "gateMargin", defaults.gateMargin());
         double gateRadius = values.positive("gateRadius", defaults.gateRadius());
@@ -150,14 +183,36 @@ record LemoeSettings(int layer, String module, String table, int width, int expe
         int negatives = values.atLeast("negatives", defaults.negatives(), 0);
         long seed;
         try {
-            seed = Long.parseLong(values.text("seed", Long.toString(defaults.seed())).strip());
+            seed = Long.parseLong(
+                    values.text("seed", Long.toString(defaults.seed())).strip());
         } catch (NumberFormatException e) {
             throw values.invalid("seed", values.text("seed", ""), "a whole number");
         }
-        return new LemoeSettings(layer, model.module(layer, ModuleRole.MLP), table, width, expertWidth, form,
-                projectionWidth, projection.equals("shared-trainable"), (float) keyInit, topK, (float) lambda,
-                (float) learningRate, (float) weightDecay, epochs, miniBatch, (float) stopLoss, (float) anchorLoss,
-                routerSteps, gate, (float) gateMargin, (float) gateRadius, (float) gateLoss, negatives, seed);
+        return new LemoeSettings(
+                layer,
+                model.module(layer, ModuleRole.MLP),
+                table,
+                width,
+                expertWidth,
+                form,
+                projectionWidth,
+                projection.equals("shared-trainable"),
+                (float) keyInit,
+                topK,
+                (float) lambda,
+                (float) learningRate,
+                (float) weightDecay,
+                epochs,
+                miniBatch,
+                (float) stopLoss,
+                (float) anchorLoss,
+                routerSteps,
+                gate,
+                (float) gateMargin,
+                (float) gateRadius,
+                (float) gateLoss,
+                negatives,
+                seed);
     }
 
     private static double nonNegative(ConfigOverrides values, String key, double fallback) throws EditException {

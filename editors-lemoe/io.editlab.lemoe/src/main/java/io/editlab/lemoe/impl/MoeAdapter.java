@@ -52,8 +52,8 @@ final class MoeAdapter implements Adapter {
         NDManager manager = context.manager();
         LemoeSettings settings = bank.settings();
         NDArray e = AnchorRouting.embed(manager, table.get(), context.tokenIds(), context.queryPositions());
-        AnchorRouting.Decision decision = AnchorRouting.route(manager, e, view, bank.shared(), router.get(),
-                settings.topK(), settings.gate());
+        AnchorRouting.Decision decision =
+                AnchorRouting.route(manager, e, view, bank.shared(), router.get(), settings.topK(), settings.gate());
         context.setAttribute(attribute, new RoutePass(decision.selected(), decision.chosen(), experts.size()));
         Shape shape = input.getShape();
         long length = shape.get(1);
@@ -64,20 +64,22 @@ final class MoeAdapter implements Adapter {
             int expert = i;
             long[] rows = java.util.stream.IntStream.range(0, batch)
                     .filter(b -> Arrays.stream(decision.applied()[b]).anyMatch(a -> a == expert))
-                    .mapToLong(b -> b).toArray();
+                    .mapToLong(b -> b)
+                    .toArray();
             if (rows.length == 0) {
                 continue;
             }
             NDArray index = manager.create(rows);
-            NDArray routed = x.get(manager, new NDIndex("{}", index));                       // [n_i, T, d]
+            NDArray routed = x.get(manager, new NDIndex("{}", index)); // [n_i, T, d]
             NDArray gate = decision.gates().get(new NDIndex(":, {}", i)).get(manager, new NDIndex("{}", index));
             NDArray y = experts.get(i).apply(routed).mul(gate.reshape(rows.length, 1, 1));
-            float[] placement = new float[batch * rows.length];                             // [batch, n_i] one-hot
+            float[] placement = new float[batch * rows.length]; // [batch, n_i] one-hot
             for (int r = 0; r < rows.length; r++) {
                 placement[(int) rows[r] * rows.length + r] = 1;
             }
             NDArray placed = manager.create(placement, new Shape(batch, rows.length))
-                    .matMul(y.reshape(rows.length, length * width)).reshape(batch, length, width);
+                    .matMul(y.reshape(rows.length, length * width))
+                    .reshape(batch, length, width);
             delta = delta == null ? placed : delta.add(placed);
         }
         if (delta == null) {

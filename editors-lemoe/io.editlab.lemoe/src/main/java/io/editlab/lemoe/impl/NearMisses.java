@@ -24,8 +24,7 @@ import java.util.stream.Collectors;
  */
 final class NearMisses {
 
-    private NearMisses() {
-    }
+    private NearMisses() {}
 
     /**
      * @param positives the batch's edit prompts
@@ -33,18 +32,20 @@ final class NearMisses {
      * @param perEdit how many near misses each edit gets (fewer when one would equal an edit prompt)
      * @param vocabulary token ids are drawn from 0 to this (exclusive)
      */
-    static List<int[]> of(List<PromptTokens> positives, List<PromptTokens> known, int perEdit, int vocabulary,
-            Random random) {
+    static List<int[]> of(
+            List<PromptTokens> positives, List<PromptTokens> known, int perEdit, int vocabulary, Random random) {
         Map<String, int[]> subjects = new LinkedHashMap<>();
         Map<String, int[][]> phrasings = new LinkedHashMap<>();
         for (PromptTokens p : known) {
             if (p.hasSubject()) {
                 subjects.putIfAbsent(Arrays.toString(p.subject()), p.subject());
-                phrasings.putIfAbsent(Arrays.toString(p.prefix()) + "|" + Arrays.toString(p.suffix()),
+                phrasings.putIfAbsent(
+                        Arrays.toString(p.prefix()) + "|" + Arrays.toString(p.suffix()),
                         new int[][] {p.prefix(), p.suffix()});
             }
         }
-        Set<String> forbidden = positives.stream().map(p -> Arrays.toString(p.ids())).collect(Collectors.toSet());
+        Set<String> forbidden =
+                positives.stream().map(p -> Arrays.toString(p.ids())).collect(Collectors.toSet());
         List<int[]> misses = new ArrayList<>();
         for (PromptTokens p : positives) {
             List<int[]> mine = new ArrayList<>();
@@ -54,16 +55,18 @@ final class NearMisses {
                 others.removeIf(x -> Arrays.equals(x, p.subject()));
                 Collections.shuffle(others, random);
                 for (int i = 0; i < quarter; i++) {
-                    int[] subject = i < others.size() ? others.get(i)
-                            : randomTokens(p.subjectLength(), vocabulary, random);
+                    int[] subject =
+                            i < others.size() ? others.get(i) : randomTokens(p.subjectLength(), vocabulary, random);
                     mine.add(PromptTokens.join(p.prefix(), subject, p.suffix()));
                 }
                 List<int[][]> frames = new ArrayList<>(phrasings.values());
                 frames.removeIf(f -> Arrays.equals(f[0], p.prefix()) && Arrays.equals(f[1], p.suffix()));
                 Collections.shuffle(frames, random);
                 for (int i = 0; i < quarter; i++) {
-                    mine.add(i < frames.size() ? PromptTokens.join(frames.get(i)[0], p.subject(), frames.get(i)[1])
-                            : randomFrame(p, vocabulary, random));
+                    mine.add(
+                            i < frames.size()
+                                    ? PromptTokens.join(frames.get(i)[0], p.subject(), frames.get(i)[1])
+                                    : randomFrame(p, vocabulary, random));
                 }
                 for (int i = 0; i < quarter; i++) {
                     mine.add(randomFrame(p, vocabulary, random));
@@ -90,7 +93,9 @@ final class NearMisses {
     private static int[] randomFrame(PromptTokens p, int vocabulary, Random random) {
         int around = 1 + random.nextInt(p.ids().length - p.subjectLength() + 2);
         int before = random.nextInt(around + 1);
-        return PromptTokens.join(randomTokens(before, vocabulary, random), p.subject(),
+        return PromptTokens.join(
+                randomTokens(before, vocabulary, random),
+                p.subject(),
                 randomTokens(around - before, vocabulary, random));
     }
 

@@ -13,12 +13,18 @@ final class Ops {
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /** GPT-2's {@code gelu_new}: {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */
     static NDArray gelu(NDArray x) {
-        return x.mul(x.pow(2).mul(0.044715f).add(1f).mul(x).mul(SQRT_2_OVER_PI).tanh().add(1f)).mul(0.5f);
+        return x.mul(x.pow(2)
+                        .mul(0.044715f)
+                        .add(1f)
+                        .mul(x)
+                        .mul(SQRT_2_OVER_PI)
+                        .tanh()
+                        .add(1f))
+                .mul(0.5f);
     }
 
     /** {@code x * sigmoid(x)}, with {@code sigmoid(x) = (1 + tanh(x / 2)) / 2}. */

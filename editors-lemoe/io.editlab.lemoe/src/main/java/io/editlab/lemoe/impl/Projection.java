@@ -14,7 +14,8 @@ record Projection(NDArray down, NDArray up) {
 
     /** A fresh projection: both matrices uniform in +-1/sqrt(fan in), as torch's Linear initialises. */
     static Projection initial(NDManager manager, int width, int projectionWidth, Random random) {
-        return new Projection(Ops.uniform(manager, new Shape(width, projectionWidth), 1 / Math.sqrt(width), random),
+        return new Projection(
+                Ops.uniform(manager, new Shape(width, projectionWidth), 1 / Math.sqrt(width), random),
                 Ops.uniform(manager, new Shape(projectionWidth, width), 1 / Math.sqrt(projectionWidth), random));
     }
 

@@ -32,7 +32,9 @@ record PromptTokens(int[] ids, int subjectStart, int subjectLength) {
         }
         if (subject != null && !subject.isBlank()) {
             int[] plain = tokenizer.encode(subject);
-            for (int[] candidate : List.of(tokenizer.encodeContinuation(subject), plain,
+            for (int[] candidate : List.of(
+                    tokenizer.encodeContinuation(subject),
+                    plain,
                     plain.length > 1 ? Arrays.copyOfRange(plain, 1, plain.length) : new int[0])) {
                 int at = indexOf(ids, candidate);
                 if (at >= 0) {

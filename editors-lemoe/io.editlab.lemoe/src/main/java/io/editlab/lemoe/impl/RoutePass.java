@@ -7,5 +7,4 @@ package io.editlab.lemoe.impl;
  * @param chosen the expert that was applied (selected and above its threshold), or -1
  * @param experts how many experts the mixture had
  */
-record RoutePass(int[] selected, int[] chosen, int experts) {
-}
+record RoutePass(int[] selected, int[] chosen, int experts) {}

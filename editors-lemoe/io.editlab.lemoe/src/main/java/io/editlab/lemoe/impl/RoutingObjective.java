@@ -53,8 +53,17 @@ final class RoutingObjective {
      * @param oldEarlier likewise for the earlier edits
      * @param gated whether the score gate's loss applies
      */
-    RoutingObjective(ExpertBank bank, Supplier<Router> router, Expert fresh, int index, NDArray ePositive,
-            NDArray eEarlier, NDArray eNegative, int[] owners, NDArray oldPositive, NDArray oldEarlier,
+    RoutingObjective(
+            ExpertBank bank,
+            Supplier<Router> router,
+            Expert fresh,
+            int index,
+            NDArray ePositive,
+            NDArray eEarlier,
+            NDArray eNegative,
+            int[] owners,
+            NDArray oldPositive,
+            NDArray oldEarlier,
             boolean gated) {
         this.bank = bank;
         this.router = router;
@@ -89,12 +98,14 @@ final class RoutingObjective {
         if (!anchored()) {
             return true;
         }
-        if (!routedSurely(probabilities(scores(scratch, local(scratch, ePositive), local(scratch, oldPositive))),
+        if (!routedSurely(
+                probabilities(scores(scratch, local(scratch, ePositive), local(scratch, oldPositive))),
                 filled(ePositive, index))) {
             return false;
         }
-        return eEarlier == null || routedSurely(probabilities(scores(scratch, local(scratch, eEarlier),
-                local(scratch, oldEarlier))), owners);
+        return eEarlier == null
+                || routedSurely(
+                        probabilities(scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier))), owners);
     }
 
     /** The weighted anchor and gate losses in {@code scratch}, or {@code null} when neither applies. */
@@ -117,13 +128,15 @@ final class RoutingObjective {
      * their owners, each group's mean, summed.
      */
     private NDArray anchorLoss(NDManager scratch, NDArray positive) {
-        NDArray loss = crossEntropy(scratch, probabilities(scores(scratch, positive, local(scratch, oldPositive))),
+        NDArray loss = crossEntropy(
+                scratch,
+                probabilities(scores(scratch, positive, local(scratch, oldPositive))),
                 filled(ePositive, index));
         if (eEarlier == null) {
             return loss;
         }
-        return loss.add(crossEntropy(scratch, probabilities(scores(scratch, local(scratch, eEarlier),
-                local(scratch, oldEarlier))), owners));
+        return loss.add(crossEntropy(
+                scratch, probabilities(scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier))), owners));
     }
 
     /**
@@ -135,7 +148,9 @@ final class RoutingObjective {
         if (index == 0) {
             return own;
         }
-        NDArray earlier = old != null ? old : AnchorRouting.stackScores(scratch, e, bank.view().stack(), bank.shared());
+        NDArray earlier = old != null
+                ? old
+                : AnchorRouting.stackScores(scratch, e, bank.view().stack(), bank.shared());
         return earlier.concat(own, 1);
     }
 
@@ -152,7 +167,9 @@ final class RoutingObjective {
         for (int r = 0; r < targets.length; r++) {
             oneHot[r * classes + targets[r]] = 1;
         }
-        NDArray picked = probabilities.maximum(SMALLEST_PROBABILITY).log()
+        NDArray picked = probabilities
+                .maximum(SMALLEST_PROBABILITY)
+                .log()
                 .mul(scratch.create(oneHot, new Shape(targets.length, classes)));
         return picked.sum().div(targets.length).neg();
     }
@@ -160,9 +177,12 @@ final class RoutingObjective {
     /** The logistic loss of the new expert's score: positive on the batch, negative on {@code negative}. */
     private NDArray gateLoss(NDArray positive, NDArray negative) {
         Projection projection = bank.projectionOf(fresh);
-        NDArray loss = Ops.softplus(AnchorRouting.score(positive, fresh, projection).neg()).mean();
+        NDArray loss = Ops.softplus(
+                        AnchorRouting.score(positive, fresh, projection).neg())
+                .mean();
         if (negative != null) {
-            loss = loss.add(Ops.softplus(AnchorRouting.score(negative, fresh, projection)).mean());
+            loss = loss.add(Ops.softplus(AnchorRouting.score(negative, fresh, projection))
+                    .mean());
         }
         return loss;
     }
@@ -184,7 +204,9 @@ final class RoutingObjective {
      * operand it is then land in {@code scratch}, which is closed after the step.
      */
     static NDArray local(NDManager scratch, NDArray array) {
-        return array == null ? null : scratch.zeros(array.getShape(), array.getDataType()).add(array);
+        return array == null
+                ? null
+                : scratch.zeros(array.getShape(), array.getDataType()).add(array);
     }
 
     private static int[] filled(NDArray rows, int value) {

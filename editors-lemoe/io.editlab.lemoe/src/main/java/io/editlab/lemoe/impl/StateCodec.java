@@ -30,8 +30,7 @@ final class StateCodec {
     static final String THRESHOLDS = "thresholds";
     static final String ANCHOR_EXPERTS = "anchorExperts";
 
-    private StateCodec() {
-    }
+    private StateCodec() {}
 
     /** Copies {@code bank} into {@code into}. */
     static EditorState write(ExpertBank bank, NDManager into) {
@@ -54,14 +53,19 @@ final class StateCodec {
         }
         tensors.put(THRESHOLDS, into.create(thresholds, new Shape(experts.size())));
         List<Anchor> anchors = bank.anchors();
-        tensors.put(ANCHOR_EXPERTS, into.create(anchors.stream().mapToInt(Anchor::expert).toArray(),
-                new Shape(anchors.size())));
+        tensors.put(
+                ANCHOR_EXPERTS,
+                into.create(anchors.stream().mapToInt(Anchor::expert).toArray(), new Shape(anchors.size())));
         Map<String, String> metadata = new LinkedHashMap<>(shape(settings));
         metadata.put("format", FORMAT);
         metadata.put("experts", Integer.toString(experts.size()));
-        metadata.putAll(StateLists.entries("anchors", anchors.stream().map(Anchor::prompt).toList()));
-        metadata.putAll(StateLists.entries("anchorSubjects",
-                anchors.stream().map(a -> a.subject() == null ? "" : a.subject()).toList()));
+        metadata.putAll(StateLists.entries(
+                "anchors", anchors.stream().map(Anchor::prompt).toList()));
+        metadata.putAll(StateLists.entries(
+                "anchorSubjects",
+                anchors.stream()
+                        .map(a -> a.subject() == null ? "" : a.subject())
+                        .toList()));
         return new EditorState(tensors, metadata);
     }
 
@@ -98,9 +102,11 @@ final class StateCodec {
         if (subjects.size() != prompts.size()) {
             throw invalid("has " + prompts.size() + " anchors but " + subjects.size() + " anchor subjects");
         }
-        float[] thresholds = state.tensor(LemoeSettings.METHOD, THRESHOLDS, new Shape(count)).toType(DataType.FLOAT32, false)
+        float[] thresholds = state.tensor(LemoeSettings.METHOD, THRESHOLDS, new Shape(count))
+                .toType(DataType.FLOAT32, false)
                 .toFloatArray();
-        int[] owners = state.tensor(LemoeSettings.METHOD, ANCHOR_EXPERTS, new Shape(prompts.size())).toType(DataType.INT32, false)
+        int[] owners = state.tensor(LemoeSettings.METHOD, ANCHOR_EXPERTS, new Shape(prompts.size()))
+                .toType(DataType.INT32, false)
                 .toIntArray();
         List<Anchor> anchors = new ArrayList<>();
         for (int a = 0; a < prompts.size(); a++) {
@@ -116,7 +122,9 @@ final class StateCodec {
         for (int i = 0; i < count; i++) {
             Map<String, NDArray> parts = new LinkedHashMap<>();
             for (Map.Entry<String, Shape> part : shapes.entrySet()) {
-                parts.put(part.getKey(), state.tensor(LemoeSettings.METHOD, "expert" + i + "." + part.getKey(), part.getValue()));
+                parts.put(
+                        part.getKey(),
+                        state.tensor(LemoeSettings.METHOD, "expert" + i + "." + part.getKey(), part.getValue()));
             }
             saved.add(parts);
             NDArray radii = state.tensor(LemoeSettings.METHOD, "expert" + i + ".radii", null);
@@ -130,17 +138,22 @@ final class StateCodec {
                 }
             }
             gateRadii.add(values);
-            gateAnchors.add(state.tensor(LemoeSettings.METHOD, "expert" + i + ".anchors", new Shape(values.length, settings.width())));
+            gateAnchors.add(state.tensor(
+                    LemoeSettings.METHOD, "expert" + i + ".anchors", new Shape(values.length, settings.width())));
         }
         List<NDArray> shared = new ArrayList<>();
         if (bank.shared() != null) {
-            shared.add(state.tensor(LemoeSettings.METHOD, "shared.projDown", bank.shared().down().getShape()));
-            shared.add(state.tensor(LemoeSettings.METHOD, "shared.projUp", bank.shared().up().getShape()));
+            shared.add(state.tensor(
+                    LemoeSettings.METHOD,
+                    "shared.projDown",
+                    bank.shared().down().getShape()));
+            shared.add(state.tensor(
+                    LemoeSettings.METHOD, "shared.projUp", bank.shared().up().getShape()));
         }
         List<Expert> experts = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            experts.add(Expert.restored(bank.manager(), settings, saved.get(i), thresholds[i], gateAnchors.get(i),
-                    gateRadii.get(i)));
+            experts.add(Expert.restored(
+                    bank.manager(), settings, saved.get(i), thresholds[i], gateAnchors.get(i), gateRadii.get(i)));
         }
         bank.setShared(shared);
         bank.replaceAll(experts, anchors);
@@ -165,8 +178,6 @@ final class StateCodec {
             return copy;
         }
     }
-
-
 
     private static EditException invalid(String problem) {
         return EditorState.invalid(LemoeSettings.METHOD, problem);

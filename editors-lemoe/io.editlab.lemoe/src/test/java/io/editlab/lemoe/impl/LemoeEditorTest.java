@@ -45,6 +45,7 @@ class LemoeEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<Completion> facts;
     static List<TargetScore> baseScores;
@@ -56,6 +57,7 @@ class LemoeEditorTest {
     static Map<String, Integer> trainingRoutes = new HashMap<>();
     /** The first expert's parameters right after its own batch. */
     static Map<String, float[]> firstExpertAfterItsBatch = new LinkedHashMap<>();
+
     static float firstThreshold;
 
     @BeforeAll
@@ -73,7 +75,10 @@ class LemoeEditorTest {
         editor = (LemoeEditor) method().create(edited, Map.of());
         results.add(editor.apply(first));
         trainingRoutes.putAll(editor.lastTrainingRoutes());
-        editor.experts().get(0).parts().forEach((name, array) -> firstExpertAfterItsBatch.put(name, array.toFloatArray()));
+        editor.experts()
+                .get(0)
+                .parts()
+                .forEach((name, array) -> firstExpertAfterItsBatch.put(name, array.toFloatArray()));
         firstThreshold = editor.experts().get(0).threshold();
         results.add(editor.apply(second));
         trainingRoutes.putAll(editor.lastTrainingRoutes());
@@ -88,15 +93,22 @@ class LemoeEditorTest {
 
     static EditRequest cityEdit(int person) {
         String name = TinyModel.PEOPLE[person];
-        return new EditRequest(name + "/city", name + " lives in", TinyModel.otherCity(person), name, null, List.of(),
-                List.of(), List.of());
+        return new EditRequest(
+                name + "/city",
+                name + " lives in",
+                TinyModel.otherCity(person),
+                name,
+                null,
+                List.of(),
+                List.of(),
+                List.of());
     }
 
     static EditRequest colourEdit(int person) {
         String name = TinyModel.PEOPLE[person];
         String colour = TinyModel.COLOURS[(person * 5 + 1) % 3];
-        return new EditRequest(name + "/colour", name + " likes the colour", colour, name, null, List.of(), List.of(),
-                List.of());
+        return new EditRequest(
+                name + "/colour", name + " likes the colour", colour, name, null, List.of(), List.of(), List.of());
     }
 
     static LemoeMethod method() {
@@ -138,7 +150,8 @@ class LemoeEditorTest {
     void routingIsConsistentBetweenTrainingAndInference() {
         List<EditRequest> edits = allEdits();
         int[] inPass = editor.routesInPass(targets(edits));
-        int[] fromTokens = editor.routesOf(edits.stream().map(EditRequest::prompt).toList());
+        int[] fromTokens =
+                editor.routesOf(edits.stream().map(EditRequest::prompt).toList());
         for (int b = 0; b < batches.size(); b++) {
             for (EditRequest edit : batches.get(b)) {
                 int i = edits.indexOf(edit);
@@ -155,10 +168,11 @@ class LemoeEditorTest {
     @Test
     void theFirstExpertIsFrozenByTheSecondBatch() {
         Expert firstExpert = editor.experts().get(0);
-        assertEquals(Set.of("up", "upBias", "down", "downBias", "key", "projDown", "projUp"),
+        assertEquals(
+                Set.of("up", "upBias", "down", "downBias", "key", "projDown", "projUp"),
                 firstExpertAfterItsBatch.keySet());
-        firstExpertAfterItsBatch.forEach((name, values) -> assertArrayEquals(values,
-                firstExpert.parts().get(name).toFloatArray(), "expert 0 " + name + " is bit-identical"));
+        firstExpertAfterItsBatch.forEach((name, values) -> assertArrayEquals(
+                values, firstExpert.parts().get(name).toFloatArray(), "expert 0 " + name + " is bit-identical"));
         assertEquals(firstThreshold, firstExpert.threshold());
         assertFalse(firstExpert.parts().values().stream().anyMatch(NDArray::hasGradient), "nothing left trainable");
         float[] down = editor.experts().get(1).parts().get("down").toFloatArray();
@@ -173,10 +187,14 @@ class LemoeEditorTest {
     @Test
     void unrelatedFactsKeepTheirBaseScores() {
         Set<String> editedPrompts = allEdits().stream().map(EditRequest::prompt).collect(Collectors.toSet());
-        List<Completion> unrelated = facts.stream().filter(f -> !editedPrompts.contains(f.prompt())).toList();
+        List<Completion> unrelated =
+                facts.stream().filter(f -> !editedPrompts.contains(f.prompt())).toList();
         assertEquals(8, unrelated.size());
-        int[] routes = editor.routesOf(unrelated.stream().map(Completion::prompt).toList());
-        assertArrayEquals(new int[unrelated.size()], java.util.Arrays.stream(routes).map(r -> r + 1).toArray(),
+        int[] routes =
+                editor.routesOf(unrelated.stream().map(Completion::prompt).toList());
+        assertArrayEquals(
+                new int[unrelated.size()],
+                java.util.Arrays.stream(routes).map(r -> r + 1).toArray(),
                 "no expert applies to an unrelated fact");
         assertEquals(tiny.model.score(unrelated), edited.score(unrelated));
     }
@@ -194,8 +212,10 @@ class LemoeEditorTest {
             if (gate.equals("none")) {
                 assertTrue(java.util.Arrays.stream(routes).allMatch(r -> r >= 0), "top-1 always applies");
             } else {
-                assertTrue(second.stats().containsKey("threshold"), second.stats().toString());
-                Set<String> editedPrompts = allEdits().stream().map(EditRequest::prompt).collect(Collectors.toSet());
+                assertTrue(
+                        second.stats().containsKey("threshold"), second.stats().toString());
+                Set<String> editedPrompts =
+                        allEdits().stream().map(EditRequest::prompt).collect(Collectors.toSet());
                 List<TargetScore> now = session.score(facts);
                 for (int i = 0; i < facts.size(); i++) {
                     if (routes[i] == -1) {
@@ -241,7 +261,8 @@ class LemoeEditorTest {
         KvAnchorRouter real = new KvAnchorRouter();
         io.editlab.api.route.Router flat = (q, w, b, k) -> real.route(q.div(1e4f), w, b, k);
         Map<String, Object> config = Map.of("routerSteps", 200, "epochs", 1);
-        try (EditSession a = tiny.model.openSession("sharp"); EditSession b = tiny.model.openSession("flat")) {
+        try (EditSession a = tiny.model.openSession("sharp");
+                EditSession b = tiny.model.openSession("flat")) {
             Editor sharp = new LemoeMethod(Configs.defaults(LemoeConfig.class), real).create(a, config);
             Editor blunt = new LemoeMethod(Configs.defaults(LemoeConfig.class), flat).create(b, config);
             sharp.apply(batches.get(0));
@@ -255,12 +276,14 @@ class LemoeEditorTest {
 
     @Test
     void aSavedStateRestoresTheEditsAndAnEmptyOneUndoesThem() throws EditException {
-        try (EditSession copy = tiny.model.openSession("restored"); EditSession empty = tiny.model.openSession("empty");
+        try (EditSession copy = tiny.model.openSession("restored");
+                EditSession empty = tiny.model.openSession("empty");
                 NDManager manager = copy.manager().newSubManager()) {
             EditorState state = editor.state(manager);
             assertEquals("1", state.metadata().get("format"));
             assertEquals("2", state.metadata().get("experts"));
-            assertEquals(allEdits().stream().map(EditRequest::prompt).toList(),
+            assertEquals(
+                    allEdits().stream().map(EditRequest::prompt).toList(),
                     StateLists.read(state.metadata(), "anchors"));
             Editor restored = method().create(copy, Map.of());
             restored.restore(state);
@@ -273,8 +296,8 @@ class LemoeEditorTest {
 
     @Test
     void aStateOfAnotherShapeIsRefused() throws EditException {
-        try (EditSession session = tiny.model.openSession("other"); NDManager manager = session.manager()
-                .newSubManager()) {
+        try (EditSession session = tiny.model.openSession("other");
+                NDManager manager = session.manager().newSubManager()) {
             EditorState state = editor.state(manager);
             Editor narrow = method().create(session, Map.of("expertWidth", 16));
             EditException error = assertThrows(EditException.class, () -> narrow.restore(state));
@@ -286,8 +309,8 @@ class LemoeEditorTest {
     void aDivergingBatchFailsAndLeavesTheEditorAsItWas() throws EditException {
         try (EditSession session = tiny.model.openSession("diverging")) {
             LemoeEditor diverging = (LemoeEditor) method().create(session, Map.of("learningRate", 1e30, "epochs", 5));
-            EditException error = assertThrows(EditException.class,
-                    () -> diverging.applyAtomically(session, batches.get(0)));
+            EditException error =
+                    assertThrows(EditException.class, () -> diverging.applyAtomically(session, batches.get(0)));
             assertTrue(error.getMessage().contains("was not finite"), error.getMessage());
             assertEquals(List.of(), diverging.experts(), "the new expert was dropped");
             assertEquals(baseScores, session.score(facts));
@@ -307,7 +330,8 @@ class LemoeEditorTest {
             try (NDManager copies = session.manager().newSubManager()) {
                 assertEquals("1", lemoe.state(copies).metadata().get("experts"));
             }
-            assertEquals(one, session.manager().getManagedArrays().size(), "scoring, routing, states free their arrays");
+            assertEquals(
+                    one, session.manager().getManagedArrays().size(), "scoring, routing, states free their arrays");
             lemoe.apply(batches.get(1));
             int two = session.manager().getManagedArrays().size();
             assertTrue(two > one, "a second expert");
@@ -315,7 +339,8 @@ class LemoeEditorTest {
             LemoeEditor failing = (LemoeEditor) method().create(session, diverging);
             int withSecondEditor = session.manager().getManagedArrays().size();
             assertThrows(EditException.class, () -> failing.applyAtomically(session, batches.get(0)));
-            assertEquals(withSecondEditor, session.manager().getManagedArrays().size(), "a failed batch frees its expert");
+            assertEquals(
+                    withSecondEditor, session.manager().getManagedArrays().size(), "a failed batch frees its expert");
             failing.close();
             lemoe.close();
             assertEquals(before, session.manager().getManagedArrays().size(), "closing frees every expert");
@@ -331,21 +356,49 @@ class LemoeEditorTest {
         try (EditSession session = tiny.model.openSession("shared")) {
             LemoeEditor shared = (LemoeEditor) method().create(session, Map.of("projection", "shared-trainable"));
             shared.apply(batches.get(0));
-            float[] before = shared.state(session.manager()).tensors().get("shared.projDown").toFloatArray();
+            float[] before = shared.state(session.manager())
+                    .tensors()
+                    .get("shared.projDown")
+                    .toFloatArray();
             shared.apply(batches.get(1));
-            float[] after = shared.state(session.manager()).tensors().get("shared.projDown").toFloatArray();
+            float[] after = shared.state(session.manager())
+                    .tensors()
+                    .get("shared.projDown")
+                    .toFloatArray();
             assertFalse(shared.experts().get(0).parts().containsKey("projDown"), "no projection of its own");
             assertFalse(java.util.Arrays.equals(before, after), "the shared projection trained in the second batch");
-            assertTrue(session.score(targets(batches.get(1))).stream().allMatch(TargetScore::exactMatch),
+            assertTrue(
+                    session.score(targets(batches.get(1))).stream().allMatch(TargetScore::exactMatch),
                     "the latest batch holds");
         }
     }
 
     @ParameterizedTest
-    @CsvSource({"layer, 4", "layer, -2", "expertWidth, 0", "expertForm, relu", "projectionWidth, 0",
-        "projection, none", "keyInit, -1", "topK, 0", "lambda, 0", "learningRate, -1", "weightDecay, -1",
-        "epochs, 0", "miniBatch, 0", "stopLoss, x", "anchorLoss, -1", "routerSteps, -1", "gate, maybe",
-        "gateMargin, -1", "gateRadius, 0", "gateLoss, -1", "negatives, -1", "seed, 1.5", "colour, red"})
+    @CsvSource({
+        "layer, 4",
+        "layer, -2",
+        "expertWidth, 0",
+        "expertForm, relu",
+        "projectionWidth, 0",
+        "projection, none",
+        "keyInit, -1",
+        "topK, 0",
+        "lambda, 0",
+        "learningRate, -1",
+        "weightDecay, -1",
+        "epochs, 0",
+        "miniBatch, 0",
+        "stopLoss, x",
+        "anchorLoss, -1",
+        "routerSteps, -1",
+        "gate, maybe",
+        "gateMargin, -1",
+        "gateRadius, 0",
+        "gateLoss, -1",
+        "negatives, -1",
+        "seed, 1.5",
+        "colour, red"
+    })
     void badOverridesNameTheKey(String key, String value) {
         try (EditSession session = tiny.model.openSession("bad")) {
             EditException error = assertThrows(EditException.class, () -> method().create(session, Map.of(key, value)));
@@ -359,7 +412,8 @@ class LemoeEditorTest {
         LemoeSettings settings = LemoeSettings.resolve(Configs.defaults(LemoeConfig.class), Map.of(), edited.model());
         assertEquals(2, settings.layer(), "4 * 9 / 16");
         assertEquals(tiny.model.module(2, ModuleRole.MLP), settings.module());
-        assertEquals(List.of(32, 128, 8), List.of(settings.width(), settings.expertWidth(), settings.projectionWidth()));
+        assertEquals(
+                List.of(32, 128, 8), List.of(settings.width(), settings.expertWidth(), settings.projectionWidth()));
         assertEquals(LemoeSettings.ExpertForm.GELU, settings.form(), "GPT-2's form");
         assertEquals(1, settings.topK());
     }

@@ -15,20 +15,22 @@ import org.junit.jupiter.api.Test;
 /** Prompt tokens and negatives, on a word-level tokenizer of a fixed vocabulary (no model needed). */
 class NearMissesTest {
 
-    static final List<String> WORDS = List.of("Ana", "Bo", "lives", "in", "works", "as", "a", "The", "pet", "of",
-            "is", "Cyr");
+    static final List<String> WORDS =
+            List.of("Ana", "Bo", "lives", "in", "works", "as", "a", "The", "pet", "of", "is", "Cyr");
 
     /** One token per known word, separated by spaces; unknown words are refused. */
     static final Tokenizer WORDS_ONLY = new Tokenizer() {
         @Override
         public int[] encode(String text) {
-            return Arrays.stream(text.strip().split(" ")).mapToInt(w -> {
-                int id = WORDS.indexOf(w);
-                if (id < 0) {
-                    throw new IllegalArgumentException(w);
-                }
-                return id;
-            }).toArray();
+            return Arrays.stream(text.strip().split(" "))
+                    .mapToInt(w -> {
+                        int id = WORDS.indexOf(w);
+                        if (id < 0) {
+                            throw new IllegalArgumentException(w);
+                        }
+                        return id;
+                    })
+                    .toArray();
         }
 
         @Override
@@ -74,8 +76,12 @@ class NearMissesTest {
         assertTrue(texts.contains("Ana works as a"), texts.toString());
         assertFalse(texts.contains("Ana lives in") || texts.contains("Bo works as a"), "never an edit prompt");
         assertTrue(negatives.stream().anyMatch(n -> n.length <= 2), "short prompts too: " + texts);
-        assertEquals(texts, NearMisses.of(batch, known, 8, WORDS.size(), new Random(1)).stream()
-                .map(WORDS_ONLY::decode).toList(), "the same seed gives the same negatives");
+        assertEquals(
+                texts,
+                NearMisses.of(batch, known, 8, WORDS.size(), new Random(1)).stream()
+                        .map(WORDS_ONLY::decode)
+                        .toList(),
+                "the same seed gives the same negatives");
     }
 
     @Test

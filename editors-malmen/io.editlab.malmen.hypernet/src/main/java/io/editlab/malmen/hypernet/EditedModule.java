@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param group the index of the shape group (one network per distinct {@code (keySize, valueSize)})
  * @param index the module's index within its group: which per-module scale, shift, eta, lambda it uses
  */
-public record EditedModule(String module, String weight, WeightLayout layout, int keySize, int valueSize, int group,
-        int index) {
+public record EditedModule(
+        String module, String weight, WeightLayout layout, int keySize, int valueSize, int group, int index) {
 
     public EditedModule {
         Objects.requireNonNull(module, "module");

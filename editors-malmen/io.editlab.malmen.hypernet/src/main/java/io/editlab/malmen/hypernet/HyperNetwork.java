@@ -81,8 +81,12 @@ public final class HyperNetwork implements AutoCloseable {
      * @param file the tensors' file, for messages
      * @throws IllegalArgumentException naming the file and a missing or misshapen tensor
      */
-    static HyperNetwork of(HypernetConfig config, Map<String, NDArray> tensors, Map<String, String> training,
-            Path file, NDManager parent) {
+    static HyperNetwork of(
+            HypernetConfig config,
+            Map<String, NDArray> tensors,
+            Map<String, String> training,
+            Path file,
+            NDManager parent) {
         HyperNetwork network = new HyperNetwork(config, parent);
         try {
             for (int g = 0; g < config.groups(); g++) {
@@ -126,8 +130,8 @@ public final class HyperNetwork implements AutoCloseable {
         for (EditedModule m : config.modules()) {
             ParameterInfo info = model.parameterInfo(m.weight()).orElse(null);
             if (info == null) {
-                throw new EditException(source + " edits " + m.weight() + ", which model '" + model.info().id()
-                        + "' does not have (trained on '" + config.modelId() + "')");
+                throw new EditException(source + " edits " + m.weight() + ", which model '"
+                        + model.info().id() + "' does not have (trained on '" + config.modelId() + "')");
             }
             Shape expected = Layouts.storedShape(m.keySize(), m.valueSize(), m.layout());
             if (info.layout() != m.layout() || !info.shape().equals(expected)) {
@@ -212,11 +216,13 @@ public final class HyperNetwork implements AutoCloseable {
             NDArray scale = block.scale.get(into, new NDIndex(module.index()));
             NDArray shift = block.shift.get(into, new NDIndex(module.index()));
             NDArray pre = h.matMul(block.a).matMul(block.b).add(block.bias);
-            NDArray update = config.variant() == Variant.MALMEN ? relu(pre).mul(scale).add(shift)
+            NDArray update = config.variant() == Variant.MALMEN
+                    ? relu(pre).mul(scale).add(shift)
                     : relu(pre.mul(scale).add(shift));
             h = h.add(update);
         }
-        return new Transformed(h.get(into, new NDIndex(":, :{}", module.keySize())),
+        return new Transformed(
+                h.get(into, new NDIndex(":, :{}", module.keySize())),
                 h.get(into, new NDIndex(":, {}:", module.keySize())));
     }
 
@@ -277,8 +283,7 @@ public final class HyperNetwork implements AutoCloseable {
     }
 
     /** A module's network outputs: {@code u~} {@code [rows, key]} and {@code delta~} {@code [rows, value]}. */
-    public record Transformed(NDArray keys, NDArray gradients) {
-    }
+    public record Transformed(NDArray keys, NDArray gradients) {}
 
     /** The network of one shape group. */
     private static final class Group {
@@ -305,7 +310,8 @@ public final class HyperNetwork implements AutoCloseable {
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) random.nextGaussian();
                 }
-                blocks.add(new Block(manager.create(a, new Shape(size, rank)),
+                blocks.add(new Block(
+                        manager.create(a, new Shape(size, rank)),
                         manager.zeros(new Shape(rank, size), DataType.FLOAT32),
                         manager.zeros(new Shape(size), DataType.FLOAT32),
                         manager.ones(new Shape(n, size), DataType.FLOAT32),
@@ -325,7 +331,8 @@ public final class HyperNetwork implements AutoCloseable {
             List<Block> blocks = new ArrayList<>();
             for (int b = 0; b < config.blocks(); b++) {
                 String p = prefix + "b" + b + ".";
-                blocks.add(new Block(tensor(manager, tensors, p + "a", new Shape(size, rank), file),
+                blocks.add(new Block(
+                        tensor(manager, tensors, p + "a", new Shape(size, rank), file),
                         tensor(manager, tensors, p + "b", new Shape(rank, size), file),
                         tensor(manager, tensors, p + "bias", new Shape(size), file),
                         tensor(manager, tensors, p + "scale", new Shape(n, size), file),
@@ -333,15 +340,20 @@ public final class HyperNetwork implements AutoCloseable {
             }
             Normalizer normalizer = new Normalizer(manager, size);
             try (NDManager scratch = manager.newSubManager()) {
-                normalizer.set(tensor(scratch, tensors, prefix + "norm.mean", new Shape(size), file),
+                normalizer.set(
+                        tensor(scratch, tensors, prefix + "norm.mean", new Shape(size), file),
                         tensor(scratch, tensors, prefix + "norm.m2", new Shape(size), file),
                         tensor(scratch, tensors, prefix + "norm.count", new Shape(1), file));
             }
-            return new Group(normalizer, blocks, tensor(manager, tensors, prefix + "eta", new Shape(n), file),
+            return new Group(
+                    normalizer,
+                    blocks,
+                    tensor(manager, tensors, prefix + "eta", new Shape(n), file),
                     tensor(manager, tensors, prefix + "ell", new Shape(n), file));
         }
 
-        private static NDArray tensor(NDManager into, Map<String, NDArray> tensors, String name, Shape shape, Path file) {
+        private static NDArray tensor(
+                NDManager into, Map<String, NDArray> tensors, String name, Shape shape, Path file) {
             NDArray saved = tensors.get(name);
             if (saved == null) {
                 throw new IllegalArgumentException(file + ": tensor '" + name + "' is missing");
@@ -389,6 +401,5 @@ public final class HyperNetwork implements AutoCloseable {
     }
 
     /** One residual block's parameters. */
-    private record Block(NDArray a, NDArray b, NDArray bias, NDArray scale, NDArray shift) {
-    }
+    private record Block(NDArray a, NDArray b, NDArray bias, NDArray scale, NDArray shift) {}
 }

@@ -38,12 +38,13 @@ public final class HypernetCheckpoint {
     public static final String CONFIG = "config.json";
     /** The checkpoint's tensor file. */
     public static final String TENSORS = "hypernet.safetensors";
+
     static final int FORMAT = 1;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON =
+            new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    private HypernetCheckpoint() {
-    }
+    private HypernetCheckpoint() {}
 
     /**
      * Reads a checkpoint folder written by {@link #save}.
@@ -56,7 +57,8 @@ public final class HypernetCheckpoint {
         Path tensorFile = folder.resolve(TENSORS);
         JsonObject json;
         try {
-            json = JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8)).getAsJsonObject();
+            json = JsonParser.parseString(Files.readString(configFile, StandardCharsets.UTF_8))
+                    .getAsJsonObject();
         } catch (NoSuchFileException e) {
             throw new EditException(configFile + " does not exist: " + folder
                     + " is not a hyper-network folder written by train-hypernet");
@@ -72,7 +74,8 @@ public final class HypernetCheckpoint {
         } catch (RuntimeException e) {
             throw new EditException(configFile + ": " + e.getMessage(), e);
         }
-        try (InputStream in = Files.newInputStream(tensorFile); NDManager scratch = parent.newSubManager()) {
+        try (InputStream in = Files.newInputStream(tensorFile);
+                NDManager scratch = parent.newSubManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (NDArray array : NDList.decode(scratch, in)) {
                 tensors.put(array.getName(), array);
@@ -81,7 +84,8 @@ public final class HypernetCheckpoint {
         } catch (NoSuchFileException e) {
             throw new EditException(tensorFile + " does not exist: " + folder + " is incomplete");
         } catch (IOException | RuntimeException e) {
-            throw e instanceof IllegalArgumentException ? new EditException(e.getMessage(), e)
+            throw e instanceof IllegalArgumentException
+                    ? new EditException(e.getMessage(), e)
                     : new EditException(tensorFile + ": cannot read it: " + e.getMessage(), e);
         }
     }
@@ -159,11 +163,23 @@ public final class HypernetCheckpoint {
         }
         for (JsonElement e : list) {
             JsonObject o = e.getAsJsonObject();
-            modules.add(new EditedModule(text(o, "module"), text(o, "weight"), WeightLayout.valueOf(text(o, "layout")),
-                    integer(o, "key"), integer(o, "value"), integer(o, "group"), integer(o, "index")));
+            modules.add(new EditedModule(
+                    text(o, "module"),
+                    text(o, "weight"),
+                    WeightLayout.valueOf(text(o, "layout")),
+                    integer(o, "key"),
+                    integer(o, "value"),
+                    integer(o, "group"),
+                    integer(o, "index")));
         }
-        return new HypernetConfig(Variant.of(text(json, "method")), text(model, "id"), text(model, "type"), modules,
-                integer(json, "rank"), integer(json, "blocks"), CaptureTokens.valueOf(text(json, "tokens")),
+        return new HypernetConfig(
+                Variant.of(text(json, "method")),
+                text(model, "id"),
+                text(model, "type"),
+                modules,
+                integer(json, "rank"),
+                integer(json, "blocks"),
+                CaptureTokens.valueOf(text(json, "tokens")),
                 integer(json, "lmBatchSize"));
     }
 

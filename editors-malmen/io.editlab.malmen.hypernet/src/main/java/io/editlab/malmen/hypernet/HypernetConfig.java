@@ -24,8 +24,15 @@ import java.util.Objects;
  * @param lmBatchSize facts per language-model mini-batch when tracing: the value gradients are those
  *     of the mini-batch's mean loss, so their scale depends on it; editors use the same
  */
-public record HypernetConfig(Variant variant, String modelId, String modelType, List<EditedModule> modules, int rank,
-        int blocks, CaptureTokens tokens, int lmBatchSize) {
+public record HypernetConfig(
+        Variant variant,
+        String modelId,
+        String modelType,
+        List<EditedModule> modules,
+        int rank,
+        int blocks,
+        CaptureTokens tokens,
+        int lmBatchSize) {
 
     public HypernetConfig {
         Objects.requireNonNull(variant, "variant");
@@ -42,8 +49,10 @@ public record HypernetConfig(Variant variant, String modelId, String modelType, 
         List<int[]> shapes = groupShapes(modules);
         int[] next = new int[shapes.size()];
         for (EditedModule m : modules) {
-            if (m.group() >= shapes.size() || shapes.get(m.group())[0] != m.keySize()
-                    || shapes.get(m.group())[1] != m.valueSize() || m.index() != next[m.group()]++) {
+            if (m.group() >= shapes.size()
+                    || shapes.get(m.group())[0] != m.keySize()
+                    || shapes.get(m.group())[1] != m.valueSize()
+                    || m.index() != next[m.group()]++) {
                 throw new IllegalArgumentException("module " + m.module() + " is not numbered by shape group in order");
             }
         }
@@ -56,15 +65,22 @@ public record HypernetConfig(Variant variant, String modelId, String modelType, 
      *
      * @throws IllegalArgumentException naming a module that is not linear or not in the model
      */
-    public static HypernetConfig of(ModelHandle model, Variant variant, List<String> moduleNames, int rank, int blocks,
-            CaptureTokens tokens, int lmBatchSize) {
+    public static HypernetConfig of(
+            ModelHandle model,
+            Variant variant,
+            List<String> moduleNames,
+            int rank,
+            int blocks,
+            CaptureTokens tokens,
+            int lmBatchSize) {
         Map<String, Integer> groups = new LinkedHashMap<>();
         Map<Integer, Integer> counts = new LinkedHashMap<>();
         List<EditedModule> modules = new ArrayList<>();
         for (String name : moduleNames) {
             String weight = name + ".weight";
-            ParameterInfo info = model.parameterInfo(weight).orElseThrow(() -> new IllegalArgumentException(
-                    "model '" + model.info().id() + "' has no weight '" + weight + "'"));
+            ParameterInfo info = model.parameterInfo(weight)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "model '" + model.info().id() + "' has no weight '" + weight + "'"));
             if (info.layout() == WeightLayout.NONE || info.shape().dimension() != 2) {
                 throw new IllegalArgumentException(weight + " is not the weight of a linear module");
             }
@@ -74,8 +90,8 @@ public record HypernetConfig(Variant variant, String modelId, String modelType, 
             int index = counts.merge(group, 1, Integer::sum) - 1;
             modules.add(new EditedModule(name, weight, info.layout(), key, value, group, index));
         }
-        return new HypernetConfig(variant, model.info().id(), model.info().modelType(), modules, rank, blocks, tokens,
-                lmBatchSize);
+        return new HypernetConfig(
+                variant, model.info().id(), model.info().modelType(), modules, rank, blocks, tokens, lmBatchSize);
     }
 
     /** The number of shape groups (networks). */
@@ -97,8 +113,11 @@ public record HypernetConfig(Variant variant, String modelId, String modelType, 
 
     /** The module whose weight is {@code weight}, if edited. */
     public EditedModule moduleOfWeight(String weight) {
-        return modules.stream().filter(m -> m.weight().equals(weight)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("'" + weight + "' is not edited by this hyper-network"));
+        return modules.stream()
+                .filter(m -> m.weight().equals(weight))
+                .findFirst()
+                .orElseThrow(
+                        () -> new IllegalArgumentException("'" + weight + "' is not edited by this hyper-network"));
     }
 
     private static List<int[]> groupShapes(List<EditedModule> modules) {

@@ -36,8 +36,7 @@ public final class KeyTracer {
         void accept(EditedModule module, NDArray keys, NDArray gradients) throws EditException;
     }
 
-    private KeyTracer() {
-    }
+    private KeyTracer() {}
 
     /**
      * The completions in mini-batches of at most {@code batchSize}, longest first (as MALMEN's loader
@@ -80,8 +79,15 @@ public final class KeyTracer {
      * @throws EditException when the loss is not finite (the keys and gradients would be garbage), or
      *     a completion does not fit the model
      */
-    public static float trace(LanguageModel model, NDManager manager, List<Completion> batch,
-            List<EditedModule> modules, CaptureTokens tokens, int batchSize, Sink sink) throws EditException {
+    public static float trace(
+            LanguageModel model,
+            NDManager manager,
+            List<Completion> batch,
+            List<EditedModule> modules,
+            CaptureTokens tokens,
+            int batchSize,
+            Sink sink)
+            throws EditException {
         if (batch.size() > batchSize) {
             throw new IllegalArgumentException("a mini-batch of " + batch.size() + " is larger than " + batchSize);
         }
@@ -107,8 +113,8 @@ public final class KeyTracer {
             List<Capture> captures = new ArrayList<>();
             boolean finite = true;
             for (EditedModule module : modules) {
-                Capture capture = result.capture(module.module()).orElseThrow(() -> new IllegalStateException(
-                        "the runtime did not capture " + module.module()));
+                Capture capture = result.capture(module.module())
+                        .orElseThrow(() -> new IllegalStateException("the runtime did not capture " + module.module()));
                 captures.add(capture);
                 finite &= isFinite(capture.inputs()) && isFinite(capture.outputGradients());
             }
@@ -122,7 +128,10 @@ public final class KeyTracer {
                         + " (first prompt '" + batch.get(0).prompt() + "')");
             }
             for (int i = 0; i < modules.size(); i++) {
-                sink.accept(modules.get(i), captures.get(i).inputs(), captures.get(i).outputGradients());
+                sink.accept(
+                        modules.get(i),
+                        captures.get(i).inputs(),
+                        captures.get(i).outputGradients());
             }
             return loss;
         }

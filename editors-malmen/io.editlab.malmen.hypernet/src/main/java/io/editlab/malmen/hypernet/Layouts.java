@@ -14,8 +14,7 @@ import io.editlab.api.model.WeightLayout;
  */
 public final class Layouts {
 
-    private Layouts() {
-    }
+    private Layouts() {}
 
     /** The input width (key size) of a linear weight. */
     public static int keySize(ParameterInfo weight) {

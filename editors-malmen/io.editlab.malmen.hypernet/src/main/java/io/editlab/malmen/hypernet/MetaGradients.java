@@ -14,15 +14,18 @@ import java.util.Map;
  */
 public final class MetaGradients {
 
-    private MetaGradients() {
-    }
+    private MetaGradients() {}
 
     /**
      * MALMEN: {@code sum_j <dL/dd_j, d_j>} over a chunk's rows, with {@code dL/dD = U (U^T U + lambda
      * I)^-1 G} from {@code backward}; the value differences are recomputed with gradients recorded.
      * Owned by the keys' manager.
      */
-    public static NDArray malmen(HyperNetwork network, EditedModule module, NDArray keys, NDArray gradients,
+    public static NDArray malmen(
+            HyperNetwork network,
+            EditedModule module,
+            NDArray keys,
+            NDArray gradients,
             NormalEquation.Backward backward) {
         NDArray differences = network.valueDifferences(module, keys, network.transform(module, keys, gradients));
         return backward.differenceGradient(keys).mul(differences).sum();
@@ -35,8 +38,8 @@ public final class MetaGradients {
      *
      * @param shiftGradient {@code G = dL/dS} {@code [key, value]}
      */
-    public static NDArray mend(HyperNetwork network, EditedModule module, NDArray keys, NDArray gradients,
-            NDArray shiftGradient) {
+    public static NDArray mend(
+            HyperNetwork network, EditedModule module, NDArray keys, NDArray gradients, NDArray shiftGradient) {
         NDArray shift = network.summedShift(module, network.transform(module, keys, gradients));
         return shift.mul(shiftGradient).sum();
     }
@@ -48,8 +51,8 @@ public final class MetaGradients {
      *
      * @param group the modules of one shape group
      */
-    public static NDArray ell(HyperNetwork network, List<EditedModule> group, Map<EditedModule, Double> gradients,
-            NDManager into) {
+    public static NDArray ell(
+            HyperNetwork network, List<EditedModule> group, Map<EditedModule, Double> gradients, NDManager into) {
         float[] coefficients = new float[group.size()];
         for (EditedModule member : group) {
             Double g = gradients.get(member);

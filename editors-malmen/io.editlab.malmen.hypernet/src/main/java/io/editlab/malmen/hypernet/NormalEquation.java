@@ -48,10 +48,13 @@ public final class NormalEquation implements AutoCloseable {
     public void add(NDArray keys, NDArray differences) {
         Shape k = keys.getShape();
         Shape d = differences.getShape();
-        if (k.dimension() != 2 || d.dimension() != 2 || k.get(1) != keySize || d.get(1) != valueSize
+        if (k.dimension() != 2
+                || d.dimension() != 2
+                || k.get(1) != keySize
+                || d.get(1) != valueSize
                 || k.get(0) != d.get(0)) {
-            throw new IllegalArgumentException("need keys [n, " + keySize + "] and differences [n, " + valueSize
-                    + "], got " + k + " and " + d);
+            throw new IllegalArgumentException(
+                    "need keys [n, " + keySize + "] and differences [n, " + valueSize + "], got " + k + " and " + d);
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray u = keys.toType(DataType.FLOAT64, true);
@@ -104,7 +107,8 @@ public final class NormalEquation implements AutoCloseable {
      * @throws IllegalArgumentException when the shapes differ
      */
     public void set(NDArray savedGram, NDArray savedRhs, long savedRows) {
-        if (!savedGram.getShape().equals(gram.getShape()) || !savedRhs.getShape().equals(rhs.getShape())
+        if (!savedGram.getShape().equals(gram.getShape())
+                || !savedRhs.getShape().equals(rhs.getShape())
                 || savedRows < 0) {
             throw new IllegalArgumentException("a saved system of shapes " + savedGram.getShape() + ", "
                     + savedRhs.getShape() + " does not fit " + gram.getShape() + ", " + rhs.getShape());
@@ -127,7 +131,8 @@ public final class NormalEquation implements AutoCloseable {
         try {
             NDArray inverse;
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray ridge = scratch.eye(keySize).toType(DataType.FLOAT64, false).muli(lambda);
+                NDArray ridge =
+                        scratch.eye(keySize).toType(DataType.FLOAT64, false).muli(lambda);
                 NDArray system = ridge.addi(gram);
                 inverse = system.inverse();
                 inverse.attach(owner);
@@ -186,15 +191,16 @@ public final class NormalEquation implements AutoCloseable {
          */
         public Backward backward(NDArray gradient, NDManager into) {
             if (!gradient.getShape().equals(shift.getShape())) {
-                throw new IllegalArgumentException("the gradient " + gradient.getShape() + " does not fit the shift "
-                        + shift.getShape());
+                throw new IllegalArgumentException(
+                        "the gradient " + gradient.getShape() + " does not fit the shift " + shift.getShape());
             }
             NDArray g = gradient.toType(DataType.FLOAT64, true);
             g.attach(into);
             NDArray m = inverse.matMul(g);
             m.attach(into);
             double lambdaGradient;
-            try (NDArray product = m.mul(shift); NDArray sum = product.sum()) {
+            try (NDArray product = m.mul(shift);
+                    NDArray sum = product.sum()) {
                 lambdaGradient = -lambda * sum.getDouble();
             }
             g.close();
@@ -220,7 +226,8 @@ public final class NormalEquation implements AutoCloseable {
          * owned by the keys' manager.
          */
         public NDArray differenceGradient(NDArray keys) {
-            try (NDArray wide = keys.toType(DataType.FLOAT64, true); NDArray product = wide.matMul(m)) {
+            try (NDArray wide = keys.toType(DataType.FLOAT64, true);
+                    NDArray product = wide.matMul(m)) {
                 NDArray narrow = product.toType(DataType.FLOAT32, true);
                 narrow.attach(keys.getManager());
                 return narrow;

@@ -103,7 +103,9 @@ final class Normalizer {
         }
         double denominator = count.getDouble(0) - 1 + EPS;
         forwardMean = mean.toType(DataType.FLOAT32, true);
-        try (NDArray variance = m2.div(denominator); NDArray sd = variance.sqrt(); NDArray scale = sd.add(EPS)) {
+        try (NDArray variance = m2.div(denominator);
+                NDArray sd = variance.sqrt();
+                NDArray scale = sd.add(EPS)) {
             forwardScale = scale.toType(DataType.FLOAT32, true);
         }
         forwardMean.attach(manager);

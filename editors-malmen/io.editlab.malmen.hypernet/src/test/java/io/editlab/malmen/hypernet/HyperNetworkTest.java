@@ -34,6 +34,7 @@ class HyperNetworkTest {
 
     @TempDir
     Path dir;
+
     NDManager manager;
 
     @BeforeEach
@@ -74,13 +75,14 @@ class HyperNetworkTest {
             try (HyperNetwork network = HyperNetwork.create(config(variant, 5), 1e-3, 1, manager);
                     NDManager step = manager.newSubManager();
                     ShiftAggregator aggregator = new ShiftAggregator(network, MODULES.get(0), step)) {
-                network.observe(MODULES.get(0), manager.randomNormal(new Shape(9, 6)),
-                        manager.randomNormal(new Shape(9, 4)));
+                network.observe(
+                        MODULES.get(0), manager.randomNormal(new Shape(9, 6)), manager.randomNormal(new Shape(9, 4)));
                 NDArray u = step.randomNormal(new Shape(3, 6));
                 u.set(new NDIndex("1, 2"), Float.POSITIVE_INFINITY);
-                IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> aggregator.add(u, step.randomNormal(new Shape(3, 4))));
-                assertTrue(e.getMessage().startsWith("the hyper-network's outputs for h.0.fc.weight are not finite twice"),
+                IllegalStateException e = assertThrows(
+                        IllegalStateException.class, () -> aggregator.add(u, step.randomNormal(new Shape(3, 4))));
+                assertTrue(
+                        e.getMessage().startsWith("the hyper-network's outputs for h.0.fc.weight are not finite twice"),
                         e.getMessage());
                 assertEquals(0, aggregator.rows(), "nothing was added");
             }
@@ -155,8 +157,8 @@ class HyperNetworkTest {
                 network.setTrainable(true);
                 analyticGradients(network, m, u, d, g);
                 Map<String, float[]> analytic = new LinkedHashMap<>();
-                for (String name : List.of("g0.eta", "g0.b0.a", "g0.b1.b", "g0.b0.bias", "g0.b1.scale", "g0.b0.shift",
-                        "g0.ell")) {
+                for (String name :
+                        List.of("g0.eta", "g0.b0.a", "g0.b1.b", "g0.b0.bias", "g0.b1.scale", "g0.b0.shift", "g0.ell")) {
                     NDArray p = tensors.get(name);
                     if (p.hasGradient()) {
                         try (NDArray grad = p.getGradient()) {
@@ -171,8 +173,11 @@ class HyperNetworkTest {
                     NDArray p = tensors.get(e.getKey());
                     float[] grad = e.getValue();
                     int flat = largest(grad);
-                    long[] index = p.getShape().dimension() == 1 ? new long[] {flat}
-                            : new long[] {flat / p.getShape().get(1), flat % p.getShape().get(1)};
+                    long[] index = p.getShape().dimension() == 1
+                            ? new long[] {flat}
+                            : new long[] {
+                                flat / p.getShape().get(1), flat % p.getShape().get(1)
+                            };
                     float saved = p.getFloat(index);
                     double h = 1e-2 * Math.max(1, Math.abs(saved));
                     p.set(new NDIndex(index), saved + h);
@@ -181,7 +186,10 @@ class HyperNetworkTest {
                     double minus = loss(network, m, u, d, g);
                     p.set(new NDIndex(index), saved);
                     double numeric = (plus - minus) / (2 * h);
-                    assertEquals(numeric, grad[flat], 3e-2 * Math.abs(numeric) + 1e-4,
+                    assertEquals(
+                            numeric,
+                            grad[flat],
+                            3e-2 * Math.abs(numeric) + 1e-4,
                             variant + " " + e.getKey() + Listing.of(index));
                     assertTrue(Math.abs(numeric) > 1e-3, variant + " " + e.getKey() + " should matter: " + numeric);
                     checked++;
@@ -203,24 +211,28 @@ class HyperNetworkTest {
                     solution = aggregator.equation().solve(network.lambda(m), step);
                 }
                 NormalEquation.Backward backward = solution.backward(g, step);
-                collector.backward(MetaGradients.malmen(network, m, u.get(step, new NDIndex("0:6")),
-                        d.get(step, new NDIndex("0:6")), backward));
-                collector.backward(MetaGradients.malmen(network, m, u.get(step, new NDIndex("6:")),
-                        d.get(step, new NDIndex("6:")), backward));
-                collector.backward(MetaGradients.ell(network, network.config().modulesOf(0),
-                        Map.of(MODULES.get(0), 0.0, m, backward.ellGradient()), step));
+                collector.backward(MetaGradients.malmen(
+                        network, m, u.get(step, new NDIndex("0:6")), d.get(step, new NDIndex("0:6")), backward));
+                collector.backward(MetaGradients.malmen(
+                        network, m, u.get(step, new NDIndex("6:")), d.get(step, new NDIndex("6:")), backward));
+                collector.backward(MetaGradients.ell(
+                        network,
+                        network.config().modulesOf(0),
+                        Map.of(MODULES.get(0), 0.0, m, backward.ellGradient()),
+                        step));
             } else {
-                collector.backward(MetaGradients.mend(network, m, u.get(step, new NDIndex("0:6")),
-                        d.get(step, new NDIndex("0:6")), g));
-                collector.backward(MetaGradients.mend(network, m, u.get(step, new NDIndex("6:")),
-                        d.get(step, new NDIndex("6:")), g));
+                collector.backward(MetaGradients.mend(
+                        network, m, u.get(step, new NDIndex("0:6")), d.get(step, new NDIndex("0:6")), g));
+                collector.backward(MetaGradients.mend(
+                        network, m, u.get(step, new NDIndex("6:")), d.get(step, new NDIndex("6:")), g));
             }
         }
     }
 
     /** {@code <G, S>} with the network as it is now, computed in one chunk. */
     private double loss(HyperNetwork network, EditedModule m, NDArray u, NDArray d, NDArray g) {
-        try (NDManager step = manager.newSubManager(); ShiftAggregator aggregator = new ShiftAggregator(network, m, step)) {
+        try (NDManager step = manager.newSubManager();
+                ShiftAggregator aggregator = new ShiftAggregator(network, m, step)) {
             aggregator.add(u.get(step, new NDIndex("...")), d.get(step, new NDIndex("...")));
             NDArray shift = aggregator.shift(step).toType(DataType.FLOAT64, false);
             return shift.mul(g.toType(DataType.FLOAT64, false)).sum().getDouble();
@@ -242,7 +254,8 @@ class HyperNetworkTest {
     }
 
     private float[] normalised(NDArray x) {
-        double[][] rows = new double[(int) x.getShape().get(0)][(int) x.getShape().get(1)];
+        double[][] rows =
+                new double[(int) x.getShape().get(0)][(int) x.getShape().get(1)];
         float[] flat = x.toFloatArray();
         int cols = rows[0].length;
         float[] out = new float[flat.length];

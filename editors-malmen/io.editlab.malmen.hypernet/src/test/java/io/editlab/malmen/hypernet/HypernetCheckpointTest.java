@@ -23,6 +23,7 @@ class HypernetCheckpointTest {
 
     @TempDir
     Path dir;
+
     NDManager manager;
 
     @BeforeEach
@@ -51,10 +52,12 @@ class HypernetCheckpointTest {
         try (HyperNetwork loaded = HypernetCheckpoint.load(folder, manager)) {
             assertEquals(HyperNetworkTest.config(Variant.MALMEN, 5), loaded.config());
             assertEquals("2", loaded.training().get("best_epoch"));
-            assertArrayEquals(before, loaded.valueDifferences(m, u, loaded.transform(m, u, d)).toFloatArray());
+            assertArrayEquals(
+                    before,
+                    loaded.valueDifferences(m, u, loaded.transform(m, u, d)).toFloatArray());
         }
-        EditException missing = assertThrows(EditException.class,
-                () -> HypernetCheckpoint.load(dir.resolve("none"), manager));
+        EditException missing =
+                assertThrows(EditException.class, () -> HypernetCheckpoint.load(dir.resolve("none"), manager));
         assertTrue(missing.getMessage().contains("config.json"), missing.getMessage());
         Path config = folder.resolve(HypernetCheckpoint.CONFIG);
         Files.writeString(config, Files.readString(config).replace("\"rank\": 5", "\"rank\": 6"));

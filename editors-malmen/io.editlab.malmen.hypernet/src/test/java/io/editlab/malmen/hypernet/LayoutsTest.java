@@ -37,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LayoutsTest {
 
-    static final List<Completion> BATCH = List.of(new Completion("the capital of france is", "paris"),
+    static final List<Completion> BATCH = List.of(
+            new Completion("the capital of france is", "paris"),
             new Completion("the capital of italy is a", "city of rome"));
 
     @TempDir
     static Path dir;
+
     static DjlRuntime runtime;
     static NDManager manager;
 
@@ -70,7 +72,8 @@ class LayoutsTest {
             int value = Layouts.valueSize(info);
             assertEquals(24, key, kind);
             assertEquals(16, value, kind);
-            try (EditSession session = model.openSession("layout"); NDManager scratch = manager.newSubManager()) {
+            try (EditSession session = model.openSession("layout");
+                    NDManager scratch = manager.newSubManager()) {
                 List<float[]> seen = new ArrayList<>();
                 AdapterRegistration spy = session.addAdapter(module, (context, input, output) -> {
                     seen.add(input.toFloatArray());
@@ -94,8 +97,11 @@ class LayoutsTest {
                         for (int i = 0; i < key; i++) {
                             expected += input[r * key + i] * s[i * value + j];
                         }
-                        assertEquals(expected, after[r * value + j] - before[r * value + j],
-                                1e-4 * Math.max(1, Math.abs(expected)), kind + " row " + r + " column " + j);
+                        assertEquals(
+                                expected,
+                                after[r * value + j] - before[r * value + j],
+                                1e-4 * Math.max(1, Math.abs(expected)),
+                                kind + " row " + r + " column " + j);
                     }
                 }
                 spy.close();
@@ -109,13 +115,14 @@ class LayoutsTest {
             ModelHandle model = load(kind);
             String module = model.module(0, ModuleRole.MLP_DOWN);
             ParameterInfo info = model.parameterInfo(module + ".weight").orElseThrow();
-            try (EditSession session = model.openSession("gradient"); NDManager scratch = manager.newSubManager()) {
+            try (EditSession session = model.openSession("gradient");
+                    NDManager scratch = manager.newSubManager()) {
                 NDArray delta = session.delta(info.name());
                 delta.setRequiresGradient(true);
                 ForwardResult result;
                 try (GradientCollector collector = session.newGradientCollector()) {
-                    result = session.forward(scratch, BATCH, new ForwardOptions(false, Set.of(module),
-                            CaptureTokens.ALL));
+                    result = session.forward(
+                            scratch, BATCH, new ForwardOptions(false, Set.of(module), CaptureTokens.ALL));
                     collector.backward(result.loss());
                 }
                 NDArray keys = result.capture(module).orElseThrow().inputs();
@@ -141,11 +148,13 @@ class LayoutsTest {
     void shapesThatDoNotFitAreRefused() {
         try (NDManager scratch = manager.newSubManager()) {
             NDArray delta = scratch.zeros(new Shape(3, 5));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> Layouts.addShift(delta, WeightLayout.IN_OUT, scratch.zeros(new Shape(5, 3))));
             Layouts.addShift(delta, WeightLayout.OUT_IN, scratch.ones(new Shape(5, 3)));
             assertEquals(15f, delta.sum().getFloat());
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> Layouts.addShift(delta, WeightLayout.NONE, scratch.zeros(new Shape(3, 5))));
         }
     }

@@ -93,9 +93,11 @@ class NormalEquationTest {
     @Test
     void refusesBadShapesAndLambdas() {
         try (NormalEquation equation = new NormalEquation(manager, 4, 2)) {
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> equation.add(manager.zeros(new Shape(3, 5)), manager.zeros(new Shape(3, 2))));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> equation.add(manager.zeros(new Shape(3, 4)), manager.zeros(new Shape(2, 2))));
             assertThrows(IllegalArgumentException.class, () -> equation.solve(0, manager));
             assertThrows(IllegalArgumentException.class, () -> equation.solve(Double.NaN, manager));
@@ -135,7 +137,10 @@ class NormalEquationTest {
                     d[i][j] = saved;
                     double numeric = (plus - minus) / (2 * h);
                     // differenceGradient is float32: compare to float32 precision
-                    assertEquals(numeric, dD.getDouble(i, j), 1e-5 * Math.max(1, Math.abs(numeric)),
+                    assertEquals(
+                            numeric,
+                            dD.getDouble(i, j),
+                            1e-5 * Math.max(1, Math.abs(numeric)),
                             "dL/dD[" + i + "][" + j + "], n = " + n);
                 }
             }

@@ -3,8 +3,7 @@ package io.editlab.malmen.hypernet;
 /** Plain-Java float64 linear algebra: the reference the DJL code is tested against. */
 public final class Reference {
 
-    private Reference() {
-    }
+    private Reference() {}
 
     /** {@code (U^T U + lambda I)^-1 U^T D} by Gaussian elimination with partial pivoting. */
     public static double[][] ridge(double[][] u, double[][] d, double lambda) {

@@ -21,11 +21,11 @@ import java.util.Map;
 public final class TinyModels {
 
     /** The test vocabulary: id = index. */
-    public static final List<String> WORDS = List.of("<unk>", "the", "capital", "of", "france", "is", "paris", "rome",
-            "italy", "berlin", "germany", "spain", "madrid", "city", "a", ".");
+    public static final List<String> WORDS = List.of(
+            "<unk>", "the", "capital", "of", "france", "is", "paris", "rome", "italy", "berlin", "germany", "spain",
+            "madrid", "city", "a", ".");
 
-    private TinyModels() {
-    }
+    private TinyModels() {}
 
     /** A random GPT-2: 2 blocks of width 16, feed-forward 24. */
     public static Path gpt2(Path folder, NDManager manager) throws Exception {
@@ -101,7 +101,8 @@ public final class TinyModels {
             for (Map.Entry<String, Shape> e : shapes.entrySet()) {
                 boolean norm = e.getKey().contains("ln_") || e.getKey().contains("norm");
                 NDArray noise = scratch.randomNormal(0, 0.3f, e.getValue(), DataType.FLOAT32);
-                NDArray tensor = norm && e.getKey().endsWith("weight") ? noise.mul(0.1f).add(1f) : noise;
+                NDArray tensor =
+                        norm && e.getKey().endsWith("weight") ? noise.mul(0.1f).add(1f) : noise;
                 tensor.setName(e.getKey());
                 list.add(tensor);
             }

@@ -27,13 +27,18 @@ record EditorSettings(String method, Path hypernet, int lmBatchSize, int tokenCh
         ConfigOverrides values = new ConfigOverrides(method, overrides, KEYS);
         String folder = values.text(HYPERNET, defaults.hypernet()).strip();
         if (folder.isEmpty()) {
-            throw values.invalid(HYPERNET, folder, "the folder written by './editlab train-hypernet --method " + method
-                    + "' (e.g. --config " + method + ".hypernet=DIR)");
+            throw values.invalid(
+                    HYPERNET,
+                    folder,
+                    "the folder written by './editlab train-hypernet --method " + method + "' (e.g. --config " + method
+                            + ".hypernet=DIR)");
         }
         Path hypernet = Path.of(folder).toAbsolutePath().normalize();
         if (!Files.isDirectory(hypernet)) {
-            throw values.invalid(HYPERNET, folder, "an existing folder written by train-hypernet (" + hypernet
-                    + " is not a folder)");
+            throw values.invalid(
+                    HYPERNET,
+                    folder,
+                    "an existing folder written by train-hypernet (" + hypernet + " is not a folder)");
         }
         int lmBatchSize = values.integer("lmBatchSize", defaults.lmBatchSize());
         if (lmBatchSize < 0) {

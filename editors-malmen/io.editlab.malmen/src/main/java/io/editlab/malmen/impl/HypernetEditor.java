@@ -76,6 +76,7 @@ final class HypernetEditor implements Editor {
     private final int lmBatchSize;
     /** Joint mode: every call's sums, per module. */
     private final Map<EditedModule, ShiftAggregator> joint = new LinkedHashMap<>();
+
     private long calls;
     private long facts;
     private boolean closed;
@@ -94,10 +95,12 @@ final class HypernetEditor implements Editor {
                         + " was trained for " + network.config().variant().id() + "; train one with"
                         + " './editlab train-hypernet --method " + variant.id() + "'");
             }
-            network.requireFits(session.model(), variant.id() + ": " + EditorSettings.HYPERNET + " "
-                    + settings.hypernet());
+            network.requireFits(
+                    session.model(), variant.id() + ": " + EditorSettings.HYPERNET + " " + settings.hypernet());
             this.modules = network.config().modules();
-            this.lmBatchSize = settings.lmBatchSize() > 0 ? settings.lmBatchSize() : network.config().lmBatchSize();
+            this.lmBatchSize = settings.lmBatchSize() > 0
+                    ? settings.lmBatchSize()
+                    : network.config().lmBatchSize();
             if (settings.joint()) {
                 for (EditedModule m : modules) {
                     joint.put(m, new ShiftAggregator(network, m, manager));
@@ -116,7 +119,8 @@ final class HypernetEditor implements Editor {
         if (batch.isEmpty()) {
             return new EditResult(0, System.nanoTime() - started, Set.of(), Map.of("facts", (double) facts));
         }
-        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> completions =
+                batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
         try (NDManager call = manager.newSubManager()) {
             try {
                 Map<EditedModule, ShiftAggregator> aggregators = new LinkedHashMap<>();
@@ -130,7 +134,13 @@ final class HypernetEditor implements Editor {
                 double lossSum = 0;
                 for (List<Completion> part : batches) {
                     try (NDManager scratch = call.newSubManager()) {
-                        lossSum += KeyTracer.trace(traced, scratch, part, modules, network.config().tokens(), lmBatchSize,
+                        lossSum += KeyTracer.trace(
+                                traced,
+                                scratch,
+                                part,
+                                modules,
+                                network.config().tokens(),
+                                lmBatchSize,
                                 (m, keys, gradients) -> buffers.get(m).add(keys, gradients));
                     }
                     for (EditedModule m : modules) {
@@ -161,8 +171,9 @@ final class HypernetEditor implements Editor {
                 for (EditedModule m : modules) {
                     NDArray delta = session.delta(m.weight());
                     if (settings.joint()) {
-                        delta.set(ALL, Layouts.stored(shifts.get(m), m.layout(), call).toType(delta.getDataType(),
-                                false));
+                        delta.set(
+                                ALL,
+                                Layouts.stored(shifts.get(m), m.layout(), call).toType(delta.getDataType(), false));
                     } else {
                         Layouts.addShift(delta, m.layout(), shifts.get(m));
                     }
@@ -179,15 +190,26 @@ final class HypernetEditor implements Editor {
                 stats.put("lm_batches", (double) batches.size());
                 stats.put("pre_edit_loss", lossSum / batches.size());
                 stats.put("shift_norm", norms / modules.size());
-                stats.put("eta", modules.stream().mapToDouble(network::eta).average().orElse(Double.NaN));
+                stats.put(
+                        "eta",
+                        modules.stream().mapToDouble(network::eta).average().orElse(Double.NaN));
                 if (variant == Variant.MALMEN) {
-                    stats.put("lambda", modules.stream().mapToDouble(network::lambda).average().orElse(Double.NaN));
+                    stats.put(
+                            "lambda",
+                            modules.stream()
+                                    .mapToDouble(network::lambda)
+                                    .average()
+                                    .orElse(Double.NaN));
                 }
                 stats.put("facts", (double) facts);
                 aggregators.values().forEach(ShiftAggregator::close);
                 buffers.values().forEach(RowBuffer::close);
-                return new EditResult(batch.size(), System.nanoTime() - started,
-                        new LinkedHashSet<>(modules.stream().map(EditedModule::weight).toList()), stats);
+                return new EditResult(
+                        batch.size(),
+                        System.nanoTime() - started,
+                        new LinkedHashSet<>(
+                                modules.stream().map(EditedModule::weight).toList()),
+                        stats);
             } catch (EditException | RuntimeException e) {
                 if (e instanceof EditException edit) {
                     String culprit = edit.getCause() instanceof IllegalArgumentException ? culprit(batch) : "";
@@ -283,22 +305,30 @@ final class HypernetEditor implements Editor {
     public synchronized void restore(EditorState state) throws EditException {
         requireOpen();
         Map<String, String> meta = state.metadata();
-        require(FORMAT.equals(meta.get(FORMAT_KEY)), "not a MALMEN/MEND state of format " + FORMAT + " ("
-                + FORMAT_KEY + " is " + meta.get(FORMAT_KEY) + ")");
-        require(variant.id().equals(meta.get(METHOD_KEY)), "the state is of " + meta.get(METHOD_KEY) + ", not "
-                + variant.id());
+        require(
+                FORMAT.equals(meta.get(FORMAT_KEY)),
+                "not a MALMEN/MEND state of format " + FORMAT + " (" + FORMAT_KEY + " is " + meta.get(FORMAT_KEY)
+                        + ")");
+        require(
+                variant.id().equals(meta.get(METHOD_KEY)),
+                "the state is of " + meta.get(METHOD_KEY) + ", not " + variant.id());
         String mode = settings.joint() ? "joint" : "sequential";
-        require(mode.equals(meta.get(MODE_KEY)), "the state is of mode " + meta.get(MODE_KEY) + ", this editor's is "
-                + mode);
+        require(
+                mode.equals(meta.get(MODE_KEY)),
+                "the state is of mode " + meta.get(MODE_KEY) + ", this editor's is " + mode);
         if (settings.joint()) {
-            require(fingerprint.equals(meta.get(FINGERPRINT_KEY)), "the state's sums were made with another"
-                    + " hyper-network (" + meta.get(HYPERNET_KEY) + ") than " + settings.hypernet());
+            require(
+                    fingerprint.equals(meta.get(FINGERPRINT_KEY)),
+                    "the state's sums were made with another" + " hyper-network (" + meta.get(HYPERNET_KEY) + ") than "
+                            + settings.hypernet());
         }
         for (EditedModule m : modules) {
             NDArray delta = session.delta(m.weight());
             NDArray saved = state.tensors().get(DELTA + m.weight());
-            require(saved != null && saved.getShape().equals(delta.getShape()), "the state's delta of " + m.weight()
-                    + " is " + (saved == null ? "missing" : saved.getShape()) + ", the weight is " + delta.getShape());
+            require(
+                    saved != null && saved.getShape().equals(delta.getShape()),
+                    "the state's delta of " + m.weight() + " is " + (saved == null ? "missing" : saved.getShape())
+                            + ", the weight is " + delta.getShape());
             if (settings.joint()) {
                 ShiftAggregator sums = joint.get(m);
                 long rows = parseLong(meta.get(ROWS_KEY + m.module()), ROWS_KEY + m.module());
@@ -368,8 +398,10 @@ final class HypernetEditor implements Editor {
             byte[] config = Files.readAllBytes(settings.hypernet().resolve(HypernetCheckpoint.CONFIG));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(config));
         } catch (IOException e) {
-            throw new EditException(settings.method() + ": " + EditorSettings.HYPERNET + " " + settings.hypernet()
-                    + " is not a hyper-network folder: cannot read " + HypernetCheckpoint.CONFIG + " (" + e.getMessage() + ")",
+            throw new EditException(
+                    settings.method() + ": " + EditorSettings.HYPERNET + " " + settings.hypernet()
+                            + " is not a hyper-network folder: cannot read " + HypernetCheckpoint.CONFIG + " ("
+                            + e.getMessage() + ")",
                     e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -52,7 +52,8 @@ final class RowBuffer implements AutoCloseable {
             for (long from = 0; from < full; from += chunk) {
                 long to = Math.min(full, from + chunk);
                 try (NDManager scratch = old.newSubManager()) {
-                    aggregator.add(u.get(scratch, new NDIndex("{}:{}", from, to)),
+                    aggregator.add(
+                            u.get(scratch, new NDIndex("{}:{}", from, to)),
                             g.get(scratch, new NDIndex("{}:{}", from, to)));
                 }
             }

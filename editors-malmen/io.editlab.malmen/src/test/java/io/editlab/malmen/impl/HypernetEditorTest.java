@@ -27,10 +27,10 @@ import io.editlab.malmen.hypernet.HypernetCheckpoint;
 import io.editlab.malmen.hypernet.HypernetConfig;
 import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
-import io.editlab.malmen.hypernet.Variant;
-import io.editlab.runtime.impl.DjlRuntime;
 import io.editlab.malmen.hypernet.Reference;
 import io.editlab.malmen.hypernet.TinyModels;
+import io.editlab.malmen.hypernet.Variant;
+import io.editlab.runtime.impl.DjlRuntime;
 import io.editlab.runtime.testing.Configs;
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
@@ -53,13 +53,30 @@ class HypernetEditorTest {
 
     /** Edits of people 0-6 train, person 7's validate; people 8-15 are edited by the tests. */
     static final List<EditRequest> TRAINING = TinyWorld.edits(0, 7);
+
     static final List<EditRequest> VALIDATION = TinyWorld.edits(7, 1);
     static final List<EditRequest> HELD_OUT = TinyWorld.edits(8, 8);
-    static final Map<String, Object> TRAINER = Map.of("layers", "0,1", "rank", "48", "editsPerStep", "14",
-            "lmBatchSize", "4", "epochs", "40", "patience", "40", "metaLr", "1e-4", "initialLr", "1e-2");
+    static final Map<String, Object> TRAINER = Map.of(
+            "layers",
+            "0,1",
+            "rank",
+            "48",
+            "editsPerStep",
+            "14",
+            "lmBatchSize",
+            "4",
+            "epochs",
+            "40",
+            "patience",
+            "40",
+            "metaLr",
+            "1e-4",
+            "initialLr",
+            "1e-2");
 
     @TempDir
     static Path dir;
+
     static DjlRuntime runtime;
     static ModelHandle model;
     static Path malmenNet;
@@ -72,10 +89,10 @@ class HypernetEditorTest {
         TinyWorld.pretrain(runtime, dir.resolve("tiny"));
         model = runtime.load("tiny", dir.resolve("tiny"));
         manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
-        malmenNet = trainer("MalmenTrainer").train(model, TRAINING, VALIDATION, dir.resolve("malmen"), TRAINER,
-                (s, d, t) -> { });
-        mendNet = trainer("MendTrainer").train(model, TRAINING, VALIDATION, dir.resolve("mend"), TRAINER,
-                (s, d, t) -> { });
+        malmenNet = trainer("MalmenTrainer")
+                .train(model, TRAINING, VALIDATION, dir.resolve("malmen"), TRAINER, (s, d, t) -> {});
+        mendNet = trainer("MendTrainer")
+                .train(model, TRAINING, VALIDATION, dir.resolve("mend"), TRAINER, (s, d, t) -> {});
     }
 
     @AfterAll
@@ -88,7 +105,8 @@ class HypernetEditorTest {
     static MetaTrainer trainer(String name) throws Exception {
         Class<?> config = Class.forName("io.editlab.malmen.hypernet.impl.TrainerConfig");
         Object defaults = Configs.defaults(config.asSubclass(Annotation.class));
-        return (MetaTrainer) Class.forName("io.editlab.malmen.hypernet.impl." + name).getConstructor(config)
+        return (MetaTrainer) Class.forName("io.editlab.malmen.hypernet.impl." + name)
+                .getConstructor(config)
                 .newInstance(defaults);
     }
 
@@ -103,7 +121,8 @@ class HypernetEditorTest {
         List<TargetScore> base = model.score(TinyWorld.facts());
         assertEquals(0.0, TinyWorld.exactMatch(model, HELD_OUT), "the targets are counterfactual");
         double before = TinyWorld.meanLogProb(model, HELD_OUT);
-        try (EditSession other = model.openSession("other"); EditSession session = model.openSession("edited");
+        try (EditSession other = model.openSession("other");
+                EditSession session = model.openSession("edited");
                 Editor editor = malmen(session, Map.of())) {
             EditResult result = editor.apply(HELD_OUT);
             assertEquals(HELD_OUT.size(), result.edits());
@@ -111,8 +130,8 @@ class HypernetEditorTest {
             assertEquals(HELD_OUT.size(), result.stats().get("tokens"), 1e-9, "one answer token per fact");
             double after = TinyWorld.meanLogProb(session, HELD_OUT);
             double success = TinyWorld.exactMatch(session, HELD_OUT);
-            assertTrue(after > before + 0.5, "target log-probability " + before + " -> " + after + ", success "
-                    + success);
+            assertTrue(
+                    after > before + 0.5, "target log-probability " + before + " -> " + after + ", success " + success);
             assertTrue(success > 0, "edit success " + success);
             assertEquals(base, model.score(TinyWorld.facts()), "the base model is unchanged");
             assertEquals(base, other.score(TinyWorld.facts()), "another session is unchanged");
@@ -133,18 +152,19 @@ class HypernetEditorTest {
                 Map<String, Object> overrides = new HashMap<>(TRAINER);
                 overrides.put("epochs", epochs);
                 overrides.put("metaLr", "1e-3");
-                Path folder = trainer(name).train(model, TRAINING, TRAINING, dir.resolve(name + epochs), overrides,
-                        (s, d, t) -> { });
-                try (NDManager scratch = manager.newSubManager(); HyperNetwork network = HypernetCheckpoint.load(folder,
-                        scratch)) {
+                Path folder = trainer(name)
+                        .train(model, TRAINING, TRAINING, dir.resolve(name + epochs), overrides, (s, d, t) -> {});
+                try (NDManager scratch = manager.newSubManager();
+                        HyperNetwork network = HypernetCheckpoint.load(folder, scratch)) {
                     Map<String, String> record = network.training();
                     assertEquals(epochs, record.get("epochs_run"));
                     assertEquals(Integer.parseInt(epochs) * 1, Integer.parseInt(record.get("meta_steps")));
                     losses[i++] = Double.parseDouble(record.get("val_loss"));
                 }
             }
-            assertTrue(losses[1] < 0.99 * losses[0], name + ": meta-loss after 1 epoch " + losses[0] + ", after 6 "
-                    + losses[1]);
+            assertTrue(
+                    losses[1] < 0.99 * losses[0],
+                    name + ": meta-loss after 1 epoch " + losses[0] + ", after 6 " + losses[1]);
         }
     }
 
@@ -154,18 +174,20 @@ class HypernetEditorTest {
         List<EditRequest> validation = List.of(VALIDATION.get(0), EditRequest.of("long", tooLong, "Oslo"));
         Map<String, Object> overrides = new HashMap<>(TRAINER);
         overrides.put("epochs", "1");
-        EditException e = assertThrows(EditException.class, () -> trainer("MalmenTrainer").train(model, TRAINING,
-                validation, dir.resolve("refused"), overrides, (s, d, t) -> { }));
+        EditException e = assertThrows(EditException.class, () -> trainer("MalmenTrainer")
+                .train(model, TRAINING, validation, dir.resolve("refused"), overrides, (s, d, t) -> {}));
         assertTrue(e.getMessage().startsWith("malmen meta-trainer: record long: "), e.getMessage());
-        EditException unknown = assertThrows(EditException.class, () -> trainer("MendTrainer").train(model, TRAINING,
-                VALIDATION, dir.resolve("refused"), Map.of("ranks", 3), (s, d, t) -> { }));
+        EditException unknown = assertThrows(EditException.class, () -> trainer("MendTrainer")
+                .train(model, TRAINING, VALIDATION, dir.resolve("refused"), Map.of("ranks", 3), (s, d, t) -> {}));
         assertTrue(unknown.getMessage().contains("unknown configuration [ranks]"), unknown.getMessage());
     }
 
     @Test
     void theHyperNetworkChunksDoNotChangeTheShift() throws Exception {
-        try (EditSession a = model.openSession("a"); EditSession b = model.openSession("b");
-                Editor whole = malmen(a, Map.of("tokenChunk", 1024)); Editor chunked = malmen(b, Map.of("tokenChunk", 3))) {
+        try (EditSession a = model.openSession("a");
+                EditSession b = model.openSession("b");
+                Editor whole = malmen(a, Map.of("tokenChunk", 1024));
+                Editor chunked = malmen(b, Map.of("tokenChunk", 3))) {
             whole.apply(HELD_OUT);
             chunked.apply(HELD_OUT);
             for (String weight : a.deltas().keySet()) {
@@ -185,30 +207,41 @@ class HypernetEditorTest {
     void theDeltaIsTheRidgeSolutionInTheWeightsOwnLayout() throws Exception {
         ModelHandle llama = runtime.load("llama", TinyModels.llama(dir.resolve("llama"), manager));
         try {
-            List<EditRequest> llamaEdits = List.of(EditRequest.of("a", "the capital of france is", "rome"),
+            List<EditRequest> llamaEdits = List.of(
+                    EditRequest.of("a", "the capital of france is", "rome"),
                     EditRequest.of("b", "the capital of italy is", "paris"),
                     EditRequest.of("c", "the city of berlin is a", "capital"));
-            record Case(ModelHandle model, List<EditRequest> edits) {
-            }
+            record Case(ModelHandle model, List<EditRequest> edits) {}
             for (Case c : List.of(new Case(model, HELD_OUT.subList(0, 6)), new Case(llama, llamaEdits))) {
-                Path net = untrained(c.model(), dir.resolve("untrained-" + c.model().info().id()));
+                Path net = untrained(
+                        c.model(), dir.resolve("untrained-" + c.model().info().id()));
                 try (EditSession session = c.model().openSession("reference");
-                        NDManager scratch = manager.newSubManager(); HyperNetwork network = HypernetCheckpoint.load(net, scratch)) {
+                        NDManager scratch = manager.newSubManager();
+                        HyperNetwork network = HypernetCheckpoint.load(net, scratch)) {
                     Map<EditedModule, List<float[]>> keys = new LinkedHashMap<>();
                     Map<EditedModule, List<float[]>> differences = new LinkedHashMap<>();
                     List<Completion> completions = TinyWorld.completions(c.edits());
                     for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), completions, 4)) {
                         try (NDManager step = scratch.newSubManager()) {
-                            KeyTracer.trace(session, step, batch, network.config().modules(), CaptureTokens.TARGET, 4,
+                            KeyTracer.trace(
+                                    session,
+                                    step,
+                                    batch,
+                                    network.config().modules(),
+                                    CaptureTokens.TARGET,
+                                    4,
                                     (m, u, g) -> {
-                                        keys.computeIfAbsent(m, k -> new ArrayList<>()).add(u.toFloatArray());
-                                        differences.computeIfAbsent(m, k -> new ArrayList<>()).add(network
-                                                .valueDifferences(m, u, network.transform(m, u, g)).toFloatArray());
+                                        keys.computeIfAbsent(m, k -> new ArrayList<>())
+                                                .add(u.toFloatArray());
+                                        differences
+                                                .computeIfAbsent(m, k -> new ArrayList<>())
+                                                .add(network.valueDifferences(m, u, network.transform(m, u, g))
+                                                        .toFloatArray());
                                     });
                         }
                     }
-                    try (Editor editor = new MalmenMethod(TinyWorld.config(Map.of())).create(session,
-                            Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
+                    try (Editor editor = new MalmenMethod(TinyWorld.config(Map.of()))
+                            .create(session, Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
                         editor.apply(c.edits());
                     }
                     for (EditedModule m : network.config().modules()) {
@@ -217,7 +250,8 @@ class HypernetEditorTest {
                         double[][] expected = Reference.ridge(u, d, network.lambda(m));
                         NDArray delta = session.deltas().get(m.weight());
                         assertEquals(Layouts.storedShape(m.keySize(), m.valueSize(), m.layout()), delta.getShape());
-                        float[] actual = Layouts.keyValue(delta, m.layout(), scratch).toFloatArray();
+                        float[] actual =
+                                Layouts.keyValue(delta, m.layout(), scratch).toFloatArray();
                         double scale = 0;
                         for (double[] row : expected) {
                             for (double v : row) {
@@ -227,7 +261,10 @@ class HypernetEditorTest {
                         assertTrue(scale > 0, "the shift is not zero");
                         for (int i = 0; i < m.keySize(); i++) {
                             for (int j = 0; j < m.valueSize(); j++) {
-                                assertEquals(expected[i][j], actual[i * m.valueSize() + j], 1e-4 * scale,
+                                assertEquals(
+                                        expected[i][j],
+                                        actual[i * m.valueSize() + j],
+                                        1e-4 * scale,
                                         c.model().info().id() + " " + m.weight() + " [" + i + "][" + j + "]");
                             }
                         }
@@ -243,15 +280,16 @@ class HypernetEditorTest {
     void mendSumsShiftsWithItsOwnNetworkAndTheMethodsRefuseEachOthers() throws Exception {
         double before = TinyWorld.meanLogProb(model, HELD_OUT);
         try (EditSession session = model.openSession("mend");
-                Editor editor = new MendMethod(TinyWorld.config(Map.of())).create(session,
-                        Map.of("hypernet", mendNet.toString()))) {
+                Editor editor = new MendMethod(TinyWorld.config(Map.of()))
+                        .create(session, Map.of("hypernet", mendNet.toString()))) {
             EditResult result = editor.apply(HELD_OUT);
-            assertTrue(result.stats().get("tokens") > HELD_OUT.size(), "MEND takes every token: "
-                    + result.stats().get("tokens"));
+            assertTrue(
+                    result.stats().get("tokens") > HELD_OUT.size(),
+                    "MEND takes every token: " + result.stats().get("tokens"));
             double after = TinyWorld.meanLogProb(session, HELD_OUT);
             assertTrue(after > before + 0.5, "target log-probability " + before + " -> " + after);
-            EditException wrong = assertThrows(EditException.class, () -> malmen(session,
-                    Map.of("hypernet", mendNet.toString())));
+            EditException wrong =
+                    assertThrows(EditException.class, () -> malmen(session, Map.of("hypernet", mendNet.toString())));
             assertTrue(wrong.getMessage().contains("trained for mend"), wrong.getMessage());
             EditException other = assertThrows(EditException.class, () -> new MendMethod(TinyWorld.config(Map.of()))
                     .create(session, Map.of("hypernet", malmenNet.toString())));
@@ -262,19 +300,23 @@ class HypernetEditorTest {
     @Test
     void aFailedCallLeavesTheDeltasAsTheyWere() throws Exception {
         Path exploding = untrained(model, dir.resolve("exploding"), 1e30);
-        try (EditSession session = model.openSession("rollback"); Editor good = malmen(session, Map.of());
+        try (EditSession session = model.openSession("rollback");
+                Editor good = malmen(session, Map.of());
                 Editor bad = malmen(session, Map.of("hypernet", exploding.toString()))) {
             good.apply(HELD_OUT.subList(0, 4));
             Map<String, float[]> after = snapshot(session);
-            EditException e = assertThrows(EditException.class, () -> bad.applyAtomically(session,
-                    HELD_OUT.subList(4, 8)));
+            EditException e =
+                    assertThrows(EditException.class, () -> bad.applyAtomically(session, HELD_OUT.subList(4, 8)));
             assertTrue(e.getMessage().contains("not finite"), e.getMessage());
             assertDeltas(after, session);
             String tooLong = "Ana lives in" + " and so on".repeat(40);
-            EditException longPrompt = assertThrows(EditException.class,
-                    () -> good.applyAtomically(session,
-                            List.of(HELD_OUT.get(5), EditRequest.of("long", tooLong, "Oslo"))));
-            assertTrue(longPrompt.getMessage().contains("record long: ") && longPrompt.getMessage().contains("tokens"),
+            EditException longPrompt = assertThrows(
+                    EditException.class,
+                    () -> good.applyAtomically(
+                            session, List.of(HELD_OUT.get(5), EditRequest.of("long", tooLong, "Oslo"))));
+            assertTrue(
+                    longPrompt.getMessage().contains("record long: ")
+                            && longPrompt.getMessage().contains("tokens"),
                     longPrompt.getMessage());
             assertDeltas(after, session);
         }
@@ -282,21 +324,23 @@ class HypernetEditorTest {
 
     @Test
     void stateRestoresTheDeltasAndRefusesAnotherMethodsState() throws Exception {
-        try (EditSession session = model.openSession("state"); Editor editor = malmen(session, Map.of())) {
+        try (EditSession session = model.openSession("state");
+                Editor editor = malmen(session, Map.of())) {
             editor.apply(HELD_OUT.subList(0, 4));
             Map<String, float[]> first = snapshot(session);
             try (NDManager saved = manager.newSubManager()) {
                 EditorState state = editor.state(saved);
                 assertEquals("malmen", state.metadata().get(HypernetEditor.METHOD_KEY));
                 editor.apply(HELD_OUT.subList(4, 8));
-                assertNotEquals(first.values().iterator().next()[0],
+                assertNotEquals(
+                        first.values().iterator().next()[0],
                         session.deltas().values().iterator().next().toFloatArray()[0]);
                 editor.restore(state);
                 assertDeltas(first, session);
                 Map<String, String> metadata = new HashMap<>(state.metadata());
                 metadata.put(HypernetEditor.METHOD_KEY, "mend");
-                EditException e = assertThrows(EditException.class,
-                        () -> editor.restore(new EditorState(state.tensors(), metadata)));
+                EditException e = assertThrows(
+                        EditException.class, () -> editor.restore(new EditorState(state.tensors(), metadata)));
                 assertTrue(e.getMessage().contains("mend"), e.getMessage());
             }
         }
@@ -306,8 +350,10 @@ class HypernetEditorTest {
     @Test
     void jointCallsEqualOneCallOverAllFacts() throws Exception {
         Map<String, Object> joint = Map.of("mode", "joint", "lmBatchSize", 1);
-        try (EditSession once = model.openSession("once"); EditSession twice = model.openSession("twice");
-                Editor a = malmen(once, joint); Editor b = malmen(twice, joint)) {
+        try (EditSession once = model.openSession("once");
+                EditSession twice = model.openSession("twice");
+                Editor a = malmen(once, joint);
+                Editor b = malmen(twice, joint)) {
             a.apply(HELD_OUT);
             b.apply(HELD_OUT.subList(0, 9));
             EditorState state;
@@ -333,12 +379,14 @@ class HypernetEditorTest {
     void sequentialCallsAccumulateAndKeepEarlierEdits() throws Exception {
         List<EditRequest> first = HELD_OUT.subList(0, 8);
         List<EditRequest> second = HELD_OUT.subList(8, 16);
-        try (EditSession session = model.openSession("sequential"); Editor editor = malmen(session, Map.of())) {
+        try (EditSession session = model.openSession("sequential");
+                Editor editor = malmen(session, Map.of())) {
             editor.apply(first);
             double firstAfterOne = TinyWorld.meanLogProb(session, first);
             editor.apply(second);
             assertTrue(TinyWorld.meanLogProb(session, second) > TinyWorld.meanLogProb(model, second) + 0.5);
-            assertTrue(TinyWorld.meanLogProb(session, first) > TinyWorld.meanLogProb(model, first) + 0.5,
+            assertTrue(
+                    TinyWorld.meanLogProb(session, first) > TinyWorld.meanLogProb(model, first) + 0.5,
                     "the first batch keeps most of its gain: " + firstAfterOne + " -> "
                             + TinyWorld.meanLogProb(session, first));
         }
@@ -350,21 +398,29 @@ class HypernetEditorTest {
             MalmenMethod method = new MalmenMethod(TinyWorld.config(Map.of()));
             EditException missing = assertThrows(EditException.class, () -> method.create(session, Map.of()));
             assertTrue(missing.getMessage().startsWith("malmen: hypernet must be"), missing.getMessage());
-            EditException absent = assertThrows(EditException.class,
-                    () -> method.create(session, Map.of("hypernet", dir.resolve("nowhere").toString())));
+            EditException absent = assertThrows(
+                    EditException.class,
+                    () -> method.create(
+                            session, Map.of("hypernet", dir.resolve("nowhere").toString())));
             assertTrue(absent.getMessage().contains("hypernet"), absent.getMessage());
-            EditException unknown = assertThrows(EditException.class,
+            EditException unknown = assertThrows(
+                    EditException.class,
                     () -> method.create(session, Map.of("hypernet", malmenNet.toString(), "rank", 3)));
             assertTrue(unknown.getMessage().contains("unknown configuration [rank]"), unknown.getMessage());
-            EditException mode = assertThrows(EditException.class,
+            EditException mode = assertThrows(
+                    EditException.class,
                     () -> method.create(session, Map.of("hypernet", malmenNet.toString(), "mode", "massive")));
             assertTrue(mode.getMessage().contains("mode"), mode.getMessage());
-            EditException notANet = assertThrows(EditException.class,
-                    () -> method.create(session, Map.of("hypernet", dir.resolve("tiny").toString())));
-            assertTrue(notANet.getMessage().contains("config.json") || notANet.getMessage().contains("format"),
+            EditException notANet = assertThrows(
+                    EditException.class,
+                    () -> method.create(
+                            session, Map.of("hypernet", dir.resolve("tiny").toString())));
+            assertTrue(
+                    notANet.getMessage().contains("config.json")
+                            || notANet.getMessage().contains("format"),
                     notANet.getMessage());
-            assertThrows(IllegalArgumentException.class,
-                    () -> new MalmenMethod(TinyWorld.config(Map.of("mode", "other"))));
+            assertThrows(
+                    IllegalArgumentException.class, () -> new MalmenMethod(TinyWorld.config(Map.of("mode", "other"))));
             assertTrue(session.deltas().isEmpty(), "nothing was edited");
         }
     }
@@ -380,11 +436,14 @@ class HypernetEditorTest {
             modules.add(target.module(l, ModuleRole.MLP_DOWN));
         }
         HypernetConfig config = HypernetConfig.of(target, Variant.MALMEN, modules, 8, 2, CaptureTokens.TARGET, 4);
-        try (NDManager scratch = manager.newSubManager(); HyperNetwork network = HyperNetwork.create(config, eta, 3,
-                scratch); EditSession session = target.openSession("statistics")) {
+        try (NDManager scratch = manager.newSubManager();
+                HyperNetwork network = HyperNetwork.create(config, eta, 3, scratch);
+                EditSession session = target.openSession("statistics")) {
             // statistics from the model's own keys and gradients, as training would leave them
-            List<Completion> sample = List.of(new Completion("the capital of france is", "paris"),
-                    new Completion("Ana lives in", "Oslo"), new Completion("the city of rome is", "a"),
+            List<Completion> sample = List.of(
+                    new Completion("the capital of france is", "paris"),
+                    new Completion("Ana lives in", "Oslo"),
+                    new Completion("the city of rome is", "a"),
                     new Completion("Bo likes the colour", "red"));
             for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), sample, 4)) {
                 try (NDManager step = scratch.newSubManager()) {
@@ -412,13 +471,16 @@ class HypernetEditorTest {
 
     private static Map<String, float[]> snapshot(EditSession session) {
         Map<String, float[]> copy = new LinkedHashMap<>();
-        session.deltas().forEach((name, delta) -> copy.put(name, delta.toType(DataType.FLOAT32, false).toFloatArray()));
+        session.deltas()
+                .forEach((name, delta) ->
+                        copy.put(name, delta.toType(DataType.FLOAT32, false).toFloatArray()));
         return copy;
     }
 
     private static void assertDeltas(Map<String, float[]> expected, EditSession session) {
         assertEquals(expected.keySet(), session.deltas().keySet());
-        expected.forEach((name, values) -> assertArrayEquals(values, session.deltas().get(name).toFloatArray(), name));
+        expected.forEach((name, values) ->
+                assertArrayEquals(values, session.deltas().get(name).toFloatArray(), name));
     }
 
     private static float max(float[] values) {

@@ -20,20 +20,20 @@ import java.util.Map;
  */
 final class TinyWorld {
 
-    static final String[] PEOPLE = {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal", "Ivo", "Jun", "Kai", "Lia",
-        "Mo", "Ned", "Ola", "Pia"};
+    static final String[] PEOPLE = {
+        "Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal", "Ivo", "Jun", "Kai", "Lia", "Mo", "Ned", "Ola", "Pia"
+    };
     static final String[] CITIES = {"Oslo", "Lima", "Rome", "Kyiv", "Bern"};
     static final String[] COLOURS = {"red", "blue", "green", "pink"};
 
-    private TinyWorld() {
-    }
+    private TinyWorld() {}
 
     /** Pretrains the model into {@code folder} (a few seconds on a CPU). */
     static void pretrain(DjlRuntime runtime, Path folder) throws Exception {
         List<String> vocabulary = new ArrayList<>(List.of(CITIES));
         vocabulary.addAll(List.of(COLOURS));
-        runtime.pretrain(new PretrainingSpec(2, 32, 2, 200, 16, 3e-3f, 1.0, 1), facts(), vocabulary, folder,
-                (s, d, t) -> { });
+        runtime.pretrain(
+                new PretrainingSpec(2, 32, 2, 200, 16, 3e-3f, 1.0, 1), facts(), vocabulary, folder, (s, d, t) -> {});
     }
 
     static List<Completion> facts() {
@@ -52,15 +52,28 @@ final class TinyWorld {
         List<EditRequest> edits = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
             int next = (i + PEOPLE.length / 2) % PEOPLE.length; // the other half: never edited in the same call
-            edits.add(new EditRequest("city-" + i, PEOPLE[i] + " lives in", CITIES[(i * 3 + 1) % CITIES.length],
-                    PEOPLE[i], city(i), List.of("The home of " + PEOPLE[i] + " is"),
-                    List.of(new Probe(PEOPLE[next] + " lives in", city(next)),
-                            new Probe(PEOPLE[next] + " likes the colour", colour(next))), List.of()));
-            edits.add(new EditRequest("colour-" + i, PEOPLE[i] + " likes the colour",
-                    COLOURS[(i * 5 + 1) % COLOURS.length], PEOPLE[i], colour(i),
+            edits.add(new EditRequest(
+                    "city-" + i,
+                    PEOPLE[i] + " lives in",
+                    CITIES[(i * 3 + 1) % CITIES.length],
+                    PEOPLE[i],
+                    city(i),
+                    List.of("The home of " + PEOPLE[i] + " is"),
+                    List.of(
+                            new Probe(PEOPLE[next] + " lives in", city(next)),
+                            new Probe(PEOPLE[next] + " likes the colour", colour(next))),
+                    List.of()));
+            edits.add(new EditRequest(
+                    "colour-" + i,
+                    PEOPLE[i] + " likes the colour",
+                    COLOURS[(i * 5 + 1) % COLOURS.length],
+                    PEOPLE[i],
+                    colour(i),
                     List.of("The favourite colour of " + PEOPLE[i] + " is"),
-                    List.of(new Probe(PEOPLE[next] + " likes the colour", colour(next)),
-                            new Probe("The home of " + PEOPLE[next] + " is", city(next))), List.of()));
+                    List.of(
+                            new Probe(PEOPLE[next] + " likes the colour", colour(next)),
+                            new Probe("The home of " + PEOPLE[next] + " is", city(next))),
+                    List.of()));
         }
         return edits;
     }
@@ -71,7 +84,10 @@ final class TinyWorld {
     }
 
     static double meanLogProb(LanguageModel model, List<EditRequest> edits) {
-        return model.score(completions(edits)).stream().mapToDouble(TargetScore::meanLogProb).average().orElseThrow();
+        return model.score(completions(edits)).stream()
+                .mapToDouble(TargetScore::meanLogProb)
+                .average()
+                .orElseThrow();
     }
 
     static List<Completion> completions(List<EditRequest> edits) {

@@ -69,8 +69,10 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
     /** The number of parameters (a tied head counts once), from the configuration alone. */
     default long parameterCount() {
         Map<String, String> tied = tied();
-        return parameters().entrySet().stream().filter(p -> !tied.containsKey(p.getKey()))
-                .mapToLong(p -> p.getValue().size()).sum();
+        return parameters().entrySet().stream()
+                .filter(p -> !tied.containsKey(p.getKey()))
+                .mapToLong(p -> p.getValue().size())
+                .sum();
     }
 
     /**
@@ -83,8 +85,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
         return switch (type) {
             case "gpt2" -> Gpt2.of(config, file);
             case "llama", "mistral" -> Llama.of(type, config, file);
-            default -> throw new ModelException(file + ": unknown model_type '" + type
-                    + "'; supported: gpt2, llama, mistral");
+            default -> throw new ModelException(
+                    file + ": unknown model_type '" + type + "'; supported: gpt2, llama, mistral");
         };
     }
 
@@ -100,9 +102,13 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
             if (hidden % heads != 0) {
                 throw new ModelException(file + ": n_embd " + hidden + " is not divisible by n_head " + heads);
             }
-            return new Gpt2(Json.integer(config, "n_layer", 1, MAX_LAYERS, file), hidden, ff,
+            return new Gpt2(
+                    Json.integer(config, "n_layer", 1, MAX_LAYERS, file),
+                    hidden,
+                    ff,
                     Json.integer(config, "vocab_size", 1, MAX_VOCAB, file),
-                    Json.integer(config, "n_positions", 1, MAX_POSITIONS, file), heads,
+                    Json.integer(config, "n_positions", 1, MAX_POSITIONS, file),
+                    heads,
                     Json.positive(config, "layer_norm_epsilon", 1e-5, 1, file));
         }
 
@@ -168,7 +174,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
 
         @Override
         public WeightLayout layout(String parameter) {
-            boolean conv1d = parameter.endsWith("c_attn.weight") || parameter.endsWith("c_proj.weight")
+            boolean conv1d = parameter.endsWith("c_attn.weight")
+                    || parameter.endsWith("c_proj.weight")
                     || parameter.endsWith("c_fc.weight");
             return conv1d ? WeightLayout.IN_OUT : WeightLayout.NONE;
         }
@@ -186,8 +193,19 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
     }
 
     /** LLaMA and Mistral: RMSNorm, rotary positions, SwiGLU, grouped-query attention, {@code Linear} weights. */
-    record Llama(String modelType, int layers, int hidden, int inner, int vocab, int heads, int kvHeads, int headDim,
-            boolean tiedHead, double eps, double ropeTheta) implements Architecture {
+    record Llama(
+            String modelType,
+            int layers,
+            int hidden,
+            int inner,
+            int vocab,
+            int heads,
+            int kvHeads,
+            int headDim,
+            boolean tiedHead,
+            double eps,
+            double ropeTheta)
+            implements Architecture {
 
         static Llama of(String type, JsonObject config, Path file) throws ModelException {
             Json.choice(config, "hidden_act", Set.of("silu"), "silu", file);
@@ -203,10 +221,11 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
                 throw new ModelException(file + ": rope_scaling " + scaling + " is not supported yet");
             }
             JsonElement tie = config.get("tie_word_embeddings");
-            if (tie != null && !tie.isJsonNull()
+            if (tie != null
+                    && !tie.isJsonNull()
                     && !(tie.isJsonPrimitive() && tie.getAsJsonPrimitive().isBoolean())) {
-                throw new ModelException(file + ": 'tie_word_embeddings' must be true or false, found "
-                        + Json.shortText(tie));
+                throw new ModelException(
+                        file + ": 'tie_word_embeddings' must be true or false, found " + Json.shortText(tie));
             }
             int headDim = Json.optionalInteger(config, "head_dim", Math.max(1, hidden / heads), 1, MAX_HIDDEN, file);
             if (!config.has("head_dim") && hidden % heads != 0) {
@@ -216,9 +235,15 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
             if (headDim % 2 != 0) {
                 throw new ModelException(file + ": the head size " + headDim + " must be even for rotary positions");
             }
-            return new Llama(type, Json.integer(config, "num_hidden_layers", 1, MAX_LAYERS, file), hidden,
+            return new Llama(
+                    type,
+                    Json.integer(config, "num_hidden_layers", 1, MAX_LAYERS, file),
+                    hidden,
                     Json.integer(config, "intermediate_size", 1, MAX_INNER, file),
-                    Json.integer(config, "vocab_size", 1, MAX_VOCAB, file), heads, kvHeads, headDim,
+                    Json.integer(config, "vocab_size", 1, MAX_VOCAB, file),
+                    heads,
+                    kvHeads,
+                    headDim,
                     tie != null && !tie.isJsonNull() && tie.getAsBoolean(),
                     Json.positive(config, "rms_norm_eps", 1e-6, 1, file),
                     Json.positive(config, "rope_theta", 10000.0, 1e12, file));

@@ -33,8 +33,8 @@ public final class BenchRuntimeCommand implements Command {
     private final DjlRuntime runtime;
 
     @Activate
-    public BenchRuntimeCommand(@Reference(target = "(component.name=io.editlab.runtime.impl.DjlRuntime)")
-            ModelRuntime runtime) {
+    public BenchRuntimeCommand(
+            @Reference(target = "(component.name=io.editlab.runtime.impl.DjlRuntime)") ModelRuntime runtime) {
         this.runtime = (DjlRuntime) runtime; // the same bundle's component, selected by name
     }
 
@@ -60,7 +60,8 @@ public final class BenchRuntimeCommand implements Command {
             }
         }
         if (!Files.isDirectory(model)) {
-            err.println("editlab bench-runtime: no model in " + model + " (run ./editlab pretrain or pass --model DIR)");
+            err.println(
+                    "editlab bench-runtime: no model in " + model + " (run ./editlab pretrain or pass --model DIR)");
             return 2;
         }
         Benchmark bench = runtime.benchmark();
@@ -70,23 +71,41 @@ public final class BenchRuntimeCommand implements Command {
         err.println("measuring the matmul peak...");
         double peak = bench.matmulPeak(2048, repeats);
         report.addProperty("matmul_peak_gflops", peak);
-        out.println(String.format(Locale.ROOT, "matmul peak (2048^3 float32, best of %d): %.1f GFLOP/s on %s",
-                repeats, peak, runtime.device()));
-        out.println(String.format(Locale.ROOT, "%-16s %12s %9s %11s %8s %6s %11s %8s %6s", "model", "parameters",
-                "batch", "fwd tok/s", "GFLOP/s", "%peak", "train tok/s", "GFLOP/s", "%peak"));
+        out.println(String.format(
+                Locale.ROOT,
+                "matmul peak (2048^3 float32, best of %d): %.1f GFLOP/s on %s",
+                repeats,
+                peak,
+                runtime.device()));
+        out.println(String.format(
+                Locale.ROOT,
+                "%-16s %12s %9s %11s %8s %6s %11s %8s %6s",
+                "model",
+                "parameters",
+                "batch",
+                "fwd tok/s",
+                "GFLOP/s",
+                "%peak",
+                "train tok/s",
+                "GFLOP/s",
+                "%peak"));
         JsonArray rows = new JsonArray();
         try (NDManager manager = runtime.benchmarkManager()) {
-            Checkpoint builtin = Checkpoint.load(model.toAbsolutePath(), manager, DataType.FLOAT32,
-                    RuntimeConfig.MAX_PARAMETERS);
+            Checkpoint builtin =
+                    Checkpoint.load(model.toAbsolutePath(), manager, DataType.FLOAT32, RuntimeConfig.MAX_PARAMETERS);
             int length = Math.min(64, ((Architecture.Gpt2) builtin.architecture()).positions());
-            rows.add(row(bench.throughput("builtin", builtin.architecture(), trainable(builtin), 8, length, repeats),
-                    peak, out));
+            rows.add(row(
+                    bench.throughput("builtin", builtin.architecture(), trainable(builtin), 8, length, repeats),
+                    peak,
+                    out));
         }
         try (NDManager manager = runtime.benchmarkManager()) {
             err.println("measuring a GPT-2-small-size model (124M parameters)...");
             Checkpoint small = Benchmark.randomGpt2(manager, 12, 768, 12, 50257, 1024);
-            rows.add(row(bench.throughput("gpt2-small-size", small.architecture(), trainable(small), 8, 64, repeats),
-                    peak, out));
+            rows.add(row(
+                    bench.throughput("gpt2-small-size", small.architecture(), trainable(small), 8, 64, repeats),
+                    peak,
+                    out));
         }
         report.add("throughput", rows);
         report.add("sessions", sessions(bench, out));
@@ -103,9 +122,17 @@ public final class BenchRuntimeCommand implements Command {
     private static JsonObject row(Benchmark.Throughput t, double peak, PrintStream out) {
         double forward = t.forwardFlops() / t.forwardSeconds() / 1e9;
         double train = t.trainFlops() / t.trainSeconds() / 1e9;
-        out.println(String.format(Locale.ROOT, "%-16s %12s %9s %11.0f %8.1f %5.0f%% %11.0f %8.1f %5.0f%%", t.model(),
-                String.format(Locale.ROOT, "%,d", t.parameters()), t.batch() + " x " + t.length(),
-                t.forwardTokensPerSecond(), forward, 100 * forward / peak, t.trainTokensPerSecond(), train,
+        out.println(String.format(
+                Locale.ROOT,
+                "%-16s %12s %9s %11.0f %8.1f %5.0f%% %11.0f %8.1f %5.0f%%",
+                t.model(),
+                String.format(Locale.ROOT, "%,d", t.parameters()),
+                t.batch() + " x " + t.length(),
+                t.forwardTokensPerSecond(),
+                forward,
+                100 * forward / peak,
+                t.trainTokensPerSecond(),
+                train,
                 100 * train / peak));
         JsonObject json = new JsonObject();
         json.addProperty("model", t.model());
@@ -130,9 +157,15 @@ public final class BenchRuntimeCommand implements Command {
             long baseBytes = ProcessMemory.residentBytes();
             long one = bench.memoryWithSessions(base, 1, open);
             long four = bench.memoryWithSessions(base, 4, open);
-            out.println(String.format(Locale.ROOT, "sessions on one gpt2-small-size base, rank-8 LoRA on every MLP"
-                    + " up-projection, one training step each: base %,d MB, 1 session %,d MB, 4 sessions %,d MB,"
-                    + " ratio %.3f", baseBytes >> 20, one >> 20, four >> 20, four / (double) one));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "sessions on one gpt2-small-size base, rank-8 LoRA on every MLP"
+                            + " up-projection, one training step each: base %,d MB, 1 session %,d MB, 4 sessions %,d MB,"
+                            + " ratio %.3f",
+                    baseBytes >> 20,
+                    one >> 20,
+                    four >> 20,
+                    four / (double) one));
             JsonObject json = new JsonObject();
             json.addProperty("resident_bytes_base", baseBytes);
             json.addProperty("resident_bytes_1_session", one);

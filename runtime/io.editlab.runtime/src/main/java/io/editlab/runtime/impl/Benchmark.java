@@ -55,8 +55,15 @@ final class Benchmark {
     }
 
     /** Throughput of one model at one batch shape. */
-    record Throughput(String model, long parameters, int batch, int length, double forwardSeconds,
-            double trainSeconds, double forwardFlops, double trainFlops) {
+    record Throughput(
+            String model,
+            long parameters,
+            int batch,
+            int length,
+            double forwardSeconds,
+            double trainSeconds,
+            double forwardFlops,
+            double trainFlops) {
         double forwardTokensPerSecond() {
             return batch * length / forwardSeconds;
         }
@@ -70,8 +77,8 @@ final class Benchmark {
      * Median timings over {@code repeats} of a full forward (logits at every position) and of a
      * forward+backward with every weight trainable, as pretraining does.
      */
-    Throughput throughput(String name, Architecture architecture, Map<String, NDArray> weights, int batch, int length,
-            int repeats) {
+    Throughput throughput(
+            String name, Architecture architecture, Map<String, NDArray> weights, int batch, int length, int repeats) {
         Transformer transformer = architecture.transformer();
         int[][] ids = new int[batch][length];
         Random random = new Random(1);
@@ -86,10 +93,12 @@ final class Benchmark {
                 fullLogits(step, transformer, weights, ids, length).sum().getFloat();
             }
             long t1 = System.nanoTime();
-            try (NDManager step = root.newSubManager(); GradientCollector collector = gate.open()) {
+            try (NDManager step = root.newSubManager();
+                    GradientCollector collector = gate.open()) {
                 NDArray logits = fullLogits(step, transformer, weights, ids, length);
                 NDArray targets = Ops.ids(step, ids, length).reshape(-1, 1);
-                collector.backward(logits.logSoftmax(1).gather(targets, 1).mean().neg());
+                collector.backward(
+                        logits.logSoftmax(1).gather(targets, 1).mean().neg());
             }
             long t2 = System.nanoTime();
             if (r >= 0) {
@@ -107,16 +116,21 @@ final class Benchmark {
         return new Throughput(name, parameters, batch, length, median(forward), median(train), flops, 3 * flops);
     }
 
-    private NDArray fullLogits(NDManager step, Transformer transformer, Map<String, NDArray> weights, int[][] ids,
-            int length) {
+    private NDArray fullLogits(
+            NDManager step, Transformer transformer, Map<String, NDArray> weights, int[][] ids, int length) {
         return fullLogits(step, transformer, weights, Overlay.NONE, ids, length);
     }
 
-    private NDArray fullLogits(NDManager step, Transformer transformer, Map<String, NDArray> weights, Overlay overlay,
-            int[][] ids, int length) {
+    private NDArray fullLogits(
+            NDManager step,
+            Transformer transformer,
+            Map<String, NDArray> weights,
+            Overlay overlay,
+            int[][] ids,
+            int length) {
         int[] queries = new int[ids.length];
-        Pass pass = new Pass(step, Ops.ids(step, ids, length), queries, true, weights, overlay, Set.of(), null,
-                gate::backwards);
+        Pass pass = new Pass(
+                step, Ops.ids(step, ids, length), queries, true, weights, overlay, Set.of(), null, gate::backwards);
         NDArray hidden = transformer.hidden(pass);
         return transformer.logits(pass, hidden.reshape(-1, hidden.getShape().get(2)));
     }
@@ -128,13 +142,18 @@ final class Benchmark {
     static double forwardFlops(Architecture architecture, int batch, int length) {
         double matrices = 0;
         for (Map.Entry<String, Shape> e : architecture.parameters().entrySet()) {
-            if (e.getValue().dimension() == 2 && !e.getKey().contains("wte") && !e.getKey().contains("wpe")
+            if (e.getValue().dimension() == 2
+                    && !e.getKey().contains("wte")
+                    && !e.getKey().contains("wpe")
                     && !e.getKey().contains("embed_tokens")) {
                 matrices += e.getValue().size();
             }
         }
-        int hidden = (int) architecture.parameters().values().stream().filter(s -> s.dimension() == 1)
-                .mapToLong(s -> s.get(0)).min().orElse(0); // the narrowest vector: a norm weight of width hidden
+        int hidden = (int) architecture.parameters().values().stream()
+                .filter(s -> s.dimension() == 1)
+                .mapToLong(s -> s.get(0))
+                .min()
+                .orElse(0); // the narrowest vector: a norm weight of width hidden
         double head = (double) architecture.vocab() * hidden;
         double attention = 4.0 * length * length * hidden * architecture.layers();
         return batch * (2.0 * (matrices + head) * length + attention);
@@ -153,7 +172,9 @@ final class Benchmark {
                 String module = model.module(layer, ModuleRole.MLP_UP);
                 Shape w = model.parameterInfo(module + ".weight").orElseThrow().shape();
                 long in = model.parameterInfo(module + ".weight").orElseThrow().layout()
-                        == io.editlab.api.model.WeightLayout.IN_OUT ? w.get(0) : w.get(1);
+                                == io.editlab.api.model.WeightLayout.IN_OUT
+                        ? w.get(0)
+                        : w.get(1);
                 long out = w.get(0) == in ? w.get(1) : w.get(0);
                 NDArray a = session.manager().randomNormal(0, 0.01f, new Shape(in, 8), DataType.FLOAT32);
                 NDArray b = session.manager().zeros(new Shape(8, out));
@@ -164,7 +185,8 @@ final class Benchmark {
                 session.addAdapter(module, (ctx, x, y) -> y.add(x.matMul(a).matMul(b)));
             }
             int[][] ids = new int[8][32];
-            try (NDManager step = session.manager().newSubManager(); GradientCollector collector = gate.open()) {
+            try (NDManager step = session.manager().newSubManager();
+                    GradientCollector collector = gate.open()) {
                 collector.backward(fullLogits(step, model.transformer(), model.weights(), (Session) session, ids, 32)
                         .mean());
             }
@@ -191,7 +213,8 @@ final class Benchmark {
         Architecture architecture = Architecture.of(config, Path.of("(random gpt2)"));
         Map<String, NDArray> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : architecture.parameters().entrySet()) {
-            NDArray w = e.getKey().contains("ln_") && e.getKey().endsWith(".weight") ? manager.ones(e.getValue())
+            NDArray w = e.getKey().contains("ln_") && e.getKey().endsWith(".weight")
+                    ? manager.ones(e.getValue())
                     : manager.randomNormal(0, 0.02f, e.getValue(), DataType.FLOAT32);
             w.setName(e.getKey());
             weights.put(e.getKey(), w);
@@ -200,7 +223,9 @@ final class Benchmark {
     }
 
     static ModelInfo info(String id, Checkpoint checkpoint, String device) {
-        long count = checkpoint.parameters().values().stream().mapToLong(NDArray::size).sum();
+        long count = checkpoint.parameters().values().stream()
+                .mapToLong(NDArray::size)
+                .sum();
         return new ModelInfo(id, checkpoint.architecture().modelType(), Path.of("(in memory)"), device, count);
     }
 

@@ -100,7 +100,8 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
         }
         Map<String, NDArray> ordered = new LinkedHashMap<>();
         for (String name : expected.keySet()) {
-            String source = loaded.containsKey(name) ? name : architecture.tied().get(name);
+            String source =
+                    loaded.containsKey(name) ? name : architecture.tied().get(name);
             ordered.put(name, loaded.get(source));
         }
         return new Checkpoint(architecture, Collections.unmodifiableMap(ordered));
@@ -117,7 +118,8 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
             }
             Set<Path> files = new LinkedHashSet<>();
             for (Map.Entry<String, JsonElement> e : map.getAsJsonObject().entrySet()) {
-                if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                if (!e.getValue().isJsonPrimitive()
+                        || !e.getValue().getAsJsonPrimitive().isString()) {
                     throw new ModelException(index + ": 'weight_map' entry '" + e.getKey() + "' must be a file name");
                 }
                 Path shard = FolderFiles.resolve(folder, e.getValue().getAsString(), index);
@@ -144,8 +146,10 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
 
     private static Path findPickle(Path folder) throws ModelException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> PICKLES.stream().anyMatch(ext -> f.getFileName().toString().endsWith(ext)))
-                    .findFirst().orElse(null);
+            return files.filter(f -> PICKLES.stream()
+                            .anyMatch(ext -> f.getFileName().toString().endsWith(ext)))
+                    .findFirst()
+                    .orElse(null);
         } catch (IOException e) {
             throw new ModelException(folder + ": cannot list: " + e.getMessage(), e);
         }

@@ -35,7 +35,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * that needs the engine, the architectures and the gradient gate. DJL is started under its own context
  * class loader (its engine lookup and native resources depend on it) and in offline mode.
  */
-@Component(service = {ModelRuntime.class, Pretrainer.class}, configurationPid = "io.editlab.runtime", immediate = true)
+@Component(
+        service = {ModelRuntime.class, Pretrainer.class},
+        configurationPid = "io.editlab.runtime",
+        immediate = true)
 @Designate(ocd = RuntimeConfig.class)
 public final class DjlRuntime implements ModelRuntime, Pretrainer {
 
@@ -129,8 +132,8 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             case "float32" -> DataType.FLOAT32;
             case "float16" -> DataType.FLOAT16;
             case "bfloat16" -> DataType.BFLOAT16;
-            default -> throw new IllegalArgumentException("gpuDataType must be float32, float16 or bfloat16, not '"
-                    + name + "'");
+            default -> throw new IllegalArgumentException(
+                    "gpuDataType must be float32, float16 or bfloat16, not '" + name + "'");
         };
     }
 
@@ -158,7 +161,9 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
             long count = distinct.stream().mapToLong(NDArray::size).sum();
             ModelInfo info = new ModelInfo(id, checkpoint.architecture().modelType(), source, device.toString(), count);
-            TextTokenizer tokenizer = TextTokenizer.load(source, checkpoint.architecture().vocab()).orElse(null);
+            TextTokenizer tokenizer = TextTokenizer.load(
+                            source, checkpoint.architecture().vocab())
+                    .orElse(null);
             LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, floatType, gate);
             synchronized (models) {
                 models.put(id, model);
@@ -208,9 +213,15 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
     }
 
     @Override
-    public PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, List<String> vocabulary, Path output,
-            ProgressListener progress) throws ModelException {
-        return new Pretraining(root, gate).run(spec, facts, vocabulary, output.toAbsolutePath().normalize(), progress);
+    public PretrainingReport pretrain(
+            PretrainingSpec spec,
+            List<Completion> facts,
+            List<String> vocabulary,
+            Path output,
+            ProgressListener progress)
+            throws ModelException {
+        return new Pretraining(root, gate)
+                .run(spec, facts, vocabulary, output.toAbsolutePath().normalize(), progress);
     }
 
     Benchmark benchmark() {
@@ -227,8 +238,8 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             throws ModelException {
         NDManager manager = root.newSubManager();
         Checkpoint checkpoint = Benchmark.randomGpt2(manager, layers, hidden, heads, vocab, positions);
-        return new LoadedModel(Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, floatType,
-                gate);
+        return new LoadedModel(
+                Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, floatType, gate);
     }
 
     @Override

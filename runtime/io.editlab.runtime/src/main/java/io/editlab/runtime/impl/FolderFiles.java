@@ -17,8 +17,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class FolderFiles {
 
-    private FolderFiles() {
-    }
+    private FolderFiles() {}
 
     /** Refuses {@code file} unless it is a regular file (after following links). */
     static void requireRegular(Path file) throws ModelException {
@@ -26,14 +25,17 @@ final class FolderFiles {
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (FileSystemException e) {
-            throw new ModelException(file + ": cannot be read (" + (e.getReason() == null ? e.getClass().getSimpleName()
-                    : e.getReason()) + ")", e);
+            throw new ModelException(
+                    file + ": cannot be read ("
+                            + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + ")",
+                    e);
         } catch (IOException e) {
             throw new ModelException(file + ": cannot be read: " + e.getMessage(), e);
         }
         if (!attributes.isRegularFile()) {
-            throw new ModelException(file + ": not a regular file (" + (attributes.isDirectory() ? "a directory"
-                    : "a pipe, device or socket") + "); a model folder holds only regular files");
+            throw new ModelException(file + ": not a regular file ("
+                    + (attributes.isDirectory() ? "a directory" : "a pipe, device or socket")
+                    + "); a model folder holds only regular files");
         }
     }
 

@@ -27,15 +27,16 @@ final class Gpt2Transformer implements Transformer {
     public NDArray hidden(Pass pass) {
         NDArray ids = pass.tokenIds();
         int length = (int) ids.getShape().get(1);
-        NDArray x = pass.weight("transformer.wte.weight").get(pass.manager(), new NDIndex("{}", ids))
+        NDArray x = pass.weight("transformer.wte.weight")
+                .get(pass.manager(), new NDIndex("{}", ids))
                 .addi(pass.weight("transformer.wpe.weight").get(pass.manager(), new NDIndex(":{}", length)));
         x = pass.hook("transformer.wte", ids, x);
         NDArray mask = Ops.causalMask(pass.manager(), length);
         for (int i = 0; i < config.layers(); i++) {
             x = block(pass, "transformer.h." + i, x, mask);
         }
-        return Ops.layerNorm(x, pass.weight("transformer.ln_f.weight"), pass.weight("transformer.ln_f.bias"),
-                config.eps());
+        return Ops.layerNorm(
+                x, pass.weight("transformer.ln_f.weight"), pass.weight("transformer.ln_f.bias"), config.eps());
     }
 
     private NDArray block(Pass pass, String b, NDArray input, NDArray mask) {
@@ -43,10 +44,14 @@ final class Gpt2Transformer implements Transformer {
         NDArray attention = pass.hook(b + ".attn", a, attention(pass, b, a, mask));
         NDArray x = input.add(attention);
         NDArray m = Ops.layerNorm(x, pass.weight(b + ".ln_2.weight"), pass.weight(b + ".ln_2.bias"), config.eps());
-        NDArray fc = pass.hook(b + ".mlp.c_fc", m,
+        NDArray fc = pass.hook(
+                b + ".mlp.c_fc",
+                m,
                 Ops.conv1d(m, pass.weight(b + ".mlp.c_fc.weight"), pass.weight(b + ".mlp.c_fc.bias")));
         NDArray act = Ops.geluNew(fc);
-        NDArray proj = pass.hook(b + ".mlp.c_proj", act,
+        NDArray proj = pass.hook(
+                b + ".mlp.c_proj",
+                act,
                 Ops.conv1d(act, pass.weight(b + ".mlp.c_proj.weight"), pass.weight(b + ".mlp.c_proj.bias")));
         NDArray mlp = pass.hook(b + ".mlp", m, proj);
         return pass.hook(b, input, x.add(mlp));

@@ -44,8 +44,14 @@ final class Inference {
      * @param backwards the number of backward passes run so far
      * @param inferenceMode puts the calling thread out of gradient mode unless it is training
      */
-    Inference(Transformer transformer, Map<String, NDArray> base, Overlay overlay, Supplier<Tokenizer> tokenizer,
-            Supplier<NDManager> scratch, LongSupplier backwards, Runnable inferenceMode) {
+    Inference(
+            Transformer transformer,
+            Map<String, NDArray> base,
+            Overlay overlay,
+            Supplier<Tokenizer> tokenizer,
+            Supplier<NDManager> scratch,
+            LongSupplier backwards,
+            Runnable inferenceMode) {
         this.transformer = transformer;
         this.base = base;
         this.overlay = overlay;
@@ -83,7 +89,8 @@ final class Inference {
 
     /** A text for an error message: quoted, its start only when it is long. */
     private static String shown(String text) {
-        return text.length() <= 60 ? "'" + text + "'"
+        return text.length() <= 60
+                ? "'" + text + "'"
                 : "'" + text.substring(0, 60) + "...' (" + text.length() + " characters)";
     }
 
@@ -91,7 +98,8 @@ final class Inference {
         inferenceMode.run();
         List<Encoded> encoded = items.stream().map(this::encode).toList();
         TargetScore[] scores = new TargetScore[encoded.size()];
-        for (List<Integer> batch : batches(encoded.stream().map(e -> e.input().length).toList())) {
+        for (List<Integer> batch :
+                batches(encoded.stream().map(e -> e.input().length).toList())) {
             try (NDManager manager = scratch.get()) {
                 List<Encoded> part = batch.stream().map(encoded::get).toList();
                 Teacher teacher = teacher(manager, part, false, Set.of(), ForwardOptions.CaptureTokens.TARGET);
@@ -146,16 +154,26 @@ final class Inference {
     private int[][] continueGreedily(int[][] prompts, int maxNewTokens) {
         int[][] sequences = Arrays.stream(prompts).map(int[]::clone).toArray(int[][]::new);
         int[] queries = Arrays.stream(prompts).mapToInt(p -> p.length - 1).toArray();
-        int[] steps = Arrays.stream(prompts).mapToInt(p -> Math.min(maxNewTokens, transformer.maxPositions() - p.length))
+        int[] steps = Arrays.stream(prompts)
+                .mapToInt(p -> Math.min(maxNewTokens, transformer.maxPositions() - p.length))
                 .toArray();
         int longest = Arrays.stream(steps).max().orElse(0);
         for (int step = 0; step < longest; step++) {
             int[] last = Arrays.stream(sequences).mapToInt(q -> q.length - 1).toArray();
             int[] next;
             try (NDManager manager = scratch.get()) {
-                int length = Arrays.stream(sequences).mapToInt(q -> q.length).max().orElseThrow();
-                Pass pass = new Pass(manager, Ops.ids(manager, sequences, length), queries, false, base, overlay,
-                        Set.of(), null, backwards);
+                int length =
+                        Arrays.stream(sequences).mapToInt(q -> q.length).max().orElseThrow();
+                Pass pass = new Pass(
+                        manager,
+                        Ops.ids(manager, sequences, length),
+                        queries,
+                        false,
+                        base,
+                        overlay,
+                        Set.of(),
+                        null,
+                        backwards);
                 NDArray hidden = transformer.hidden(pass);
                 long[] rows = new long[sequences.length];
                 for (int b = 0; b < rows.length; b++) {
@@ -163,8 +181,10 @@ final class Inference {
                 }
                 NDArray selected = hidden.reshape(-1, hidden.getShape().get(2))
                         .get(manager, new NDIndex("{}", manager.create(rows)));
-                next = Arrays.stream(transformer.logits(pass, selected).argMax(1).toLongArray())
-                        .mapToInt(Math::toIntExact).toArray();
+                next = Arrays.stream(
+                                transformer.logits(pass, selected).argMax(1).toLongArray())
+                        .mapToInt(Math::toIntExact)
+                        .toArray();
             }
             for (int b = 0; b < sequences.length; b++) {
                 if (step < steps[b]) {
@@ -183,11 +203,12 @@ final class Inference {
     float[] nextTokenLogits(int[] tokenIds) {
         inferenceMode.run();
         if (tokenIds.length == 0 || tokenIds.length > transformer.maxPositions()) {
-            throw new IllegalArgumentException("need 1 to " + transformer.maxPositions() + " token ids, got "
-                    + tokenIds.length);
+            throw new IllegalArgumentException(
+                    "need 1 to " + transformer.maxPositions() + " token ids, got " + tokenIds.length);
         }
         try (NDManager manager = scratch.get()) {
-            return lastLogits(manager, new int[][] {tokenIds}, tokenIds.length - 1).toFloatArray();
+            return lastLogits(manager, new int[][] {tokenIds}, tokenIds.length - 1)
+                    .toFloatArray();
         }
     }
 
@@ -196,8 +217,8 @@ final class Inference {
         int length = sequences[0].length;
         int[] queries = new int[sequences.length];
         Arrays.fill(queries, queryPosition);
-        Pass pass = new Pass(manager, Ops.ids(manager, sequences, length), queries, false, base, overlay, Set.of(),
-                null, backwards);
+        Pass pass = new Pass(
+                manager, Ops.ids(manager, sequences, length), queries, false, base, overlay, Set.of(), null, backwards);
         NDArray hidden = transformer.hidden(pass);
         NDArray last = hidden.get(manager, new NDIndex(":, {}, :", length - 1));
         return transformer.logits(pass, last);
@@ -208,11 +229,19 @@ final class Inference {
             throw new IllegalArgumentException("the batch is empty");
         }
         inferenceMode.run(); // a no-op inside a collector: training passes keep their graph
-        return teacher(manager, batch.stream().map(this::encode).toList(), options.training(), options.capture(),
+        return teacher(
+                manager,
+                batch.stream().map(this::encode).toList(),
+                options.training(),
+                options.capture(),
                 options.captureTokens());
     }
 
-    private Teacher teacher(NDManager manager, List<Encoded> batch, boolean training, Set<String> capture,
+    private Teacher teacher(
+            NDManager manager,
+            List<Encoded> batch,
+            boolean training,
+            Set<String> capture,
             ForwardOptions.CaptureTokens captureTokens) {
         int length = batch.stream().mapToInt(e -> e.input().length).max().orElseThrow();
         int[][] inputs = batch.stream().map(Encoded::input).toArray(int[][]::new);
@@ -232,17 +261,29 @@ final class Inference {
                 allRows.add((long) b * length + t);
             }
         }
-        NDArray rows = manager.create(targetRows.stream().mapToLong(Long::longValue).toArray());
+        NDArray rows =
+                manager.create(targetRows.stream().mapToLong(Long::longValue).toArray());
         NDArray captureRows = captureTokens == ForwardOptions.CaptureTokens.ALL
-                ? manager.create(allRows.stream().mapToLong(Long::longValue).toArray()) : rows;
-        Pass pass = new Pass(manager, Ops.ids(manager, inputs, length), queries, training, base, overlay, capture,
-                captureRows, backwards);
+                ? manager.create(allRows.stream().mapToLong(Long::longValue).toArray())
+                : rows;
+        Pass pass = new Pass(
+                manager,
+                Ops.ids(manager, inputs, length),
+                queries,
+                training,
+                base,
+                overlay,
+                capture,
+                captureRows,
+                backwards);
         NDArray hidden = transformer.hidden(pass);
         Shape shape = hidden.getShape();
         NDArray selected = hidden.reshape(-1, shape.get(2)).get(manager, new NDIndex("{}", rows));
         NDArray logits = transformer.logits(pass, selected);
-        NDArray targets = manager.create(targetIds.stream().mapToLong(Long::longValue).toArray());
-        return new Teacher(logits, targets, examples.stream().mapToInt(Integer::intValue).toArray(), pass);
+        NDArray targets =
+                manager.create(targetIds.stream().mapToLong(Long::longValue).toArray());
+        return new Teacher(
+                logits, targets, examples.stream().mapToInt(Integer::intValue).toArray(), pass);
     }
 
     /** Batches of indices of similar length, at most {@link #BATCH} each, longest first. */
@@ -292,7 +333,8 @@ final class Inference {
         @Override
         public synchronized NDArray targetLogProbs() {
             if (targetLogProbs == null) {
-                targetLogProbs = logits.logSoftmax(1).gather(targets.reshape(-1, 1), 1).reshape(-1);
+                targetLogProbs =
+                        logits.logSoftmax(1).gather(targets.reshape(-1, 1), 1).reshape(-1);
             }
             return targetLogProbs;
         }

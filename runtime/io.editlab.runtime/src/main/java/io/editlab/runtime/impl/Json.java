@@ -13,8 +13,7 @@ import java.util.Set;
  */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String string(JsonObject object, String key, Path file) throws ModelException {
         JsonElement value = require(object, key, file);
@@ -47,8 +46,8 @@ final class Json {
             throw new ModelException(file + ": '" + key + "' must be a whole number, found " + shortText(value));
         }
         if (number.compareTo(BigDecimal.valueOf(min)) < 0 || number.compareTo(BigDecimal.valueOf(max)) > 0) {
-            throw new ModelException(file + ": '" + key + "' must be between " + min + " and " + max + ", found "
-                    + shortText(value));
+            throw new ModelException(
+                    file + ": '" + key + "' must be between " + min + " and " + max + ", found " + shortText(value));
         }
         return number.intValueExact();
     }

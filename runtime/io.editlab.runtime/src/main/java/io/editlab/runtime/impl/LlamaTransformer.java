@@ -44,7 +44,8 @@ final class LlamaTransformer implements Transformer {
         NDArray x = input.add(attention);
         NDArray m = Ops.rmsNorm(x, pass.weight(b + ".post_attention_layernorm.weight"), config.eps());
         NDArray up = pass.hook(b + ".mlp.up_proj", m, Ops.linear(m, pass.weight(b + ".mlp.up_proj.weight")));
-        NDArray act = Ops.silu(Ops.linear(m, pass.weight(b + ".mlp.gate_proj.weight"))).muli(up);
+        NDArray act = Ops.silu(Ops.linear(m, pass.weight(b + ".mlp.gate_proj.weight")))
+                .muli(up);
         NDArray down = pass.hook(b + ".mlp.down_proj", act, Ops.linear(act, pass.weight(b + ".mlp.down_proj.weight")));
         NDArray mlp = pass.hook(b + ".mlp", m, down);
         return pass.hook(b, input, x.add(mlp));
@@ -52,10 +53,11 @@ final class LlamaTransformer implements Transformer {
 
     private NDArray attention(Pass pass, String b, NDArray a, NDArray mask, NDList rotary) {
         int headDim = config.headDim();
-        NDArray q = rotate(Ops.heads(Ops.linear(a, pass.weight(b + ".self_attn.q_proj.weight")), config.heads(), headDim),
+        NDArray q = rotate(
+                Ops.heads(Ops.linear(a, pass.weight(b + ".self_attn.q_proj.weight")), config.heads(), headDim), rotary);
+        NDArray k = rotate(
+                Ops.heads(Ops.linear(a, pass.weight(b + ".self_attn.k_proj.weight")), config.kvHeads(), headDim),
                 rotary);
-        NDArray k = rotate(Ops.heads(Ops.linear(a, pass.weight(b + ".self_attn.k_proj.weight")), config.kvHeads(),
-                headDim), rotary);
         NDArray v = Ops.heads(Ops.linear(a, pass.weight(b + ".self_attn.v_proj.weight")), config.kvHeads(), headDim);
         int groups = config.heads() / config.kvHeads();
         if (groups > 1) { // each key/value head serves `groups` consecutive query heads

@@ -47,7 +47,12 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
     private final Inference inference;
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
 
-    LoadedModel(ModelInfo info, Checkpoint checkpoint, TextTokenizer tokenizer, NDManager manager, DataType floatType,
+    LoadedModel(
+            ModelInfo info,
+            Checkpoint checkpoint,
+            TextTokenizer tokenizer,
+            NDManager manager,
+            DataType floatType,
             GradientGate gate) {
         this.info = info;
         this.architecture = checkpoint.architecture();
@@ -55,7 +60,10 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
         this.manager = manager;
         this.weights = checkpoint.parameters();
         this.parameters = weights.entrySet().stream()
-                .map(e -> new ParameterInfo(e.getKey(), e.getValue().getShape(), e.getValue().getDataType(),
+                .map(e -> new ParameterInfo(
+                        e.getKey(),
+                        e.getValue().getShape(),
+                        e.getValue().getDataType(),
                         architecture.layout(e.getKey())))
                 .collect(Collectors.toMap(ParameterInfo::name, Function.identity(), (a, b) -> a, LinkedHashMap::new));
         this.modules = List.copyOf(architecture.modules());
@@ -74,7 +82,13 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
 
     /** Scoring and generation over this model's weights with an overlay, scratch space under {@code parent}. */
     Inference inference(Overlay overlay, NDManager parent) {
-        return new Inference(transformer, weights, overlay, this::tokenizer, parent::newSubManager, gate::backwards,
+        return new Inference(
+                transformer,
+                weights,
+                overlay,
+                this::tokenizer,
+                parent::newSubManager,
+                gate::backwards,
                 gate::inferenceOnThisThread);
     }
 
@@ -216,10 +230,12 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
                     }
                     session.putDelta(parameter, saved.load(session.manager(), entry, floatType));
                 } else if (entry.name().startsWith(Session.EXTRA)) {
-                    extra.put(entry.name().substring(Session.EXTRA.length()),
+                    extra.put(
+                            entry.name().substring(Session.EXTRA.length()),
                             saved.load(session.manager(), entry, entry.dataType()));
                 } else {
-                    throw new ModelException(file + ": tensor '" + entry.name() + "' is neither a delta nor extra state");
+                    throw new ModelException(
+                            file + ": tensor '" + entry.name() + "' is neither a delta nor extra state");
                 }
             }
             Map<String, String> metadata = new LinkedHashMap<>(saved.metadata());

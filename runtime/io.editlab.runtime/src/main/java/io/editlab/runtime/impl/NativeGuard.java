@@ -11,8 +11,7 @@ final class NativeGuard {
 
     static final String PROPERTY = "editlab.djl.native.owner";
 
-    private NativeGuard() {
-    }
+    private NativeGuard() {}
 
     static String identity(ClassLoader loader) {
         return loader.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(loader));

@@ -14,8 +14,7 @@ final class Ops {
 
     private static final float GELU_SCALE = (float) Math.sqrt(2 / Math.PI);
 
-    private Ops() {
-    }
+    private Ops() {}
 
     /** {@code x W + b} for a weight stored {@code [in, out]} (GPT-2 {@code Conv1D}). */
     static NDArray conv1d(NDArray x, NDArray weight, NDArray bias) {
@@ -29,8 +28,9 @@ final class Ops {
     }
 
     static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
-        return x.getNDArrayInternal().layerNorm(x, new Shape(x.getShape().get(x.getShape().dimension() - 1)), gamma,
-                beta, (float) eps).singletonOrThrow();
+        return x.getNDArrayInternal()
+                .layerNorm(x, new Shape(x.getShape().get(x.getShape().dimension() - 1)), gamma, beta, (float) eps)
+                .singletonOrThrow();
     }
 
     static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
@@ -65,7 +65,9 @@ final class Ops {
      */
     static NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask) {
         long headDim = q.getShape().get(3);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli((float) (1 / Math.sqrt(headDim))).addi(mask);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
+                .muli((float) (1 / Math.sqrt(headDim)))
+                .addi(mask);
         NDArray context = scores.softmax(-1).matMul(v);
         Shape s = context.getShape();
         return context.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * headDim);

@@ -34,8 +34,16 @@ final class Pass implements ForwardContext {
     private final Map<String, NDArray> effective = new HashMap<>();
     private final Map<String, Probe> probes = new LinkedHashMap<>();
 
-    Pass(NDManager manager, NDArray tokenIds, int[] queryPositions, boolean training, Map<String, NDArray> base,
-            Overlay overlay, Set<String> capture, NDArray captureRows, LongSupplier backwards) {
+    Pass(
+            NDManager manager,
+            NDArray tokenIds,
+            int[] queryPositions,
+            boolean training,
+            Map<String, NDArray> base,
+            Overlay overlay,
+            Set<String> capture,
+            NDArray captureRows,
+            LongSupplier backwards) {
         this.manager = manager;
         this.tokenIds = tokenIds;
         this.queryPositions = queryPositions.clone();
@@ -79,7 +87,8 @@ final class Pass implements ForwardContext {
     /** Records the module's inputs and adds a zero probe whose gradient is the output gradient. */
     private NDArray probe(String module, NDArray input, NDArray output) {
         Shape in = input.getShape();
-        NDArray keys = input.reshape(-1, in.get(in.dimension() - 1)).get(manager, new NDIndex("{}", captureRows))
+        NDArray keys = input.reshape(-1, in.get(in.dimension() - 1))
+                .get(manager, new NDIndex("{}", captureRows))
                 .stopGradient();
         NDArray zero = manager.zeros(output.getShape(), output.getDataType());
         zero.setRequiresGradient(true);
@@ -151,8 +160,8 @@ final class Pass implements ForwardContext {
         public synchronized NDArray outputGradients() {
             if (gradients == null) {
                 if (backwards.getAsLong() == backwardsBefore) {
-                    throw new IllegalStateException("no gradient at " + module
-                            + " yet: run backward on a loss of this pass first");
+                    throw new IllegalStateException(
+                            "no gradient at " + module + " yet: run backward on a loss of this pass first");
                 }
                 NDArray grad = zero.getGradient();
                 Shape out = grad.getShape();

@@ -38,6 +38,7 @@ final class Pretraining {
 
     /** How Hugging Face's Whitespace pre-tokenizer splits text: runs of word characters or of symbols. */
     private static final Pattern WORDS = Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS);
+
     static final String UNKNOWN = "<unk>";
     private static final int MEASURE_SAMPLE = 2000;
     private static final double MAX_GRADIENT_NORM = 1.0;
@@ -51,8 +52,13 @@ final class Pretraining {
         this.gate = gate;
     }
 
-    PretrainingReport run(PretrainingSpec spec, List<Completion> facts, List<String> extraWords, Path output,
-            ProgressListener progress) throws ModelException {
+    PretrainingReport run(
+            PretrainingSpec spec,
+            List<Completion> facts,
+            List<String> extraWords,
+            Path output,
+            ProgressListener progress)
+            throws ModelException {
         if (facts.isEmpty()) {
             throw new ModelException("nothing to pretrain on: no facts");
         }
@@ -72,13 +78,25 @@ final class Pretraining {
             Architecture architecture = Architecture.of(config, partial.resolve(Checkpoint.CONFIG));
             Map<String, NDArray> weights = initialWeights(architecture, spec, manager);
             try (TextTokenizer tokenizer = TextTokenizer.of(tokenizerJson, partial, vocabulary.size())) {
-                Inference model = new Inference(architecture.transformer(), weights, Overlay.NONE, () -> tokenizer,
-                        manager::newSubManager, gate::backwards, gate::inferenceOnThisThread);
+                Inference model = new Inference(
+                        architecture.transformer(),
+                        weights,
+                        Overlay.NONE,
+                        () -> tokenizer,
+                        manager::newSubManager,
+                        gate::backwards,
+                        gate::inferenceOnThisThread);
                 Trained trained = train(spec, facts, model, weights, manager, progress);
                 Safetensors.write(partial.resolve(Checkpoint.SINGLE), weights, Map.of("format", "pt"));
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE);
-                long parameters = weights.values().stream().mapToLong(NDArray::size).sum();
-                return new PretrainingReport(output, parameters, vocabulary.size(), trained.epochs(), trained.exactMatch(),
+                long parameters =
+                        weights.values().stream().mapToLong(NDArray::size).sum();
+                return new PretrainingReport(
+                        output,
+                        parameters,
+                        vocabulary.size(),
+                        trained.epochs(),
+                        trained.exactMatch(),
                         (System.nanoTime() - start) / 1e9);
             }
         } catch (IOException e) {
@@ -86,11 +104,16 @@ final class Pretraining {
         }
     }
 
-    private record Trained(int epochs, double exactMatch) {
-    }
+    private record Trained(int epochs, double exactMatch) {}
 
-    private Trained train(PretrainingSpec spec, List<Completion> facts, Inference model, Map<String, NDArray> weights,
-            NDManager manager, ProgressListener progress) throws ModelException {
+    private Trained train(
+            PretrainingSpec spec,
+            List<Completion> facts,
+            Inference model,
+            Map<String, NDArray> weights,
+            NDManager manager,
+            ProgressListener progress)
+            throws ModelException {
         Adam adam = new Adam(manager, List.copyOf(weights.values()), spec.learningRate(), 0.9f, 0.98f, 1e-8f, 0f);
         List<Completion> order = new ArrayList<>(facts);
         Random random = new Random(spec.seed());
@@ -108,7 +131,8 @@ final class Pretraining {
             for (int from = 0; from < order.size(); from += spec.batchSize()) {
                 step++;
                 adam.setLearningRate(schedule(spec.learningRate(), step, warmup, total));
-                float loss = trainStep(model, order.subList(from, Math.min(order.size(), from + spec.batchSize())), manager);
+                float loss =
+                        trainStep(model, order.subList(from, Math.min(order.size(), from + spec.batchSize())), manager);
                 double norm = adam.clipGradientNorm(MAX_GRADIENT_NORM);
                 if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
                     // PyTorch on this CPU path occasionally yields a non-finite step: skip it, but not forever
@@ -122,12 +146,20 @@ final class Pretraining {
                 skippedInARow = 0;
                 adam.step();
                 lossSum += loss;
-                progress.progress(String.format(Locale.ROOT, "epoch %d/%d, loss %.4f", epoch, spec.epochs(), loss),
-                        step, total);
+                progress.progress(
+                        String.format(Locale.ROOT, "epoch %d/%d, loss %.4f", epoch, spec.epochs(), loss), step, total);
             }
             exactMatch = exactMatch(model, facts, MEASURE_SAMPLE, random);
-            progress.progress(String.format(Locale.ROOT, "epoch %d/%d, mean loss %.4f, exact match %.3f", epoch,
-                    spec.epochs(), lossSum / perEpoch, exactMatch), step, total);
+            progress.progress(
+                    String.format(
+                            Locale.ROOT,
+                            "epoch %d/%d, mean loss %.4f, exact match %.3f",
+                            epoch,
+                            spec.epochs(),
+                            lossSum / perEpoch,
+                            exactMatch),
+                    step,
+                    total);
             if (exactMatch >= spec.stopAccuracy()) {
                 break;
             }
@@ -136,8 +168,10 @@ final class Pretraining {
     }
 
     private float trainStep(Inference model, List<Completion> batch, NDManager manager) {
-        try (NDManager step = manager.newSubManager(); GradientCollector collector = gate.open()) {
-            NDArray loss = model.forward(step, batch, io.editlab.api.model.ForwardOptions.TRAINING).loss();
+        try (NDManager step = manager.newSubManager();
+                GradientCollector collector = gate.open()) {
+            NDArray loss = model.forward(step, batch, io.editlab.api.model.ForwardOptions.TRAINING)
+                    .loss();
             collector.backward(loss);
             return loss.getFloat();
         }
@@ -216,8 +250,8 @@ final class Pretraining {
     }
 
     /** GPT-2's initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 layers), norms at 1. */
-    private static Map<String, NDArray> initialWeights(Architecture architecture, PretrainingSpec spec,
-            NDManager manager) {
+    private static Map<String, NDArray> initialWeights(
+            Architecture architecture, PretrainingSpec spec, NDManager manager) {
         Random random = new Random(spec.seed());
         double residual = 0.02 / Math.sqrt(2.0 * architecture.layers());
         Map<String, NDArray> weights = new LinkedHashMap<>();

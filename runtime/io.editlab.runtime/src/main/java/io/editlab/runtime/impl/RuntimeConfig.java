@@ -4,24 +4,30 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
-@ObjectClassDefinition(name = "EditLab model runtime",
+@ObjectClassDefinition(
+        name = "EditLab model runtime",
         description = "Where models run and in which precision. Read once when the runtime starts.")
 @interface RuntimeConfig {
 
-    @AttributeDefinition(name = "Device", description = "auto: the first GPU when the engine sees one, else the"
-            + " CPU. cpu or gpu force a choice; gpu fails when there is none.",
+    @AttributeDefinition(
+            name = "Device",
+            description = "auto: the first GPU when the engine sees one, else the"
+                    + " CPU. cpu or gpu force a choice; gpu fails when there is none.",
             options = {@Option(value = "auto"), @Option(value = "cpu"), @Option(value = "gpu")})
     String device() default "auto";
 
-    @AttributeDefinition(name = "GPU precision", description = "Element type of floating-point weights on a GPU."
-            + " The CPU always computes in float32.",
+    @AttributeDefinition(
+            name = "GPU precision",
+            description = "Element type of floating-point weights on a GPU." + " The CPU always computes in float32.",
             options = {@Option(value = "float32"), @Option(value = "float16"), @Option(value = "bfloat16")})
     String gpuDataType() default "float32";
 
     /** The default of {@link #maxParameters()}: twice LLaMA-2-70B. */
     long MAX_PARAMETERS = 140_000_000_000L;
 
-    @AttributeDefinition(name = "Largest model", description = "Most parameters a model may have; a config.json"
-            + " that describes a larger model is refused before anything is read or allocated.")
+    @AttributeDefinition(
+            name = "Largest model",
+            description = "Most parameters a model may have; a config.json"
+                    + " that describes a larger model is refused before anything is read or allocated.")
     long maxParameters() default MAX_PARAMETERS;
 }

@@ -32,8 +32,7 @@ import java.util.Map;
 final class Safetensors {
 
     /** One tensor's place in the file. Offsets are relative to the start of the data block. */
-    record Entry(String name, DataType dataType, Shape shape, long begin, long end) {
-    }
+    record Entry(String name, DataType dataType, Shape shape, long begin, long end) {}
 
     private static final long MAX_HEADER = 100L << 20;
 
@@ -61,8 +60,8 @@ final class Safetensors {
             readFully(channel, length, 0);
             long headerLength = length.flip().getLong();
             if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-                throw new ModelException(file + ": header length " + headerLength + " does not fit a file of "
-                        + size + " bytes: truncated or not a safetensors file");
+                throw new ModelException(file + ": header length " + headerLength + " does not fit a file of " + size
+                        + " bytes: truncated or not a safetensors file");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
             readFully(channel, header, 8);
@@ -88,7 +87,8 @@ final class Safetensors {
                 if (!field.getValue().isJsonObject()) {
                     throw new ModelException(file + ": '__metadata__' must be an object of strings");
                 }
-                for (Map.Entry<String, JsonElement> m : field.getValue().getAsJsonObject().entrySet()) {
+                for (Map.Entry<String, JsonElement> m :
+                        field.getValue().getAsJsonObject().entrySet()) {
                     if (!m.getValue().isJsonPrimitive()) {
                         throw new ModelException(file + ": '__metadata__' entry '" + m.getKey() + "' must be a string");
                     }
@@ -108,7 +108,9 @@ final class Safetensors {
         }
         JsonObject spec = value.getAsJsonObject();
         JsonElement code = spec.get("dtype");
-        if (code == null || !code.isJsonPrimitive() || !code.getAsJsonPrimitive().isString()) {
+        if (code == null
+                || !code.isJsonPrimitive()
+                || !code.getAsJsonPrimitive().isString()) {
             throw malformed(file, name, value, "'dtype' must be a string");
         }
         DataType type = dataType(file, name, code.getAsString());
@@ -139,9 +141,14 @@ final class Safetensors {
     /** An array of whole non-negative numbers ({@code length} of them unless it is -1). */
     private static long[] whole(Path file, String name, JsonElement entry, JsonElement value, String field, int length)
             throws ModelException {
-        if (value == null || !value.isJsonArray() || (length >= 0 && value.getAsJsonArray().size() != length)) {
-            throw malformed(file, name, entry, "'" + field + "' must be an array" + (length >= 0 ? " of " + length
-                    + " numbers" : ""));
+        if (value == null
+                || !value.isJsonArray()
+                || (length >= 0 && value.getAsJsonArray().size() != length)) {
+            throw malformed(
+                    file,
+                    name,
+                    entry,
+                    "'" + field + "' must be an array" + (length >= 0 ? " of " + length + " numbers" : ""));
         }
         JsonArray array = value.getAsJsonArray();
         long[] numbers = new long[array.size()];
@@ -153,7 +160,8 @@ final class Safetensors {
                 }
                 numbers[i] = item.getAsBigDecimal().longValueExact();
             } catch (NumberFormatException | ArithmeticException e) {
-                throw malformed(file, name, entry, "'" + field + "' must hold whole numbers, found " + Json.shortText(item));
+                throw malformed(
+                        file, name, entry, "'" + field + "' must hold whole numbers, found " + Json.shortText(item));
             }
             if (numbers[i] < 0) {
                 throw malformed(file, name, entry, "'" + field + "' must not hold negative numbers");
@@ -163,8 +171,8 @@ final class Safetensors {
     }
 
     private static ModelException malformed(Path file, String name, JsonElement entry, String why) {
-        return new ModelException(file + ": tensor '" + name + "': malformed header entry " + Json.shortText(entry)
-                + ": " + why);
+        return new ModelException(
+                file + ": tensor '" + name + "': malformed header entry " + Json.shortText(entry) + ": " + why);
     }
 
     private static DataType dataType(Path file, String name, String code) throws ModelException {
@@ -269,8 +277,8 @@ final class Safetensors {
         while (head.hasRemaining()) {
             head.put((byte) ' ');
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, head.flip());
             for (NDArray array : tensors.values()) {
                 writeFully(channel, array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));

@@ -114,8 +114,8 @@ final class Session implements EditSession, Overlay {
         requireOpen();
         Objects.requireNonNull(adapter, "adapter");
         if (!model.hasModule(module)) {
-            throw new IllegalArgumentException("model '" + model.info().id() + "' has no hook point '" + module
-                    + "'; see ModelHandle.modules()");
+            throw new IllegalArgumentException(
+                    "model '" + model.info().id() + "' has no hook point '" + module + "'; see ModelHandle.modules()");
         }
         Registration registration = new Registration(module, adapter);
         adapters.add(registration);
@@ -165,7 +165,10 @@ final class Session implements EditSession, Overlay {
 
     @Override
     public List<Adapter> adapters(String module) {
-        return adapters.stream().filter(r -> r.module.equals(module)).map(r -> r.adapter).toList();
+        return adapters.stream()
+                .filter(r -> r.module.equals(module))
+                .map(r -> r.adapter)
+                .toList();
     }
 
     // LanguageModel

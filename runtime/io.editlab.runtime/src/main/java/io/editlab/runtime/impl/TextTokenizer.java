@@ -37,8 +37,8 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
     private final int vocabularySize;
     private final Optional<String> endOfText;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, boolean spaceBeforeWords, int vocabularySize,
-            Optional<String> endOfText) {
+    private TextTokenizer(
+            HuggingFaceTokenizer tokenizer, boolean spaceBeforeWords, int vocabularySize, Optional<String> endOfText) {
         this.tokenizer = tokenizer;
         this.spaceBeforeWords = spaceBeforeWords;
         this.vocabularySize = vocabularySize;
@@ -58,7 +58,8 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
         } else if (Files.exists(vocab) && Files.exists(merges)) {
             source = vocab;
             try {
-                definition = byteLevelBpe(FolderFiles.readText(vocab, MAX_FILE), FolderFiles.readText(merges, MAX_FILE));
+                definition =
+                        byteLevelBpe(FolderFiles.readText(vocab, MAX_FILE), FolderFiles.readText(merges, MAX_FILE));
             } catch (RuntimeException e) {
                 throw new ModelException(vocab + ": not a GPT-2 vocabulary (" + e.getMessage() + ")", e);
             }
@@ -84,7 +85,10 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(definition.getBytes(StandardCharsets.UTF_8)),
                     Map.of("truncation", "false")); // a long text is refused by the model, never cut short
-            return new TextTokenizer(tokenizer, usesByteLevel(root.get("pre_tokenizer")), vocabularySize,
+            return new TextTokenizer(
+                    tokenizer,
+                    usesByteLevel(root.get("pre_tokenizer")),
+                    vocabularySize,
                     endOfText(root.get("added_tokens")));
         } catch (IOException | RuntimeException e) {
             throw new ModelException(source + ": the tokenizer cannot be loaded: " + e.getMessage(), e);
@@ -199,7 +203,9 @@ final class TextTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encodeContinuation(String text) {
-        return ids(tokenizer.encode(spaceBeforeWords ? " " + text : text, false, false).getIds());
+        return ids(tokenizer
+                .encode(spaceBeforeWords ? " " + text : text, false, false)
+                .getIds());
     }
 
     @Override

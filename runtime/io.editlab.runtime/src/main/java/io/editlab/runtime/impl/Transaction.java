@@ -81,8 +81,10 @@ final class Transaction implements SessionTransaction {
                 undos.get(i).undo();
             } catch (Exception e) {
                 if (failed == null) {
-                    failed = new RollbackFailedException(session + ": state registered with the transaction could not"
-                            + " be restored (" + e.getMessage() + ")", e);
+                    failed = new RollbackFailedException(
+                            session + ": state registered with the transaction could not" + " be restored ("
+                                    + e.getMessage() + ")",
+                            e);
                 } else {
                     failed.addSuppressed(e);
                 }

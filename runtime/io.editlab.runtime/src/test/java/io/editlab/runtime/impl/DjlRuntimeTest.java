@@ -28,6 +28,7 @@ class DjlRuntimeTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
     NDManager scratch;
 
@@ -59,7 +60,9 @@ class DjlRuntimeTest {
         var proj = model.parameterInfo("transformer.h.1.mlp.c_proj.weight").orElseThrow();
         assertEquals(new Shape(32, 8), proj.shape());
         assertEquals(WeightLayout.IN_OUT, proj.layout());
-        assertEquals(WeightLayout.NONE, model.parameterInfo("transformer.h.1.ln_2.bias").orElseThrow().layout());
+        assertEquals(
+                WeightLayout.NONE,
+                model.parameterInfo("transformer.h.1.ln_2.bias").orElseThrow().layout());
         assertTrue(model.modules().contains("transformer.h.1.mlp.c_fc"));
         assertSame(model, runtime.model("tiny").orElseThrow());
         assertThrows(ModelException.class, () -> runtime.load("tiny", dir.resolve("m")), "ids are unique");
@@ -69,7 +72,8 @@ class DjlRuntimeTest {
     void checkpointsWithoutTheTransformerPrefixAreAccepted() throws Exception {
         JsonObject config = TinyCheckpoints.gpt2Config(1, 8, 11, 16);
         Map<String, NDArray> bare = new LinkedHashMap<>();
-        TinyCheckpoints.randomTensors(config, scratch).forEach((k, v) -> bare.put(k.substring("transformer.".length()), v));
+        TinyCheckpoints.randomTensors(config, scratch)
+                .forEach((k, v) -> bare.put(k.substring("transformer.".length()), v));
         ModelHandle model = runtime.load("bare", TinyCheckpoints.write(dir.resolve("bare"), config, bare));
         assertTrue(model.parameterInfo("transformer.wte.weight").isPresent());
     }
@@ -142,7 +146,8 @@ class DjlRuntimeTest {
         tensors.put("transformer.h.0.mlp.c_fc.weight", scratch.zeros(new Shape(32, 8)));
         Path folder = TinyCheckpoints.write(dir.resolve("shape"), config, tensors);
         ModelException error = assertThrows(ModelException.class, () -> runtime.load("x", folder));
-        assertTrue(error.getMessage().contains("'transformer.h.0.mlp.c_fc.weight' has shape (32, 8)"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("'transformer.h.0.mlp.c_fc.weight' has shape (32, 8)"), error.getMessage());
         assertTrue(error.getMessage().contains("(8, 32)"), error.getMessage());
     }
 
@@ -154,10 +159,14 @@ class DjlRuntimeTest {
         assertTrue(error.getMessage().contains("unknown model_type 'bert'"), error.getMessage());
 
         Path pickle = Files.createDirectories(dir.resolve("pickle"));
-        Files.writeString(pickle.resolve("config.json"), TinyCheckpoints.gpt2Config(1, 8, 11, 16).toString());
+        Files.writeString(
+                pickle.resolve("config.json"),
+                TinyCheckpoints.gpt2Config(1, 8, 11, 16).toString());
         Files.write(pickle.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
         error = assertThrows(ModelException.class, () -> runtime.load("x", pickle));
-        assertTrue(error.getMessage().contains("never loaded") && error.getMessage().contains("safetensors"),
+        assertTrue(
+                error.getMessage().contains("never loaded")
+                        && error.getMessage().contains("safetensors"),
                 error.getMessage());
     }
 
@@ -174,7 +183,8 @@ class DjlRuntimeTest {
         for (var e : tensors.entrySet()) {
             boolean one = i++ % 2 == 0;
             (one ? first : second).put(e.getKey(), e.getValue());
-            weightMap.addProperty(e.getKey(), one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
+            weightMap.addProperty(
+                    e.getKey(), one ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors");
         }
         Safetensors.write(folder.resolve("model-00001-of-00002.safetensors"), first, Map.of());
         Safetensors.write(folder.resolve("model-00002-of-00002.safetensors"), second, Map.of());
@@ -183,7 +193,8 @@ class DjlRuntimeTest {
         Files.writeString(folder.resolve("model.safetensors.index.json"), index.toString());
 
         ModelHandle model = runtime.load("sharded", folder);
-        assertArrayEquals(tensors.get("transformer.h.0.attn.c_attn.weight").toFloatArray(),
+        assertArrayEquals(
+                tensors.get("transformer.h.0.attn.c_attn.weight").toFloatArray(),
                 model.parameter("transformer.h.0.attn.c_attn.weight").toFloatArray());
     }
 

@@ -27,6 +27,7 @@ class HostileModelFolderTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
     NDManager scratch;
 
@@ -52,8 +53,8 @@ class HostileModelFolderTest {
 
     private String refusal(String name, JsonObject config) throws Exception {
         Path folder = folder(name, config);
-        ModelException error = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertThrows(ModelException.class, () -> runtime.load("x", folder)));
+        ModelException error = assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> assertThrows(ModelException.class, () -> runtime.load("x", folder)));
         assertTrue(runtime.models().isEmpty(), "a refused folder leaves nothing loaded");
         return error.getMessage();
     }
@@ -82,24 +83,27 @@ class HostileModelFolderTest {
         assertTrue(refusal("half", with("n_embd", "8.5")).contains("'n_embd' must be a whole number"));
         assertTrue(refusal("huge", with("vocab_size", "1e400")).contains("'vocab_size' must be between"));
         assertTrue(refusal("text", with("n_positions", "\"16\"")).contains("'n_positions' must be a number"));
-        assertTrue(refusal("eps", with("layer_norm_epsilon", "-1")).contains("'layer_norm_epsilon' must be a number above 0"));
+        assertTrue(refusal("eps", with("layer_norm_epsilon", "-1"))
+                .contains("'layer_norm_epsilon' must be a number above 0"));
     }
 
     @Test
     void unknownActivationAndDtypeAreRefusedNotIgnored() throws Exception {
-        assertTrue(refusal("act", with("activation_function", "\"relu\"")).contains(
-                "'activation_function' is \"relu\"; supported: gelu_new, gelu_pytorch_tanh"));
-        assertTrue(refusal("dtype", with("torch_dtype", "\"int4\"")).contains(
-                "'torch_dtype' is \"int4\"; supported: bfloat16, float16, float32"));
+        assertTrue(refusal("act", with("activation_function", "\"relu\""))
+                .contains("'activation_function' is \"relu\"; supported: gelu_new, gelu_pytorch_tanh"));
+        assertTrue(refusal("dtype", with("torch_dtype", "\"int4\""))
+                .contains("'torch_dtype' is \"int4\"; supported: bfloat16, float16, float32"));
     }
 
     @Test
     void aModelOverTheSizeLimitIsRefusedFromItsConfiguration() throws Exception {
         Path folder = folder("big", TinyCheckpoints.gpt2Config(2, 8, 11, 16));
         NDManager manager = scratch.newSubManager();
-        ModelException error = assertThrows(ModelException.class, () -> Checkpoint.load(folder, manager,
-                ai.djl.ndarray.types.DataType.FLOAT32, 100));
-        assertTrue(error.getMessage().contains("a model of 1976 parameters; this runtime loads at most 100"),
+        ModelException error = assertThrows(
+                ModelException.class,
+                () -> Checkpoint.load(folder, manager, ai.djl.ndarray.types.DataType.FLOAT32, 100));
+        assertTrue(
+                error.getMessage().contains("a model of 1976 parameters; this runtime loads at most 100"),
                 error.getMessage());
         assertEquals(0, manager.getManagedArrays().size(), "nothing was allocated");
         manager.close();
@@ -108,9 +112,13 @@ class HostileModelFolderTest {
     @Test
     void aFifoOrSymlinkLoopIsRefusedWithoutReadingIt() throws Exception {
         Path fifo = Files.createDirectories(dir.resolve("fifo"));
-        assertEquals(0, new ProcessBuilder("mkfifo", fifo.resolve("config.json").toString()).start().waitFor());
-        ModelException error = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                () -> assertThrows(ModelException.class, () -> runtime.load("x", fifo)));
+        assertEquals(
+                0,
+                new ProcessBuilder("mkfifo", fifo.resolve("config.json").toString())
+                        .start()
+                        .waitFor());
+        ModelException error = assertTimeoutPreemptively(
+                Duration.ofSeconds(5), () -> assertThrows(ModelException.class, () -> runtime.load("x", fifo)));
         assertTrue(error.getMessage().contains("not a regular file"), error.getMessage());
         Path loop = Files.createDirectories(dir.resolve("loop"));
         Files.createSymbolicLink(loop.resolve("config.json"), loop.resolve("config.json"));
@@ -130,15 +138,23 @@ class HostileModelFolderTest {
 
     @Test
     void aSafetensorsHeaderWithNanOrANonArrayShapeIsRefused() throws Exception {
-        for (String entry : List.of("{\"dtype\":\"F32\",\"shape\":[NaN],\"data_offsets\":[0,4]}",
+        for (String entry : List.of(
+                "{\"dtype\":\"F32\",\"shape\":[NaN],\"data_offsets\":[0,4]}",
                 "{\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]}",
                 "{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,4]}",
                 "{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}",
-                "{\"dtype\":7,\"shape\":[1],\"data_offsets\":[0,4]}", "[1]")) {
+                "{\"dtype\":7,\"shape\":[1],\"data_offsets\":[0,4]}",
+                "[1]")) {
             byte[] json = ("{\"w\":" + entry + "}").getBytes(StandardCharsets.UTF_8);
             Path file = dir.resolve("bad.safetensors");
-            Files.write(file, ByteBuffer.allocate(8 + json.length + 4).order(ByteOrder.LITTLE_ENDIAN)
-                    .putLong(json.length).put(json).putInt(0).array());
+            Files.write(
+                    file,
+                    ByteBuffer.allocate(8 + json.length + 4)
+                            .order(ByteOrder.LITTLE_ENDIAN)
+                            .putLong(json.length)
+                            .put(json)
+                            .putInt(0)
+                            .array());
             ModelException error = assertThrows(ModelException.class, () -> Safetensors.open(file), entry);
             assertTrue(error.getMessage().contains("tensor 'w': malformed header entry"), error.getMessage());
         }
@@ -146,8 +162,8 @@ class HostileModelFolderTest {
 
     @Test
     void aLongTextIsNotCutShortByTheTokenizer() throws Exception {
-        try (TextTokenizer tokenizer = TextTokenizer.of(TextTokenizer.wordLevel(TinyCheckpoints.WORDS, "<unk>"),
-                dir, TinyCheckpoints.WORDS.size())) {
+        try (TextTokenizer tokenizer = TextTokenizer.of(
+                TextTokenizer.wordLevel(TinyCheckpoints.WORDS, "<unk>"), dir, TinyCheckpoints.WORDS.size())) {
             int[] ids = tokenizer.encode("the ".repeat(600));
             assertEquals(600, ids.length);
             assertArrayEquals(new int[] {1, 1}, java.util.Arrays.copyOfRange(ids, 598, 600));

@@ -44,6 +44,7 @@ class InferenceTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
     NDManager scratch;
     ModelHandle model;
@@ -53,7 +54,8 @@ class InferenceTest {
         runtime = DjlRuntime.standalone("cpu");
         scratch = Engine.getEngine("PyTorch").newBaseManager();
         JsonObject config = TinyCheckpoints.gpt2Config(2, 16, TinyCheckpoints.WORDS.size(), 32);
-        Path folder = TinyCheckpoints.write(dir.resolve("m"), config, TinyCheckpoints.randomTensors(config, scratch, 0.3f));
+        Path folder =
+                TinyCheckpoints.write(dir.resolve("m"), config, TinyCheckpoints.randomTensors(config, scratch, 0.3f));
         TinyCheckpoints.writeTokenizer(folder);
         model = runtime.load("m", folder);
     }
@@ -124,7 +126,9 @@ class InferenceTest {
             sequence[sequence.length - 1] = argmax;
         }
         assertEquals(4, generated.get(2).tokens().length);
-        assertEquals(model.tokenizer().decode(generated.get(1).tokens()), generated.get(1).text());
+        assertEquals(
+                model.tokenizer().decode(generated.get(1).tokens()),
+                generated.get(1).text());
     }
 
     @Test
@@ -153,7 +157,9 @@ class InferenceTest {
         EditSession session = model.openSession("s");
         float[][] seen = new float[1][];
         session.addAdapter(model.module(0, ModuleRole.MLP_UP), (ctx, in, out) -> {
-            ctx.setAttribute("query", in.get(ctx.manager(), new ai.djl.ndarray.index.NDIndex(":, {}, :", ctx.queryPositions()[0])));
+            ctx.setAttribute(
+                    "query",
+                    in.get(ctx.manager(), new ai.djl.ndarray.index.NDIndex(":, {}, :", ctx.queryPositions()[0])));
             return out;
         });
         session.addAdapter(model.module(1, ModuleRole.MLP_UP), (ctx, in, out) -> {
@@ -170,13 +176,17 @@ class InferenceTest {
         String module = model.module(1, ModuleRole.MLP_DOWN);
         NDArray delta = session.delta(module + ".weight");
         delta.setRequiresGradient(true);
-        try (NDManager step = session.manager().newSubManager(); GradientCollector collector = session.newGradientCollector()) {
-            ForwardResult result = session.forward(step, ITEMS,
-                    new ForwardOptions(true, Set.of(module), ForwardOptions.CaptureTokens.TARGET));
+        try (NDManager step = session.manager().newSubManager();
+                GradientCollector collector = session.newGradientCollector()) {
+            ForwardResult result = session.forward(
+                    step, ITEMS, new ForwardOptions(true, Set.of(module), ForwardOptions.CaptureTokens.TARGET));
             Capture capture = result.capture(module).orElseThrow();
             assertThrows(IllegalStateException.class, capture::outputGradients, "no gradient before backward");
             collector.backward(result.loss());
-            assertEquals(result.logits().getShape().get(0), capture.inputs().getShape().get(0), "one key per target token");
+            assertEquals(
+                    result.logits().getShape().get(0),
+                    capture.inputs().getShape().get(0),
+                    "one key per target token");
             NDArray factored = capture.inputs().transpose().matMul(capture.outputGradients());
             try (NDArray autograd = delta.getGradient()) {
                 float[] expected = autograd.toFloatArray();
@@ -198,11 +208,15 @@ class InferenceTest {
     void allTokenCapturesCoverEveryInputPosition() {
         String module = model.module(0, ModuleRole.MLP_DOWN);
         try (NDManager step = scratch.newSubManager()) {
-            ForwardResult result = model.forward(step, ITEMS, new ForwardOptions(false, Set.of(module),
-                    ForwardOptions.CaptureTokens.ALL));
+            ForwardResult result = model.forward(
+                    step, ITEMS, new ForwardOptions(false, Set.of(module), ForwardOptions.CaptureTokens.ALL));
             // inputs are prompt + target minus one token: 5+1-1, 5+2-1, 5+5-1, 1+1-1
-            assertEquals(5 + 6 + 9 + 1, result.capture(module).orElseThrow().inputs().getShape().get(0));
-            assertEquals(List.of(0, 1, 1, 2, 2, 2, 2, 2, 3), java.util.Arrays.stream(result.rowExamples()).boxed().toList());
+            assertEquals(
+                    5 + 6 + 9 + 1,
+                    result.capture(module).orElseThrow().inputs().getShape().get(0));
+            assertEquals(
+                    List.of(0, 1, 1, 2, 2, 2, 2, 2, 3),
+                    java.util.Arrays.stream(result.rowExamples()).boxed().toList());
         }
     }
 
@@ -225,8 +239,9 @@ class InferenceTest {
     @Test
     void aSnapshotOfAnotherModelIsRejected() throws Exception {
         JsonObject config = TinyCheckpoints.gpt2Config(2, 8, TinyCheckpoints.WORDS.size(), 32);
-        ModelHandle other = runtime.load("other", TinyCheckpoints.write(dir.resolve("other"), config,
-                TinyCheckpoints.randomTensors(config, scratch)));
+        ModelHandle other = runtime.load(
+                "other",
+                TinyCheckpoints.write(dir.resolve("other"), config, TinyCheckpoints.randomTensors(config, scratch)));
         EditSession session = other.openSession("s");
         session.delta("transformer.h.0.mlp.c_fc.weight").addi(1f);
         Path file = dir.resolve("other.safetensors");

@@ -10,12 +10,18 @@ import java.util.Map;
  */
 final class NaiveTransformer {
 
-    private NaiveTransformer() {
-    }
+    private NaiveTransformer() {}
 
     /** Logits [T][vocab] at every position for GPT2LMHeadModel. */
-    static float[][] gpt2(Map<String, float[]> w, int layers, int hidden, int heads, int inner, int vocab,
-            double layerNormEps, int[] tokens) {
+    static float[][] gpt2(
+            Map<String, float[]> w,
+            int layers,
+            int hidden,
+            int heads,
+            int inner,
+            int vocab,
+            double layerNormEps,
+            int[] tokens) {
         int n = tokens.length;
         int headDim = hidden / heads;
         float[] wte = get(w, "transformer.wte.weight", (long) vocab * hidden);
@@ -35,40 +41,77 @@ final class NaiveTransformer {
             double[][] k = new double[n][hidden];
             double[][] v = new double[n][hidden];
             for (int t = 0; t < n; t++) {
-                double[] x = layerNorm(h[t], get(w, p + "ln_1.weight", hidden), get(w, p + "ln_1.bias", hidden), layerNormEps);
-                double[] qkv = conv1d(x, get(w, p + "attn.c_attn.weight", (long) hidden * 3 * hidden),
-                        get(w, p + "attn.c_attn.bias", 3L * hidden), hidden, 3 * hidden);
+                double[] x = layerNorm(
+                        h[t], get(w, p + "ln_1.weight", hidden), get(w, p + "ln_1.bias", hidden), layerNormEps);
+                double[] qkv = conv1d(
+                        x,
+                        get(w, p + "attn.c_attn.weight", (long) hidden * 3 * hidden),
+                        get(w, p + "attn.c_attn.bias", 3L * hidden),
+                        hidden,
+                        3 * hidden);
                 System.arraycopy(qkv, 0, q[t], 0, hidden);
                 System.arraycopy(qkv, hidden, k[t], 0, hidden);
                 System.arraycopy(qkv, 2 * hidden, v[t], 0, hidden);
             }
             double[][] a = attention(q, k, v, heads, heads, headDim);
             for (int t = 0; t < n; t++) {
-                add(h[t], conv1d(a[t], get(w, p + "attn.c_proj.weight", (long) hidden * hidden),
-                        get(w, p + "attn.c_proj.bias", hidden), hidden, hidden));
+                add(
+                        h[t],
+                        conv1d(
+                                a[t],
+                                get(w, p + "attn.c_proj.weight", (long) hidden * hidden),
+                                get(w, p + "attn.c_proj.bias", hidden),
+                                hidden,
+                                hidden));
             }
             for (int t = 0; t < n; t++) {
-                double[] x = layerNorm(h[t], get(w, p + "ln_2.weight", hidden), get(w, p + "ln_2.bias", hidden), layerNormEps);
-                double[] f = conv1d(x, get(w, p + "mlp.c_fc.weight", (long) hidden * inner),
-                        get(w, p + "mlp.c_fc.bias", inner), hidden, inner);
+                double[] x = layerNorm(
+                        h[t], get(w, p + "ln_2.weight", hidden), get(w, p + "ln_2.bias", hidden), layerNormEps);
+                double[] f = conv1d(
+                        x,
+                        get(w, p + "mlp.c_fc.weight", (long) hidden * inner),
+                        get(w, p + "mlp.c_fc.bias", inner),
+                        hidden,
+                        inner);
                 for (int i = 0; i < inner; i++) {
                     f[i] = geluNew(f[i]);
                 }
-                add(h[t], conv1d(f, get(w, p + "mlp.c_proj.weight", (long) inner * hidden),
-                        get(w, p + "mlp.c_proj.bias", hidden), inner, hidden));
+                add(
+                        h[t],
+                        conv1d(
+                                f,
+                                get(w, p + "mlp.c_proj.weight", (long) inner * hidden),
+                                get(w, p + "mlp.c_proj.bias", hidden),
+                                inner,
+                                hidden));
             }
         }
         float[][] logits = new float[n][];
         for (int t = 0; t < n; t++) {
-            double[] x = layerNorm(h[t], get(w, "transformer.ln_f.weight", hidden), get(w, "transformer.ln_f.bias", hidden), layerNormEps);
+            double[] x = layerNorm(
+                    h[t],
+                    get(w, "transformer.ln_f.weight", hidden),
+                    get(w, "transformer.ln_f.bias", hidden),
+                    layerNormEps);
             logits[t] = toFloat(linear(x, wte, hidden, vocab));
         }
         return logits;
     }
 
     /** Logits [T][vocab] at every position for LlamaForCausalLM (also Mistral without sliding window). */
-    static float[][] llama(Map<String, float[]> w, int layers, int hidden, int heads, int kvHeads, int headDim, int inner,
-            int vocab, double rmsNormEps, double ropeTheta, boolean tiedHead, int[] tokens) {
+    static float[][] llama(
+            Map<String, float[]> w,
+            int layers,
+            int hidden,
+            int heads,
+            int kvHeads,
+            int headDim,
+            int inner,
+            int vocab,
+            double rmsNormEps,
+            double ropeTheta,
+            boolean tiedHead,
+            int[] tokens) {
         int n = tokens.length;
         int qDim = heads * headDim;
         int kvDim = kvHeads * headDim;

@@ -24,8 +24,8 @@ class NativeGuardTest {
         Properties properties = new Properties();
         NativeGuard.claim(getClass().getClassLoader(), properties);
         try (URLClassLoader other = new URLClassLoader(new URL[0])) {
-            IllegalStateException error = assertThrows(IllegalStateException.class,
-                    () -> NativeGuard.claim(other, properties));
+            IllegalStateException error =
+                    assertThrows(IllegalStateException.class, () -> NativeGuard.claim(other, properties));
             assertTrue(error.getMessage().contains("Restart the JVM"), error.getMessage());
         }
     }

@@ -24,6 +24,7 @@ class PretrainingTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
 
     @BeforeEach
@@ -56,7 +57,8 @@ class PretrainingTest {
         List<String> progress = new ArrayList<>();
         PretrainingSpec spec = new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1);
         Path out = dir.resolve("model");
-        PretrainingReport report = runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> progress.add(stage));
+        PretrainingReport report =
+                runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> progress.add(stage));
         assertEquals(1.0, report.exactMatch(), "every fact is known");
         assertTrue(report.epochs() < 150, "stopped early once known: " + report.epochs());
         // <unk>; 12 names; lives in The home of is likes the colour favourite; 4 cities; 3 colours
@@ -74,15 +76,17 @@ class PretrainingTest {
     @Test
     void anExistingFolderIsNeverOverwritten() throws Exception {
         Path out = Files.createDirectories(dir.resolve("taken"));
-        ModelException error = assertThrows(ModelException.class, () -> runtime.pretrain(
-                new PretrainingSpec(1, 8, 1, 1, 4, 1e-3f, 1.0, 1), facts(), List.of(), out, (s, d, t) -> { }));
+        ModelException error = assertThrows(
+                ModelException.class,
+                () -> runtime.pretrain(
+                        new PretrainingSpec(1, 8, 1, 1, 4, 1e-3f, 1.0, 1), facts(), List.of(), out, (s, d, t) -> {}));
         assertTrue(error.getMessage().contains("already exists"), error.getMessage());
     }
 
     @Test
     void extraWordsJoinTheVocabularyWithoutBeingTrainedOn() {
-        List<String> vocabulary = Pretraining.vocabulary(List.of(new Completion("Ana lives in", "Oslo")),
-                List.of("Reykjavik", "New Oslo"));
+        List<String> vocabulary = Pretraining.vocabulary(
+                List.of(new Completion("Ana lives in", "Oslo")), List.of("Reykjavik", "New Oslo"));
         assertEquals(List.of("<unk>", "Ana", "lives", "in", "Oslo", "Reykjavik", "New"), vocabulary);
     }
 

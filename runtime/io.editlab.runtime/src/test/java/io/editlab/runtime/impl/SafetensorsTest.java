@@ -27,6 +27,7 @@ class SafetensorsTest {
 
     @TempDir
     Path dir;
+
     NDManager manager;
 
     @BeforeEach
@@ -63,8 +64,8 @@ class SafetensorsTest {
     @Test
     void halfPrecisionIsWidenedToTheComputeType() throws Exception {
         Path file = dir.resolve("h.safetensors");
-        Safetensors.write(file, Map.of("w", manager.create(new float[] {0.5f, -1f}).toType(DataType.FLOAT16, false)),
-                Map.of());
+        Safetensors.write(
+                file, Map.of("w", manager.create(new float[] {0.5f, -1f}).toType(DataType.FLOAT16, false)), Map.of());
         Safetensors read = Safetensors.open(file);
         NDArray w = read.load(manager, read.entries().get(0), DataType.FLOAT32);
         assertEquals(DataType.FLOAT32, w.getDataType());
@@ -76,7 +77,9 @@ class SafetensorsTest {
         // bfloat16 is the top half of a float32: 0x3FC0 is 1.5, 0xC040 is -3.0
         String json = "{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
         ByteBuffer data = ByteBuffer.allocate(8 + json.length() + 4).order(ByteOrder.LITTLE_ENDIAN);
-        data.putLong(json.length()).put(json.getBytes(StandardCharsets.US_ASCII)).putShort((short) 0x3FC0)
+        data.putLong(json.length())
+                .put(json.getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 0x3FC0)
                 .putShort((short) 0xC040);
         Path file = dir.resolve("bf16.safetensors");
         Files.write(file, data.array());
@@ -101,8 +104,10 @@ class SafetensorsTest {
     @Test
     void aHeaderLongerThanTheFileIsReportedNotAllocated() throws Exception {
         Path file = dir.resolve("bad.safetensors");
-        ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).put("{}  ".getBytes(
-                StandardCharsets.US_ASCII));
+        ByteBuffer head = ByteBuffer.allocate(12)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(1L << 40)
+                .put("{}  ".getBytes(StandardCharsets.US_ASCII));
         Files.write(file, head.array());
         ModelException error = assertThrows(ModelException.class, () -> Safetensors.open(file));
         assertTrue(error.getMessage().contains("header length"), error.getMessage());

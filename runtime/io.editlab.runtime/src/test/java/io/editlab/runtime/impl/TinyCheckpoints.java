@@ -2,12 +2,12 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +15,7 @@ import java.util.Map;
 /** Writes small random checkpoints in Hugging Face layout for tests. */
 final class TinyCheckpoints {
 
-    private TinyCheckpoints() {
-    }
+    private TinyCheckpoints() {}
 
     static JsonObject gpt2Config(int layers, int hidden, int vocab, int positions) {
         JsonObject config = new JsonObject();
@@ -68,8 +67,8 @@ final class TinyCheckpoints {
     }
 
     /** The words of the test vocabulary: id = index. */
-    static final List<String> WORDS = List.of("<unk>", "the", "capital", "of", "france", "is", "paris", "rome",
-            "italy", "berlin", ".");
+    static final List<String> WORDS =
+            List.of("<unk>", "the", "capital", "of", "france", "is", "paris", "rome", "italy", "berlin", ".");
 
     /** Writes a word-level tokenizer over {@link #WORDS} into {@code folder}. */
     static void writeTokenizer(Path folder) throws IOException {

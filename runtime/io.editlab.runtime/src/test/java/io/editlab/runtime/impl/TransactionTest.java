@@ -27,6 +27,7 @@ class TransactionTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
     NDManager scratch;
     EditSession session;
@@ -95,8 +96,8 @@ class TransactionTest {
             throw new java.io.IOException("disk gone");
         });
         session.delta(PROJ).addi(1f);
-        SessionTransaction.RollbackFailedException failure = assertThrows(
-                SessionTransaction.RollbackFailedException.class, transaction::rollback);
+        SessionTransaction.RollbackFailedException failure =
+                assertThrows(SessionTransaction.RollbackFailedException.class, transaction::rollback);
         assertTrue(failure.getMessage().contains("disk gone"), failure.getMessage());
         assertEquals(List.of("restored anyway"), undone);
         assertTrue(session.deltas().isEmpty(), "the overlays are restored even so");

@@ -25,6 +25,7 @@ class TransformerTest {
 
     @TempDir
     Path dir;
+
     DjlRuntime runtime;
     NDManager scratch;
 
@@ -75,7 +76,8 @@ class TransformerTest {
         JsonObject config = TinyCheckpoints.llamaConfig(2, 16, 4, 2, 24, 11, false);
         Map<String, NDArray> tensors = TinyCheckpoints.randomTensors(config, scratch, 0.3f);
         ModelHandle model = runtime.load("llama", TinyCheckpoints.write(dir.resolve("llama"), config, tensors));
-        float[][] expected = NaiveTransformer.llama(floats(tensors), 2, 16, 4, 2, 4, 24, 11, 1e-6, 10000, false, TOKENS);
+        float[][] expected =
+                NaiveTransformer.llama(floats(tensors), 2, 16, 4, 2, 4, 24, 11, 1e-6, 10000, false, TOKENS);
         assertMatches(model, expected);
     }
 

@@ -36,8 +36,11 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         }
         List<NDArray> left = live().stream().filter(a -> !before.contains(a)).toList();
         if (!left.isEmpty()) {
-            String shown = left.stream().limit(5).map(a -> a.getShape() + " " + a.getDataType()
-                    + (a.getName() == null ? "" : " '" + a.getName() + "'")).collect(Collectors.joining(", "));
+            String shown = left.stream()
+                    .limit(5)
+                    .map(a -> a.getShape() + " " + a.getDataType()
+                            + (a.getName() == null ? "" : " '" + a.getName() + "'"))
+                    .collect(Collectors.joining(", "));
             throw new AssertionError(context.getDisplayName() + " left " + left.size() + " NDArray(s) alive: " + shown
                     + (left.size() > 5 ? ", ..." : "") + " (close the session or manager that holds them)");
         }

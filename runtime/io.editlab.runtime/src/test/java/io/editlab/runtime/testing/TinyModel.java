@@ -34,8 +34,12 @@ public final class TinyModel implements AutoCloseable {
         DjlRuntime runtime = DjlRuntime.standalone("cpu");
         try {
             Path folder = dir.resolve("tiny");
-            runtime.pretrain(new PretrainingSpec(blocks, 32, 2, 300, 16, 1e-2f, 1.0, 1), facts(), List.of(), folder,
-                    (s, d, t) -> { });
+            runtime.pretrain(
+                    new PretrainingSpec(blocks, 32, 2, 300, 16, 1e-2f, 1.0, 1),
+                    facts(),
+                    List.of(),
+                    folder,
+                    (s, d, t) -> {});
             return new TinyModel(runtime, runtime.load("tiny", folder));
         } catch (Exception | Error e) {
             runtime.close();

@@ -46,6 +46,7 @@ final class FtlEditor implements Editor {
     static final String MODULE_KEY = "ftl.module";
     /** Every edit so far, as a JSON list of [prompt, target], when each call trains on all of them. */
     static final String EDITS_KEY = "ftl.edits";
+
     static final String FORMAT = "1";
 
     /**
@@ -64,6 +65,7 @@ final class FtlEditor implements Editor {
     private final List<Completion> edits = new ArrayList<>();
     /** What is appended to each target: the end-of-text token's text, or nothing. */
     private final String suffix;
+
     private boolean closed;
 
     /** @throws EditException when the configured block or module does not exist in the session's model */
@@ -72,7 +74,8 @@ final class FtlEditor implements Editor {
         this.settings = settings;
         this.block = settings.block(session.model());
         this.weight = settings.weight(session.model(), block);
-        this.suffix = settings.endOfText() ? session.model().tokenizer().endOfText().orElse("") : "";
+        this.suffix =
+                settings.endOfText() ? session.model().tokenizer().endOfText().orElse("") : "";
     }
 
     /**
@@ -92,7 +95,8 @@ final class FtlEditor implements Editor {
         if (batch.isEmpty()) {
             return new EditResult(0, System.nanoTime() - started, Set.of(), Map.of());
         }
-        List<Completion> added = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<Completion> added =
+                batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
         List<Completion> completions = new ArrayList<>(settings.everyEdit() ? edits : List.of());
         completions.addAll(added);
         completions.replaceAll(c -> new Completion(c.prompt(), c.target() + suffix));
@@ -107,11 +111,25 @@ final class FtlEditor implements Editor {
                 if (settings.everyEdit()) {
                     edits.addAll(added);
                 }
-                return new EditResult(batch.size(), System.nanoTime() - started, Set.of(weight), Map.of(
-                        "final_loss", outcome.loss, "steps", (double) outcome.passes,
-                        "updates", (double) outcome.updates, "skipped", (double) outcome.skipped,
-                        "trained_on", (double) completions.size(), "end_of_text", suffix.isEmpty() ? 0.0 : 1.0,
-                        EditResult.STEP_SECONDS, outcome.stepSeconds));
+                return new EditResult(
+                        batch.size(),
+                        System.nanoTime() - started,
+                        Set.of(weight),
+                        Map.of(
+                                "final_loss",
+                                outcome.loss,
+                                "steps",
+                                (double) outcome.passes,
+                                "updates",
+                                (double) outcome.updates,
+                                "skipped",
+                                (double) outcome.skipped,
+                                "trained_on",
+                                (double) completions.size(),
+                                "end_of_text",
+                                suffix.isEmpty() ? 0.0 : 1.0,
+                                EditResult.STEP_SECONDS,
+                                outcome.stepSeconds));
             } catch (IllegalArgumentException e) {
                 throw new EditException(settings.method() + ": " + e.getMessage(), e);
             } finally {
@@ -126,8 +144,7 @@ final class FtlEditor implements Editor {
      * the passes run, the Adam steps taken, the steps skipped as non-finite and the mean wall time of
      * a step taken.
      */
-    private record Outcome(double loss, int passes, int updates, int skipped, double stepSeconds) {
-    }
+    private record Outcome(double loss, int passes, int updates, int skipped, double stepSeconds) {}
 
     private Outcome train(List<Completion> given, NDArray delta, NDArray start, Adam adam) throws EditException {
         List<Completion> completions = new ArrayList<>(given);
@@ -145,9 +162,13 @@ final class FtlEditor implements Editor {
             double sum = 0;
             int counted = 0;
             for (int from = 0; from < completions.size(); from += settings.batchSize()) {
-                List<Completion> part = completions.subList(from, Math.min(completions.size(), from + settings.batchSize()));
+                List<Completion> part =
+                        completions.subList(from, Math.min(completions.size(), from + settings.batchSize()));
                 int taken = steps.taken();
-                float loss = steps.step(session, step -> session.forward(step, part, ForwardOptions.TRAINING).loss(),
+                float loss = steps.step(
+                        session,
+                        step -> session.forward(step, part, ForwardOptions.TRAINING)
+                                .loss(),
                         CONVERGED);
                 if (!Float.isFinite(loss)) {
                     if (steps.diverged()) {
@@ -173,14 +194,16 @@ final class FtlEditor implements Editor {
 
     /** Puts every element of {@code delta} back into {@code [lower, upper]}, in place. */
     private static void clamp(NDArray delta, NDArray lower, NDArray upper) {
-        try (NDArray floor = lower.maximum(delta); NDArray clamped = floor.minimum(upper)) {
+        try (NDArray floor = lower.maximum(delta);
+                NDArray clamped = floor.minimum(upper)) {
             delta.set(ALL, clamped);
         }
     }
 
     private EditException diverged(int pass) {
         return new EditException(settings.method() + ": training of " + weight + " diverged in pass " + pass + ": "
-                + (GuardedSteps.TOLERATED_IN_A_ROW + 1) + " steps in a row had a non-finite loss or gradient; lower learningRate"
+                + (GuardedSteps.TOLERATED_IN_A_ROW + 1)
+                + " steps in a row had a non-finite loss or gradient; lower learningRate"
                 + " (now " + settings.learningRate() + ") or normConstraint (now " + settings.normConstraint() + ")");
     }
 
@@ -191,8 +214,15 @@ final class FtlEditor implements Editor {
     @Override
     public synchronized EditorState state(NDManager into) {
         requireOpen();
-        Map<String, String> metadata = new HashMap<>(Map.of(FORMAT_KEY, FORMAT, WEIGHT_KEY, weight, LAYER_KEY,
-                Integer.toString(block), MODULE_KEY, settings.module().name()));
+        Map<String, String> metadata = new HashMap<>(Map.of(
+                FORMAT_KEY,
+                FORMAT,
+                WEIGHT_KEY,
+                weight,
+                LAYER_KEY,
+                Integer.toString(block),
+                MODULE_KEY,
+                settings.module().name()));
         if (settings.everyEdit()) {
             JsonArray list = new JsonArray();
             for (Completion edit : edits) {
@@ -226,13 +256,13 @@ final class FtlEditor implements Editor {
         }
         NDArray value = state.tensors().get(DELTA);
         NDArray delta = session.delta(weight);
-        if (value == null || !value.getShape().equals(delta.getShape())
-                || value.getDataType() != delta.getDataType()) {
+        if (value == null || !value.getShape().equals(delta.getShape()) || value.getDataType() != delta.getDataType()) {
             throw new EditException(settings.method() + ": the state's delta is "
                     + (value == null ? "missing" : value.getDataType() + " " + value.getShape()) + ", " + weight
                     + " is " + delta.getDataType() + " " + delta.getShape());
         }
-        List<Completion> remembered = settings.everyEdit() ? edits(state.metadata().get(EDITS_KEY)) : List.of();
+        List<Completion> remembered =
+                settings.everyEdit() ? edits(state.metadata().get(EDITS_KEY)) : List.of();
         delta.set(ALL, value);
         edits.clear();
         edits.addAll(remembered);
@@ -241,19 +271,22 @@ final class FtlEditor implements Editor {
     /** The edits an editor that trains on all of them saved. */
     private List<Completion> edits(String json) throws EditException {
         if (json == null) {
-            throw new EditException(settings.method() + ": the state has no " + EDITS_KEY + " (it was saved by an editor"
-                    + " with scope batch, this one trains on every edit so far)");
+            throw new EditException(settings.method() + ": the state has no " + EDITS_KEY
+                    + " (it was saved by an editor" + " with scope batch, this one trains on every edit so far)");
         }
         try {
             List<Completion> list = new ArrayList<>();
             for (JsonElement pair : JsonParser.parseString(json).getAsJsonArray()) {
-                list.add(new Completion(pair.getAsJsonArray().get(0).getAsString(),
+                list.add(new Completion(
+                        pair.getAsJsonArray().get(0).getAsString(),
                         pair.getAsJsonArray().get(1).getAsString()));
             }
             return list;
         } catch (RuntimeException e) {
-            throw new EditException(settings.method() + ": the state's " + EDITS_KEY + " is not a list of [prompt,"
-                    + " target] (" + e.getMessage() + ")", e);
+            throw new EditException(
+                    settings.method() + ": the state's " + EDITS_KEY + " is not a list of [prompt," + " target] ("
+                            + e.getMessage() + ")",
+                    e);
         }
     }
 

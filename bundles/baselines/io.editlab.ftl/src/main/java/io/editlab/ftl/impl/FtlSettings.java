@@ -27,8 +27,18 @@ import java.util.Set;
  * @param shuffle true to shuffle the completions before every pass
  * @param endOfText true to append the model's end-of-text token to every target
  */
-record FtlSettings(String method, double depth, int layer, ModuleRole module, float learningRate, int steps,
-        float normConstraint, int batchSize, boolean everyEdit, boolean shuffle, boolean endOfText) {
+record FtlSettings(
+        String method,
+        double depth,
+        int layer,
+        ModuleRole module,
+        float learningRate,
+        int steps,
+        float normConstraint,
+        int batchSize,
+        boolean everyEdit,
+        boolean shuffle,
+        boolean endOfText) {
 
     static final String LAYER = "layer";
     static final String MODULE = "module";
@@ -39,21 +49,51 @@ record FtlSettings(String method, double depth, int layer, ModuleRole module, fl
     static final String SCOPE = "scope";
     static final String SHUFFLE = "shuffle";
     static final String END_OF_TEXT = "endOfText";
-    static final Set<String> KEYS = Set.of(LAYER, MODULE, LEARNING_RATE, STEPS, NORM_CONSTRAINT, BATCH_SIZE, SCOPE,
-            SHUFFLE, END_OF_TEXT);
+    static final Set<String> KEYS =
+            Set.of(LAYER, MODULE, LEARNING_RATE, STEPS, NORM_CONSTRAINT, BATCH_SIZE, SCOPE, SHUFFLE, END_OF_TEXT);
 
     /** A method's configured defaults, before any check. */
-    record Defaults(String method, double depth, int layer, String module, double learningRate, int steps,
-            double normConstraint, int batchSize, String scope, boolean shuffle, boolean endOfText) {
+    record Defaults(
+            String method,
+            double depth,
+            int layer,
+            String module,
+            double learningRate,
+            int steps,
+            double normConstraint,
+            int batchSize,
+            String scope,
+            boolean shuffle,
+            boolean endOfText) {
 
         static Defaults of(FtlConfig c) {
-            return new Defaults(FtlMethod.ID, 0.5, c.layer(), c.module(), c.learningRate(), c.steps(),
-                    c.normConstraint(), c.batchSize(), c.scope(), c.shuffle(), c.endOfText());
+            return new Defaults(
+                    FtlMethod.ID,
+                    0.5,
+                    c.layer(),
+                    c.module(),
+                    c.learningRate(),
+                    c.steps(),
+                    c.normConstraint(),
+                    c.batchSize(),
+                    c.scope(),
+                    c.shuffle(),
+                    c.endOfText());
         }
 
         static Defaults of(FtConfig c) {
-            return new Defaults(FtMethod.ID, 0.7, c.layer(), c.module(), c.learningRate(), c.steps(),
-                    c.normConstraint(), c.batchSize(), c.scope(), c.shuffle(), c.endOfText());
+            return new Defaults(
+                    FtMethod.ID,
+                    0.7,
+                    c.layer(),
+                    c.module(),
+                    c.learningRate(),
+                    c.steps(),
+                    c.normConstraint(),
+                    c.batchSize(),
+                    c.scope(),
+                    c.shuffle(),
+                    c.endOfText());
         }
     }
 
@@ -71,17 +111,22 @@ record FtlSettings(String method, double depth, int layer, ModuleRole module, fl
         }
         String moduleName = values.text(MODULE, defaults.module());
         ModuleRole module = Arrays.stream(ModuleRole.values())
-                .filter(role -> role.name().equals(moduleName.strip().toUpperCase(Locale.ROOT))).findFirst()
+                .filter(role -> role.name().equals(moduleName.strip().toUpperCase(Locale.ROOT)))
+                .findFirst()
                 .orElseThrow(() -> values.invalid(MODULE, moduleName, "a module role such as MLP_DOWN or MLP_UP"));
         float learningRate = (float) values.decimal(LEARNING_RATE, defaults.learningRate());
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
-            throw values.invalid(LEARNING_RATE, values.text(LEARNING_RATE, "" + defaults.learningRate()),
+            throw values.invalid(
+                    LEARNING_RATE,
+                    values.text(LEARNING_RATE, "" + defaults.learningRate()),
                     "a positive finite number");
         }
         int steps = values.atLeast(STEPS, defaults.steps(), 1);
         float normConstraint = (float) values.decimal(NORM_CONSTRAINT, defaults.normConstraint());
         if (!(normConstraint > 0)) {
-            throw values.invalid(NORM_CONSTRAINT, values.text(NORM_CONSTRAINT, "" + defaults.normConstraint()),
+            throw values.invalid(
+                    NORM_CONSTRAINT,
+                    values.text(NORM_CONSTRAINT, "" + defaults.normConstraint()),
                     "a positive number (Infinity for no constraint)");
         }
         int batchSize = values.atLeast(BATCH_SIZE, defaults.batchSize(), 1);
@@ -89,8 +134,17 @@ record FtlSettings(String method, double depth, int layer, ModuleRole module, fl
         if (!scope.equals("batch") && !scope.equals("all")) {
             throw values.invalid(SCOPE, scope, "batch (each call's own requests) or all (every edit so far)");
         }
-        return new FtlSettings(defaults.method(), defaults.depth(), layer, module, learningRate, steps, normConstraint,
-                batchSize, scope.equals("all"), values.bool(SHUFFLE, defaults.shuffle()),
+        return new FtlSettings(
+                defaults.method(),
+                defaults.depth(),
+                layer,
+                module,
+                learningRate,
+                steps,
+                normConstraint,
+                batchSize,
+                scope.equals("all"),
+                values.bool(SHUFFLE, defaults.shuffle()),
                 values.bool(END_OF_TEXT, defaults.endOfText()));
     }
 
@@ -106,10 +160,15 @@ record FtlSettings(String method, double depth, int layer, ModuleRole module, fl
     /** The name of the tuned weight: that of the {@link #module} of {@code block} in {@code model}. */
     String weight(ModelHandle model, int block) throws EditException {
         String weight = model.module(block, module) + ".weight";
-        boolean linear = model.parameterInfo(weight).map(p -> p.layout() != WeightLayout.NONE).orElse(false);
+        boolean linear = model.parameterInfo(weight)
+                .map(p -> p.layout() != WeightLayout.NONE)
+                .orElse(false);
         if (!linear) {
-            throw invalid(MODULE, module, "a role whose module is linear, such as MLP_DOWN or MLP_UP (the model has"
-                    + " no linear weight " + weight + ")");
+            throw invalid(
+                    MODULE,
+                    module,
+                    "a role whose module is linear, such as MLP_DOWN or MLP_UP (the model has" + " no linear weight "
+                            + weight + ")");
         }
         return weight;
     }

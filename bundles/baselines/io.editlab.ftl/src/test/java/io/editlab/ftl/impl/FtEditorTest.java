@@ -34,6 +34,7 @@ class FtEditorTest {
 
     @TempDir
     static Path dir;
+
     static DjlRuntime runtime;
     static ModelHandle model;
     static FtMethod method;
@@ -53,11 +54,13 @@ class FtEditorTest {
 
     @Test
     void defaultsAreLocFtBfs() throws Exception {
-        try (EditSession session = model.openSession("defaults"); Editor editor = method.create(session, Map.of())) {
+        try (EditSession session = model.openSession("defaults");
+                Editor editor = method.create(session, Map.of())) {
             EditResult result = editor.apply(TinyModel.moves(0, 2));
             // the block at 70% of the depth: block 1 of the tiny model's 2
             assertEquals(Set.of(model.module(1, ModuleRole.MLP_DOWN) + ".weight"), result.touched());
-            assertEquals(0.0, result.stats().get("end_of_text"), "the tiny model's vocabulary has no end-of-text token");
+            assertEquals(
+                    0.0, result.stats().get("end_of_text"), "the tiny model's vocabulary has no end-of-text token");
             assertEquals(2.0, result.stats().get("trained_on"));
         }
     }
@@ -66,7 +69,8 @@ class FtEditorTest {
     void everyCallTrainsOnEveryEditSoFarSoEarlierEditsStay() throws Exception {
         List<EditRequest> first = TinyModel.moves(0, 4);
         List<EditRequest> second = TinyModel.recolours(0, 4);
-        try (EditSession session = model.openSession("breadth-first"); Editor editor = method.create(session, EDITS)) {
+        try (EditSession session = model.openSession("breadth-first");
+                Editor editor = method.create(session, EDITS)) {
             editor.apply(first);
             EditResult result = editor.apply(second);
 
@@ -79,13 +83,16 @@ class FtEditorTest {
 
     @Test
     void theStateCarriesTheEditsSoFar() throws Exception {
-        try (EditSession session = model.openSession("saved"); Editor editor = method.create(session, EDITS);
+        try (EditSession session = model.openSession("saved");
+                Editor editor = method.create(session, EDITS);
                 NDManager saved = session.manager().newSubManager()) {
             editor.apply(TinyModel.moves(0, 4));
             EditorState state = editor.state(saved);
-            try (EditSession copy = model.openSession("copy"); Editor restored = method.create(copy, EDITS)) {
+            try (EditSession copy = model.openSession("copy");
+                    Editor restored = method.create(copy, EDITS)) {
                 restored.restore(state);
-                assertEquals(8.0, restored.apply(TinyModel.recolours(0, 4)).stats().get("trained_on"));
+                assertEquals(
+                        8.0, restored.apply(TinyModel.recolours(0, 4)).stats().get("trained_on"));
                 assertEquals(1.0, TinyModel.exactMatch(copy, TinyModel.moves(0, 4)));
             }
             try (Editor onlyBatches = method.create(session, Map.of("layer", 0, "scope", "batch"));

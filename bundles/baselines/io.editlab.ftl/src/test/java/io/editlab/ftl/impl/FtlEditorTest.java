@@ -36,6 +36,7 @@ class FtlEditorTest {
 
     @TempDir
     static Path dir;
+
     static DjlRuntime runtime;
     static ModelHandle model;
     static FtlMethod method;
@@ -59,7 +60,8 @@ class FtlEditorTest {
     void everyElementOfACallsChangeStaysWithinTheConstraint() throws Exception {
         float bound = 1e-3f;
         Map<String, Object> overrides = Map.of("layer", 0, "learningRate", 1e-2, "normConstraint", bound);
-        try (EditSession session = model.openSession("constraint"); Editor editor = method.create(session, overrides)) {
+        try (EditSession session = model.openSession("constraint");
+                Editor editor = method.create(session, overrides)) {
             editor.apply(TinyModel.moves(0, 4));
             float[] before = session.delta(weight).toFloatArray();
             editor.apply(TinyModel.moves(4, 4));
@@ -77,7 +79,8 @@ class FtlEditorTest {
         List<EditRequest> edits = TinyModel.moves(0, 4);
         List<TargetScore> base = model.score(TinyModel.facts());
         assertEquals(0.0, TinyModel.exactMatch(model, edits), "the new targets are counterfactual");
-        try (EditSession other = model.openSession("other"); EditSession session = model.openSession("edited");
+        try (EditSession other = model.openSession("other");
+                EditSession session = model.openSession("edited");
                 Editor editor = method.create(session, EDITS)) {
             EditResult result = editor.apply(edits);
 
@@ -85,7 +88,9 @@ class FtlEditorTest {
             assertEquals(4, result.edits());
             assertEquals(Set.of(weight), result.touched());
             assertEquals(25.0, result.stats().get("steps"));
-            assertTrue(result.stats().get("final_loss") < 1.0, "final loss " + result.stats().get("final_loss"));
+            assertTrue(
+                    result.stats().get("final_loss") < 1.0,
+                    "final loss " + result.stats().get("final_loss"));
             assertEquals(Set.of(weight), session.deltas().keySet());
             assertEquals(base, model.score(TinyModel.facts()), "the base model is unchanged");
             assertEquals(base, other.score(TinyModel.facts()), "another session is unchanged");
@@ -96,7 +101,8 @@ class FtlEditorTest {
     void laterEditsOverwriteEarlierOnes() throws Exception {
         List<EditRequest> first = TinyModel.moves(0, 4);
         List<List<EditRequest>> later = List.of(TinyModel.recolours(0, 4), TinyModel.recolours(4, 4));
-        try (EditSession session = model.openSession("lifelong"); Editor editor = method.create(session, EDITS)) {
+        try (EditSession session = model.openSession("lifelong");
+                Editor editor = method.create(session, EDITS)) {
             editor.apply(first);
             double rightAfter = TinyModel.exactMatch(session, first);
             double logProbAfter = TinyModel.meanLogProb(session, first);
@@ -119,12 +125,14 @@ class FtlEditorTest {
 
     @Test
     void aRestoredStateScoresLikeTheSessionItCameFrom() throws Exception {
-        try (EditSession session = model.openSession("saved"); Editor editor = method.create(session, EDITS);
+        try (EditSession session = model.openSession("saved");
+                Editor editor = method.create(session, EDITS);
                 NDManager saved = session.manager().newSubManager()) {
             editor.apply(TinyModel.moves(0, 4));
             EditorState state = editor.state(saved);
             List<TargetScore> scores = session.score(TinyModel.facts());
-            try (EditSession copy = model.openSession("copy"); Editor restored = method.create(copy, EDITS)) {
+            try (EditSession copy = model.openSession("copy");
+                    Editor restored = method.create(copy, EDITS)) {
                 restored.restore(state);
                 assertEquals(scores, copy.score(TinyModel.facts()));
             }
@@ -138,11 +146,12 @@ class FtlEditorTest {
 
     @Test
     void restoreRefusesAStateOfAnotherShapeOrWeight() throws Exception {
-        try (EditSession session = model.openSession("refuse"); Editor editor = method.create(session, EDITS);
+        try (EditSession session = model.openSession("refuse");
+                Editor editor = method.create(session, EDITS);
                 NDManager states = session.manager().newSubManager()) {
             EditorState good = editor.state(states);
-            EditorState misshapen = new EditorState(Map.of(FtlEditor.DELTA, states.zeros(new Shape(3, 3))),
-                    good.metadata());
+            EditorState misshapen =
+                    new EditorState(Map.of(FtlEditor.DELTA, states.zeros(new Shape(3, 3))), good.metadata());
             EditException shape = assertThrows(EditException.class, () -> editor.restore(misshapen));
             assertTrue(shape.getMessage().contains("(3, 3)"), shape.getMessage());
 
@@ -170,7 +179,8 @@ class FtlEditorTest {
             });
             assertTrue(session.deltas().isEmpty(), "a refused editor touches nothing");
         }
-        IllegalArgumentException configured = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException configured = assertThrows(
+                IllegalArgumentException.class,
                 () -> new FtlMethod(TinyModel.config(Map.of("module", "MLP_SIDEWAYS"))));
         assertTrue(configured.getMessage().contains("module"), configured.getMessage());
     }
@@ -178,13 +188,14 @@ class FtlEditorTest {
     @Test
     void aDivergingCallFailsAndLeavesTheDeltaAsBefore() throws Exception {
         Map<String, Object> absurd = Map.of("layer", 0, "learningRate", 1e30, "normConstraint", "Infinity");
-        try (EditSession session = model.openSession("diverging"); Editor editor = method.create(session, EDITS);
+        try (EditSession session = model.openSession("diverging");
+                Editor editor = method.create(session, EDITS);
                 Editor wild = method.create(session, absurd)) {
             editor.apply(TinyModel.moves(0, 4));
             float[] before = session.delta(weight).toFloatArray();
 
-            EditException e = assertThrows(EditException.class, () -> wild.applyAtomically(session,
-                    TinyModel.moves(4, 4)));
+            EditException e =
+                    assertThrows(EditException.class, () -> wild.applyAtomically(session, TinyModel.moves(4, 4)));
             assertTrue(e.getMessage().contains("learningRate"), e.getMessage());
             assertArrayEquals(before, session.delta(weight).toFloatArray(), "nothing of the failed call remains");
 

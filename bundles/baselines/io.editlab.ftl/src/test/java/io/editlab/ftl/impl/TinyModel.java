@@ -15,17 +15,18 @@ import java.util.Map;
 /** A tiny GPT-2 pretrained on 48 facts about 12 people, the edits made to it, and FT-L's defaults. */
 final class TinyModel {
 
-    private static final String[] PEOPLE =
-            {"Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal", "Ivo", "Jun", "Kai", "Lia"};
+    private static final String[] PEOPLE = {
+        "Ana", "Bo", "Cyr", "Dag", "Eli", "Fen", "Gus", "Hal", "Ivo", "Jun", "Kai", "Lia"
+    };
     private static final String[] CITIES = {"Oslo", "Lima", "Rome", "Kyiv"};
     private static final String[] COLOURS = {"red", "blue", "green"};
 
-    private TinyModel() {
-    }
+    private TinyModel() {}
 
     /** Pretrains the model into {@code folder} (a few seconds on a CPU). */
     static void pretrain(DjlRuntime runtime, Path folder) throws Exception {
-        runtime.pretrain(new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1), facts(), List.of(), folder, (s, d, t) -> { });
+        runtime.pretrain(
+                new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1), facts(), List.of(), folder, (s, d, t) -> {});
     }
 
     /** Each person's city and colour, asked two ways. */
@@ -53,8 +54,8 @@ final class TinyModel {
     static List<EditRequest> recolours(int from, int count) {
         List<EditRequest> edits = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            edits.add(EditRequest.of("colour-" + i, PEOPLE[i] + " likes the colour",
-                    COLOURS[(i * 5 + 1) % COLOURS.length]));
+            edits.add(EditRequest.of(
+                    "colour-" + i, PEOPLE[i] + " likes the colour", COLOURS[(i * 5 + 1) % COLOURS.length]));
         }
         return edits;
     }
@@ -67,7 +68,10 @@ final class TinyModel {
 
     /** The mean log-probability per target token of {@code edits}' targets, averaged over the edits. */
     static double meanLogProb(LanguageModel model, List<EditRequest> edits) {
-        return model.score(completions(edits)).stream().mapToDouble(TargetScore::meanLogProb).average().orElseThrow();
+        return model.score(completions(edits)).stream()
+                .mapToDouble(TargetScore::meanLogProb)
+                .average()
+                .orElseThrow();
     }
 
     /** FT-L's built-in defaults, as SCR passes them when there is no configuration. */

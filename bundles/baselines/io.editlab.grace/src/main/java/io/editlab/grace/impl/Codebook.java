@@ -40,12 +40,10 @@ final class Codebook implements AutoCloseable {
     }
 
     /** Where a key was placed: the entry whose value should now be trained. */
-    record Placement(int index, Action action) {
-    }
+    record Placement(int index, Action action) {}
 
     /** The nearest entry to a query and its distance. */
-    record Nearest(int index, float distance) {
-    }
+    record Nearest(int index, float distance) {}
 
     private final NDManager manager;
     private final int keyWidth;
@@ -93,8 +91,10 @@ final class Codebook implements AutoCloseable {
 
     /** The nearest entry when {@code query} lies within its radius, else null. */
     static CodebookEntry covering(List<CodebookEntry> entries, float[] query) {
-        return nearest(entries, query).filter(n -> n.distance() <= entries.get(n.index()).radius())
-                .map(n -> entries.get(n.index())).orElse(null);
+        return nearest(entries, query)
+                .filter(n -> n.distance() <= entries.get(n.index()).radius())
+                .map(n -> entries.get(n.index()))
+                .orElse(null);
     }
 
     /**
@@ -106,11 +106,12 @@ final class Codebook implements AutoCloseable {
      *
      * @param initialValue the value of a new entry, copied into this codebook ({@code [out]})
      */
-    synchronized Placement place(float[] key, String label, NDArray initialValue, float epsilon,
-            boolean expandOnSameLabel) {
+    synchronized Placement place(
+            float[] key, String label, NDArray initialValue, float epsilon, boolean expandOnSameLabel) {
         requireWidth(key.length, keyWidth, "key");
         Optional<Nearest> near = nearest(entries, key);
-        if (near.isEmpty() || near.get().distance() > entries.get(near.get().index()).radius() + epsilon) {
+        if (near.isEmpty()
+                || near.get().distance() > entries.get(near.get().index()).radius() + epsilon) {
             return add(key, initialValue, epsilon, label);
         }
         int index = near.get().index();

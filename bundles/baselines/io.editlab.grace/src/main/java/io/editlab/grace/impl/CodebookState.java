@@ -29,8 +29,7 @@ final class CodebookState {
     static final String LAYER = "layer";
     static final String MODULE = "module";
 
-    private CodebookState() {
-    }
+    private CodebookState() {}
 
     /** Copies {@code entries} into {@code into}. */
     static EditorState write(List<CodebookEntry> entries, NDManager into, GraceSettings settings) {
@@ -47,11 +46,12 @@ final class CodebookState {
         for (int i = 0; i < n; i++) {
             values.set(new NDIndex(i), entries.get(i).value());
         }
-        Map<String, NDArray> tensors = Map.of(KEYS, into.create(keys, new Shape(n, in)), VALUES, values,
-                RADII, into.create(radii, new Shape(n)));
-        Map<String, String> metadata = new java.util.LinkedHashMap<>(Map.of(FORMAT_KEY, FORMAT,
-                LAYER, Integer.toString(settings.layer()), MODULE, settings.module()));
-        metadata.putAll(StateLists.entries(LABELS, entries.stream().map(CodebookEntry::label).toList()));
+        Map<String, NDArray> tensors = Map.of(
+                KEYS, into.create(keys, new Shape(n, in)), VALUES, values, RADII, into.create(radii, new Shape(n)));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(
+                Map.of(FORMAT_KEY, FORMAT, LAYER, Integer.toString(settings.layer()), MODULE, settings.module()));
+        metadata.putAll(StateLists.entries(
+                LABELS, entries.stream().map(CodebookEntry::label).toList()));
         return new EditorState(tensors, metadata);
     }
 
@@ -61,15 +61,14 @@ final class CodebookState {
      *
      * @throws EditException when the state is not a GRACE codebook for this editor's module and widths
      */
-    static List<CodebookEntry> read(EditorState state, NDManager manager, GraceSettings settings)
-            throws EditException {
+    static List<CodebookEntry> read(EditorState state, NDManager manager, GraceSettings settings) throws EditException {
         Map<String, String> metadata = state.metadata();
         if (!FORMAT.equals(metadata.get(FORMAT_KEY))) {
             throw invalid("has format '" + metadata.get(FORMAT_KEY) + "'; this editor reads format " + FORMAT);
         }
         if (!settings.module().equals(metadata.get(MODULE))) {
-            throw invalid("was made at module '" + metadata.get(MODULE) + "'; this editor wraps '"
-                    + settings.module() + "'");
+            throw invalid(
+                    "was made at module '" + metadata.get(MODULE) + "'; this editor wraps '" + settings.module() + "'");
         }
         List<String> labels;
         try {
@@ -98,7 +97,6 @@ final class CodebookState {
         }
         return entries;
     }
-
 
     private static float[] floats(NDArray array) {
         if (array.getDataType() == DataType.FLOAT32) {

@@ -75,7 +75,10 @@ final class GraceAdapter implements Adapter {
                 mask[b * length + t] = chosen[b] != null && replacement.replaces(t, queries[b]);
             }
         }
-        NDArray replaced = NDArrays.stack(values).toType(output.getDataType(), false).expandDims(1).broadcast(shape);
+        NDArray replaced = NDArrays.stack(values)
+                .toType(output.getDataType(), false)
+                .expandDims(1)
+                .broadcast(shape);
         NDArray where = manager.create(mask).reshape(chosen.length, length, 1).broadcast(shape);
         return NDArrays.where(where, replaced, output);
     }

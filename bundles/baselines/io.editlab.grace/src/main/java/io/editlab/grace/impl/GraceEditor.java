@@ -51,7 +51,8 @@ final class GraceEditor implements Editor {
             stepSeconds += trainer.stepSeconds() / batch.size();
         }
         double size = codebook.size();
-        Map<String, Double> stats = batch.isEmpty() ? Map.of("codebook", size)
+        Map<String, Double> stats = batch.isEmpty()
+                ? Map.of("codebook", size)
                 : Map.of("codebook", size, "final_loss", loss, EditResult.STEP_SECONDS, stepSeconds);
         Set<String> touched = batch.isEmpty() ? Set.of() : Set.of(settings.module());
         return new EditResult(batch.size(), System.nanoTime() - start, touched, stats);
@@ -62,12 +63,17 @@ final class GraceEditor implements Editor {
         Completion completion = new Completion(request.prompt(), request.target());
         Codebook.Placement placement;
         try (NDManager scratch = session.manager().newSubManager()) {
-            QueryBatch query = session.forward(scratch, List.of(completion), ForwardOptions.INFERENCE).context()
+            QueryBatch query = session.forward(scratch, List.of(completion), ForwardOptions.INFERENCE)
+                    .context()
                     .attribute(adapter.attribute(), QueryBatch.class)
                     .orElseThrow(() -> new IllegalStateException("the GRACE adapter at " + settings.module()
                             + " did not run: was it unhooked from the session?"));
-            placement = codebook.place(query.keys()[0], request.target(), query.outputs().get(new NDIndex(0)),
-                    (float) settings.epsilon(), settings.expandOnSameLabel());
+            placement = codebook.place(
+                    query.keys()[0],
+                    request.target(),
+                    query.outputs().get(new NDIndex(0)),
+                    (float) settings.epsilon(),
+                    settings.expandOnSameLabel());
         } catch (IllegalArgumentException e) {
             throw new EditException(GraceSettings.METHOD + ": request '" + request.id() + "': " + e.getMessage(), e);
         }

@@ -26,13 +26,22 @@ import java.util.stream.Collectors;
  * @param replacement which positions get a value
  * @param expandOnSameLabel whether a near key with the same label grows an entry instead of adding one
  */
-record GraceSettings(int layer, String module, int keyWidth, int valueWidth, double epsilon,
-        double learningRate, int steps, Replacement replacement, boolean expandOnSameLabel) {
+record GraceSettings(
+        int layer,
+        String module,
+        int keyWidth,
+        int valueWidth,
+        double epsilon,
+        double learningRate,
+        int steps,
+        Replacement replacement,
+        boolean expandOnSameLabel) {
 
     static final String METHOD = "grace";
 
     /** The configuration keys: the attribute names of {@link GraceConfig}. */
-    static final Set<String> KEYS = Arrays.stream(GraceConfig.class.getDeclaredMethods()).map(Method::getName)
+    static final Set<String> KEYS = Arrays.stream(GraceConfig.class.getDeclaredMethods())
+            .map(Method::getName)
             .collect(Collectors.toUnmodifiableSet());
 
     /**
@@ -45,14 +54,15 @@ record GraceSettings(int layer, String module, int keyWidth, int valueWidth, dou
         ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
         int layer = values.integer("layer", defaults.layer());
         if (layer < -1 || layer >= model.layers()) {
-            throw values.invalid("layer", layer, "-1 (two thirds of the depth) or a block index from 0 to "
-                    + (model.layers() - 1));
+            throw values.invalid(
+                    "layer", layer, "-1 (two thirds of the depth) or a block index from 0 to " + (model.layers() - 1));
         }
         int block = layer == -1 ? model.layers() * 2 / 3 : layer;
         String roleName = values.text("module", defaults.module());
-        ModuleRole role = role(roleName).filter(r -> linearWeight(model, block, r).isPresent())
-                .orElseThrow(() -> values.invalid("module", roleName, "the role of a linear module, one of "
-                        + linearRoles(model, block)));
+        ModuleRole role = role(roleName)
+                .filter(r -> linearWeight(model, block, r).isPresent())
+                .orElseThrow(() -> values.invalid(
+                        "module", roleName, "the role of a linear module, one of " + linearRoles(model, block)));
         ParameterInfo weight = linearWeight(model, block, role).orElseThrow();
         double epsilon = values.decimal("epsilon", defaults.epsilon());
         if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
@@ -61,18 +71,38 @@ record GraceSettings(int layer, String module, int keyWidth, int valueWidth, dou
         double learningRate = values.positive("learningRate", defaults.learningRate());
         int steps = values.atLeast("steps", defaults.steps(), 1);
         String replacementName = values.text("replacement", defaults.replacement());
-        Replacement replacement = Replacement.parse(replacementName).orElseThrow(() -> values.invalid("replacement",
-                replacementName, "one of " + Arrays.stream(Replacement.values()).map(Replacement::id).toList()));
+        Replacement replacement = Replacement.parse(replacementName)
+                .orElseThrow(() -> values.invalid(
+                        "replacement",
+                        replacementName,
+                        "one of "
+                                + Arrays.stream(Replacement.values())
+                                        .map(Replacement::id)
+                                        .toList()));
         boolean expand = values.bool("expandOnSameLabel", defaults.expandOnSameLabel());
-        long in = weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(0) : weight.shape().get(1);
-        long out = weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(1) : weight.shape().get(0);
-        return new GraceSettings(block, model.module(block, role), Math.toIntExact(in), Math.toIntExact(out),
-                epsilon, learningRate, steps, replacement, expand);
+        long in = weight.layout() == WeightLayout.IN_OUT
+                ? weight.shape().get(0)
+                : weight.shape().get(1);
+        long out = weight.layout() == WeightLayout.IN_OUT
+                ? weight.shape().get(1)
+                : weight.shape().get(0);
+        return new GraceSettings(
+                block,
+                model.module(block, role),
+                Math.toIntExact(in),
+                Math.toIntExact(out),
+                epsilon,
+                learningRate,
+                steps,
+                replacement,
+                expand);
     }
 
     /** The role named {@code name}, in any case. */
     private static Optional<ModuleRole> role(String name) {
-        return Arrays.stream(ModuleRole.values()).filter(r -> r.name().equalsIgnoreCase(name.strip())).findFirst();
+        return Arrays.stream(ModuleRole.values())
+                .filter(r -> r.name().equalsIgnoreCase(name.strip()))
+                .findFirst();
     }
 
     /** The weight of the module with {@code role} in {@code block}, when that module is linear. */
@@ -82,7 +112,10 @@ record GraceSettings(int layer, String module, int keyWidth, int valueWidth, dou
     }
 
     private static String linearRoles(ModelHandle model, int block) {
-        return Arrays.stream(ModuleRole.values()).filter(r -> linearWeight(model, block, r).isPresent())
-                .map(ModuleRole::name).toList().toString();
+        return Arrays.stream(ModuleRole.values())
+                .filter(r -> linearWeight(model, block, r).isPresent())
+                .map(ModuleRole::name)
+                .toList()
+                .toString();
     }
 }

@@ -11,5 +11,4 @@ import ai.djl.ndarray.NDArray;
  * @param outputs the module's output at the query positions before any replacement, {@code [batch, out]},
  *     owned by the pass's manager
  */
-record QueryBatch(float[][] keys, NDArray outputs) {
-}
+record QueryBatch(float[][] keys, NDArray outputs) {}

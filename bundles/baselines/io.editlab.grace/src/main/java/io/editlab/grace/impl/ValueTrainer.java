@@ -21,7 +21,6 @@ final class ValueTrainer {
     private final int steps;
     private double stepSeconds = Double.NaN;
 
-
     ValueTrainer(EditSession session, float learningRate, int steps) {
         this.session = session;
         this.learningRate = learningRate;
@@ -39,8 +38,9 @@ final class ValueTrainer {
         try (NDManager moments = session.manager().newSubManager()) {
             GuardedSteps guard = new GuardedSteps(List.of(new Adam(moments, List.of(value), learningRate)));
             for (int step = 1; step <= steps; step++) {
-                float loss = guard.step(session,
-                        scratch -> session.forward(scratch, List.of(completion), ForwardOptions.TRAINING).loss());
+                float loss = guard.step(
+                        session, scratch -> session.forward(scratch, List.of(completion), ForwardOptions.TRAINING)
+                                .loss());
                 if (guard.diverged()) {
                     throw diverged(completion, loss, "at step " + step + " of " + steps);
                 }
@@ -50,7 +50,9 @@ final class ValueTrainer {
             value.setRequiresGradient(false);
         }
         try (NDManager scratch = session.manager().newSubManager()) {
-            float loss = session.forward(scratch, List.of(completion), ForwardOptions.INFERENCE).loss().getFloat();
+            float loss = session.forward(scratch, List.of(completion), ForwardOptions.INFERENCE)
+                    .loss()
+                    .getFloat();
             if (!Float.isFinite(loss)) {
                 throw diverged(completion, loss, "after the last of " + steps + " steps");
             }

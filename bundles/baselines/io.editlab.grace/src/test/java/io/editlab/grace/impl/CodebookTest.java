@@ -53,7 +53,8 @@ class CodebookTest {
         assertEquals(new Placement(0, Action.ADDED), place(0, 0, "Lima"));
         assertEquals(new Placement(1, Action.ADDED), place(3, 0, "Lima"), "3 > radius 1 + epsilon 1");
         assertEquals(EPSILON, codebook.entries().get(1).radius());
-        assertArrayEquals(new float[] {3, 3, 3}, codebook.entries().get(1).value().toFloatArray());
+        assertArrayEquals(
+                new float[] {3, 3, 3}, codebook.entries().get(1).value().toFloatArray());
     }
 
     @Test
@@ -89,8 +90,12 @@ class CodebookTest {
         assertEquals(2, codebook.size());
         assertEquals(0.6f, codebook.entries().get(0).radius(), 1e-6f);
         assertEquals(0.6f, codebook.entries().get(1).radius(), 1e-6f);
-        assertEquals("Lima", Codebook.covering(codebook.entries(), new float[] {0.1f, 0}).label());
-        assertEquals("Rome", Codebook.covering(codebook.entries(), new float[] {1.1f, 0}).label());
+        assertEquals(
+                "Lima",
+                Codebook.covering(codebook.entries(), new float[] {0.1f, 0}).label());
+        assertEquals(
+                "Rome",
+                Codebook.covering(codebook.entries(), new float[] {1.1f, 0}).label());
         assertNull(Codebook.covering(codebook.entries(), new float[] {0.6f, 1}), "in neither radius");
     }
 
@@ -114,7 +119,8 @@ class CodebookTest {
 
     @Test
     void keysOfAnotherWidthAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> codebook.place(new float[] {1, 2, 3}, "Lima", value(0),
-                EPSILON, true));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> codebook.place(new float[] {1, 2, 3}, "Lima", value(0), EPSILON, true));
     }
 }

@@ -38,11 +38,13 @@ class GraceEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<Completion> facts;
     static List<TargetScore> baseScores;
     /** Overrides that keep every entry's radius below the distance between any two fact prompts. */
     static Map<String, Object> overrides;
+
     static EditSession edited;
     static Editor editor;
     static List<EditRequest> edits;
@@ -96,14 +98,17 @@ class GraceEditorTest {
 
     @Test
     void everyEditedPromptAnswersItsNewTarget() {
-        List<Completion> targets = edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
+        List<Completion> targets =
+                edits.stream().map(e -> new Completion(e.prompt(), e.target())).toList();
         List<TargetScore> scores = edited.score(targets);
         for (int i = 0; i < targets.size(); i++) {
             assertTrue(scores.get(i).exactMatch(), targets.get(i) + ": " + scores.get(i));
             assertFalse(tiny.model.score(List.of(targets.get(i))).get(0).exactMatch(), "the base model disagrees");
         }
         assertEquals("Lima", TinyModel.otherCity(0));
-        assertEquals("Lima", edited.generate(List.of(edits.get(0).prompt()), 1).get(0).text().strip());
+        assertEquals(
+                "Lima",
+                edited.generate(List.of(edits.get(0).prompt()), 1).get(0).text().strip());
     }
 
     @Test
@@ -112,7 +117,8 @@ class GraceEditorTest {
         for (int i = 0; i < facts.size(); i++) {
             String prompt = facts.get(i).prompt();
             if (edits.stream().noneMatch(e -> e.prompt().equals(prompt))) {
-                assertArrayEquals(baseScores.get(i).predictedIds(), scores.get(i).predictedIds(), prompt);
+                assertArrayEquals(
+                        baseScores.get(i).predictedIds(), scores.get(i).predictedIds(), prompt);
             }
         }
     }
@@ -134,11 +140,13 @@ class GraceEditorTest {
     @ValueSource(strings = {"last", "from-query"})
     void otherReplacementsEditToo(String replacement) throws EditException {
         try (EditSession session = tiny.model.openSession(replacement)) {
-            Editor grace = method().create(session, Map.of("epsilon", overrides.get("epsilon"), "replacement",
-                    replacement));
+            Editor grace =
+                    method().create(session, Map.of("epsilon", overrides.get("epsilon"), "replacement", replacement));
             grace.apply(List.of(edits.get(0)));
             List<TargetScore> scores = session.score(facts);
-            assertTrue(session.score(List.of(new Completion(edits.get(0).prompt(), edits.get(0).target()))).get(0)
+            assertTrue(session.score(List.of(
+                            new Completion(edits.get(0).prompt(), edits.get(0).target())))
+                    .get(0)
                     .exactMatch());
             assertEquals(baseScores.subList(1, facts.size()), scores.subList(1, facts.size()));
         }
@@ -153,7 +161,9 @@ class GraceEditorTest {
             assertEquals(1.0, grace.apply(List.of(lima)).stats().get("codebook"), "same label: reused");
             EditRequest kyiv = EditRequest.of("b", "Ana lives in", "Kyiv");
             assertEquals(1.0, grace.apply(List.of(kyiv)).stats().get("codebook"), "same key: relabelled");
-            assertTrue(session.score(List.of(new Completion("Ana lives in", "Kyiv"))).get(0).exactMatch());
+            assertTrue(session.score(List.of(new Completion("Ana lives in", "Kyiv")))
+                    .get(0)
+                    .exactMatch());
         }
     }
 
@@ -176,13 +186,16 @@ class GraceEditorTest {
 
     @Test
     void aRestoredStateAnswersLikeTheEditorItCameFrom() throws EditException {
-        try (NDManager manager = edited.manager().newSubManager(); EditSession copy = tiny.model.openSession("copy");
+        try (NDManager manager = edited.manager().newSubManager();
+                EditSession copy = tiny.model.openSession("copy");
                 EditSession empty = tiny.model.openSession("empty")) {
             EditorState state = editor.state(manager);
-            assertEquals(List.of(4L, 128L), List.of(state.tensors().get("keys").getShape().getShape()[0],
-                    state.tensors().get("keys").getShape().getShape()[1]));
-            assertEquals(edits.stream().map(EditRequest::target).toList(),
-                    StateLists.read(state.metadata(), "labels"));
+            assertEquals(
+                    List.of(4L, 128L),
+                    List.of(
+                            state.tensors().get("keys").getShape().getShape()[0],
+                            state.tensors().get("keys").getShape().getShape()[1]));
+            assertEquals(edits.stream().map(EditRequest::target).toList(), StateLists.read(state.metadata(), "labels"));
             Editor restored = method().create(copy, overrides);
             restored.restore(state);
             assertEquals(edited.score(facts), copy.score(facts));
@@ -193,14 +206,16 @@ class GraceEditorTest {
 
     @Test
     void aDivergingEditIsRefusedAndLeavesNothingBehind() throws EditException {
-        try (EditSession session = tiny.model.openSession("diverging"); NDManager manager = session.manager()
-                .newSubManager()) {
-            Editor diverging = method().create(session, Map.of("epsilon", overrides.get("epsilon"), "steps", 5,
-                    "learningRate", 1e30));
-            EditException error = assertThrows(EditException.class, () -> diverging.applyAtomically(session,
-                    List.of(edits.get(0))));
+        try (EditSession session = tiny.model.openSession("diverging");
+                NDManager manager = session.manager().newSubManager()) {
+            Editor diverging = method().create(
+                            session, Map.of("epsilon", overrides.get("epsilon"), "steps", 5, "learningRate", 1e30));
+            EditException error =
+                    assertThrows(EditException.class, () -> diverging.applyAtomically(session, List.of(edits.get(0))));
             assertTrue(error.getMessage().contains("gave a loss of"), error.getMessage());
-            assertEquals(0, diverging.state(manager).tensors().get("radii").getShape().get(0));
+            assertEquals(
+                    0,
+                    diverging.state(manager).tensors().get("radii").getShape().get(0));
             assertEquals(baseScores, session.score(facts));
         }
     }
@@ -212,8 +227,8 @@ class GraceEditorTest {
             grace.apply(List.of(edits.get(0)));
             List<TargetScore> before = session.score(facts);
             EditRequest tooLong = EditRequest.of("long", "Ana ".repeat(500) + "lives in", "Lima");
-            EditException error = assertThrows(EditException.class,
-                    () -> grace.applyAtomically(session, List.of(edits.get(1), tooLong)));
+            EditException error = assertThrows(
+                    EditException.class, () -> grace.applyAtomically(session, List.of(edits.get(1), tooLong)));
             assertTrue(error.getMessage().contains("'long'"), error.getMessage());
             assertEquals(before, session.score(facts), "the first request of the failed call is undone too");
             assertEquals(2.0, grace.apply(List.of(edits.get(1))).stats().get("codebook"));
@@ -223,11 +238,28 @@ class GraceEditorTest {
     @Test
     void badConfigurationIsRefusedNamingTheKey() {
         try (EditSession session = tiny.model.openSession("config")) {
-            Map<String, Object> bad = Map.of("epsilon", -1, "learningRate", "fast", "steps", 0, "layer", 2,
-                    "module", "BLOCK", "replacement", "first", "expandOnSameLabel", "maybe", "radius", 1);
+            Map<String, Object> bad = Map.of(
+                    "epsilon",
+                    -1,
+                    "learningRate",
+                    "fast",
+                    "steps",
+                    0,
+                    "layer",
+                    2,
+                    "module",
+                    "BLOCK",
+                    "replacement",
+                    "first",
+                    "expandOnSameLabel",
+                    "maybe",
+                    "radius",
+                    1);
             for (Map.Entry<String, Object> entry : bad.entrySet()) {
-                EditException error = assertThrows(EditException.class,
-                        () -> method().create(session, Map.of(entry.getKey(), entry.getValue())), entry.toString());
+                EditException error = assertThrows(
+                        EditException.class,
+                        () -> method().create(session, Map.of(entry.getKey(), entry.getValue())),
+                        entry.toString());
                 assertTrue(error.getMessage().contains(entry.getKey()), error.getMessage());
             }
             assertTrue(session.adapters().isEmpty(), "no adapter is left behind by a refused configuration");
@@ -236,7 +268,8 @@ class GraceEditorTest {
 
     @Test
     void aStateFromAnotherModuleIsRefused() throws EditException {
-        try (NDManager manager = edited.manager().newSubManager(); EditSession other = tiny.model.openSession("l0")) {
+        try (NDManager manager = edited.manager().newSubManager();
+                EditSession other = tiny.model.openSession("l0")) {
             Editor atLayerZero = method().create(other, Map.of("layer", 0));
             EditException error = assertThrows(EditException.class, () -> atLayerZero.restore(editor.state(manager)));
             assertTrue(error.getMessage().contains("module"), error.getMessage());

@@ -12,8 +12,7 @@ import java.util.List;
 /** Reads a module's input at the last prompt token, as GRACE's keys, through a plain recording adapter. */
 final class KeyProbe {
 
-    private KeyProbe() {
-    }
+    private KeyProbe() {}
 
     /** The key of each completion's prompt at {@code module}, one pass per completion. */
     static List<float[]> keys(ModelHandle model, String module, List<Completion> completions) {

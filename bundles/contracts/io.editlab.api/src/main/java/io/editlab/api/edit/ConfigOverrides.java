@@ -42,7 +42,8 @@ public final class ConfigOverrides {
             return fallback;
         }
         try {
-            return value instanceof Number n && n.doubleValue() == n.intValue() ? n.intValue()
+            return value instanceof Number n && n.doubleValue() == n.intValue()
+                    ? n.intValue()
                     : Integer.parseInt(value.toString().strip());
         } catch (NumberFormatException e) {
             throw invalid(key, value, "a whole number");
@@ -55,7 +56,9 @@ public final class ConfigOverrides {
             return fallback;
         }
         try {
-            return value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString().strip());
+            return value instanceof Number n
+                    ? n.doubleValue()
+                    : Double.parseDouble(value.toString().strip());
         } catch (NumberFormatException e) {
             throw invalid(key, value, "a number");
         }

@@ -19,6 +19,7 @@ public record EditResult(int edits, long nanos, Set<String> touched, Map<String,
      * and backward pass).
      */
     public static final String STEP_SECONDS = "step_seconds";
+
     public EditResult {
         if (edits < 0 || nanos < 0) {
             throw new IllegalArgumentException("edits and nanos must not be negative");

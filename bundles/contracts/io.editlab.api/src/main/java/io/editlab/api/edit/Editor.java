@@ -60,6 +60,5 @@ public interface Editor extends AutoCloseable {
 
     /** Releases the editor's resources (by default it holds none); the session stays open. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

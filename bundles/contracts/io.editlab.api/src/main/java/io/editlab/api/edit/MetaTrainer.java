@@ -20,8 +20,13 @@ public interface MetaTrainer {
      * Trains on {@code training}, validates on {@code validation}, writes the artifact into
      * {@code output} and returns its path. Never changes the base model.
      */
-    Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
-            ProgressListener progress) throws EditException;
+    Path train(
+            ModelHandle model,
+            List<EditRequest> training,
+            List<EditRequest> validation,
+            Path output,
+            ProgressListener progress)
+            throws EditException;
 
     /**
      * Like {@link #train(ModelHandle, List, List, Path, ProgressListener)}, with configuration
@@ -33,11 +38,17 @@ public interface MetaTrainer {
      *     key or value is invalid; the message names the key
      * @since 1.2
      */
-    default Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
-            Map<String, ?> overrides, ProgressListener progress) throws EditException {
+    default Path train(
+            ModelHandle model,
+            List<EditRequest> training,
+            List<EditRequest> validation,
+            Path output,
+            Map<String, ?> overrides,
+            ProgressListener progress)
+            throws EditException {
         if (!overrides.isEmpty()) {
-            throw new EditException("this meta-trainer takes no configuration overrides, got "
-                    + new TreeSet<>(overrides.keySet()));
+            throw new EditException(
+                    "this meta-trainer takes no configuration overrides, got " + new TreeSet<>(overrides.keySet()));
         }
         return train(model, training, validation, output, progress);
     }

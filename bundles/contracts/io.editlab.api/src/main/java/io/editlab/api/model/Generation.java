@@ -24,7 +24,9 @@ public record Generation(String prompt, int[] tokens, String text) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Generation g && prompt.equals(g.prompt) && Arrays.equals(tokens, g.tokens)
+        return other instanceof Generation g
+                && prompt.equals(g.prompt)
+                && Arrays.equals(tokens, g.tokens)
                 && text.equals(g.text);
     }
 

@@ -62,8 +62,10 @@ public record TargetScore(int[] targetIds, int[] predictedIds, float[] logProbs)
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof TargetScore s && Arrays.equals(targetIds, s.targetIds)
-                && Arrays.equals(predictedIds, s.predictedIds) && Arrays.equals(logProbs, s.logProbs);
+        return other instanceof TargetScore s
+                && Arrays.equals(targetIds, s.targetIds)
+                && Arrays.equals(predictedIds, s.predictedIds)
+                && Arrays.equals(logProbs, s.logProbs);
     }
 
     @Override

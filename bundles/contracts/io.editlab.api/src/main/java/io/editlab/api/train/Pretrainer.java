@@ -25,6 +25,11 @@ public interface Pretrainer {
      * @param output the folder to create; must not exist yet
      * @throws ModelException when training diverges or the folder cannot be written
      */
-    PretrainingReport pretrain(PretrainingSpec spec, List<Completion> facts, List<String> vocabulary, Path output,
-            ProgressListener progress) throws ModelException;
+    PretrainingReport pretrain(
+            PretrainingSpec spec,
+            List<Completion> facts,
+            List<String> vocabulary,
+            Path output,
+            ProgressListener progress)
+            throws ModelException;
 }

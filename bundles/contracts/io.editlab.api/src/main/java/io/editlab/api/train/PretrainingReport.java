@@ -12,6 +12,5 @@ import java.nio.file.Path;
  * @param exactMatch fraction of the facts answered exactly (teacher forced) at the end
  * @param seconds wall time
  */
-public record PretrainingReport(Path output, long parameters, int vocabulary, int epochs, double exactMatch,
-        double seconds) {
-}
+public record PretrainingReport(
+        Path output, long parameters, int vocabulary, int epochs, double exactMatch, double seconds) {}

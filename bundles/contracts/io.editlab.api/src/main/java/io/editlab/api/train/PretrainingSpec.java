@@ -12,8 +12,15 @@ package io.editlab.api.train;
  * @param stopAccuracy stop early once this fraction of the facts is answered exactly (teacher forced)
  * @param seed for initialisation and shuffling
  */
-public record PretrainingSpec(int layers, int hidden, int heads, int epochs, int batchSize, float learningRate,
-        double stopAccuracy, long seed) {
+public record PretrainingSpec(
+        int layers,
+        int hidden,
+        int heads,
+        int epochs,
+        int batchSize,
+        float learningRate,
+        double stopAccuracy,
+        long seed) {
 
     public PretrainingSpec {
         if (layers < 1 || hidden < 1 || heads < 1 || hidden % heads != 0) {

@@ -13,19 +13,20 @@ class EditRequestTest {
     @Test
     void missingListsBecomeEmptyAndListsAreCopied() {
         List<String> rephrases = new ArrayList<>(List.of("Who wrote Hamlet?"));
-        EditRequest request = new EditRequest("7", "Hamlet was written by", "Marlowe", "Hamlet",
-                "Shakespeare", rephrases, null, null);
+        EditRequest request = new EditRequest(
+                "7", "Hamlet was written by", "Marlowe", "Hamlet", "Shakespeare", rephrases, null, null);
         rephrases.add("changed later");
         assertEquals(List.of("Who wrote Hamlet?"), request.rephrases());
         assertTrue(request.locality().isEmpty());
         assertTrue(request.portability().isEmpty());
-        assertThrows(UnsupportedOperationException.class, () -> request.rephrases().add("x"));
+        assertThrows(
+                UnsupportedOperationException.class, () -> request.rephrases().add("x"));
     }
 
     @Test
     void blankRequiredFieldsAreRejectedByName() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> EditRequest.of("1", "The capital of France is", " "));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class, () -> EditRequest.of("1", "The capital of France is", " "));
         assertEquals("target must not be blank", error.getMessage());
         assertThrows(NullPointerException.class, () -> EditRequest.of(null, "p", "t"));
     }

@@ -17,13 +17,14 @@ class MetaTrainerTest {
     @Test
     void withoutOverridesTheDefaultDelegatesToTheOriginalMethod() throws EditException {
         Path out = Path.of("out");
-        assertEquals(out, PLAIN.train(null, List.of(), List.of(), out, Map.of(), (s, d, t) -> { }));
+        assertEquals(out, PLAIN.train(null, List.of(), List.of(), out, Map.of(), (s, d, t) -> {}));
     }
 
     @Test
     void overridesAreRefusedByATrainerThatTakesNone() {
-        EditException e = assertThrows(EditException.class, () -> PLAIN.train(null, List.of(), List.of(),
-                Path.of("out"), Map.of("rank", 8), (s, d, t) -> { }));
+        EditException e = assertThrows(
+                EditException.class,
+                () -> PLAIN.train(null, List.of(), List.of(), Path.of("out"), Map.of("rank", 8), (s, d, t) -> {}));
         assertTrue(e.getMessage().contains("[rank]"), e.getMessage());
     }
 }

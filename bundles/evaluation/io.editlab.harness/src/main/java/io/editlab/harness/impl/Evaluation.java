@@ -26,8 +26,14 @@ final class Evaluation implements EvaluationContext {
     /**
      * @param baseScores the run's cache of the unedited model's scores, shared by every editor
      */
-    Evaluation(ModelHandle base, EditSession edited, List<EditRequest> edits, List<EditResult> results,
-            boolean generation, Scorer baseScores, long peakMemory) {
+    Evaluation(
+            ModelHandle base,
+            EditSession edited,
+            List<EditRequest> edits,
+            List<EditResult> results,
+            boolean generation,
+            Scorer baseScores,
+            long peakMemory) {
         this.base = base;
         this.edited = edited;
         this.edits = List.copyOf(edits);
@@ -65,8 +71,11 @@ final class Evaluation implements EvaluationContext {
             edited.add(edit.prompt());
             edited.addAll(edit.rephrases());
         }
-        return edits.stream().flatMap(r -> r.locality().stream()).filter(p -> !edited.contains(p.prompt()))
-                .map(p -> new Completion(p.prompt(), p.answer())).toList();
+        return edits.stream()
+                .flatMap(r -> r.locality().stream())
+                .filter(p -> !edited.contains(p.prompt()))
+                .map(p -> new Completion(p.prompt(), p.answer()))
+                .toList();
     }
 
     @Override

@@ -22,9 +22,9 @@ import io.editlab.harness.Harness;
 import io.editlab.harness.Protocol;
 import io.editlab.harness.ResumePoint;
 import io.editlab.harness.RunListener;
+import io.editlab.harness.RunReport;
 import io.editlab.harness.RunReport.Checkpoint;
 import io.editlab.harness.RunReport.EditorReport;
-import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
 import io.editlab.harness.SessionFiles;
 import java.io.IOException;
@@ -76,14 +76,21 @@ public final class HarnessImpl implements Harness {
         List<EditorReport> reports = new ArrayList<>();
         for (EditorSpec editor : request.editors()) {
             EditorReport report = listener.cancelled()
-                    ? new EditorReport(editor.method(), editor.overrides(), "", "", CANCELLED, "the run was cancelled",
-                            Map.of(), List.of())
+                    ? new EditorReport(
+                            editor.method(),
+                            editor.overrides(),
+                            "",
+                            "",
+                            CANCELLED,
+                            "the run was cancelled",
+                            Map.of(),
+                            List.of())
                     : runEditor(request, editor, stream, metrics, baseScores, listener);
             listener.editorFinished(report);
             reports.add(report);
         }
-        return new RunReport(request.model().info(), request.dataset(), protocol, reports,
-                (System.nanoTime() - start) / 1e9);
+        return new RunReport(
+                request.model().info(), request.dataset(), protocol, reports, (System.nanoTime() - start) / 1e9);
     }
 
     /** The requests in the protocol's order. */
@@ -91,16 +98,17 @@ public final class HarnessImpl implements Harness {
         Protocol protocol = request.protocol();
         List<EditRequest> requests = new ArrayList<>(request.requests());
         switch (protocol.order()) {
-            case FILE -> { }
+            case FILE -> {}
             case SHUFFLE -> Collections.shuffle(requests, new Random(protocol.seed()));
             case PLANNED -> {
                 EditOrderPlanner planner = catalog.find(PluginKind.PLANNER, EditOrderPlanner.class, protocol.planner())
-                        .orElseThrow(() -> new IllegalArgumentException("no planner '" + protocol.planner()
-                                + "' is installed"));
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("no planner '" + protocol.planner() + "' is installed"));
                 List<EditRequest> first = requests.subList(0, protocol.edits());
                 List<EditRequest> planned = planner.plan(List.copyOf(first), planning(request));
                 if (planned.size() != first.size() || !planned.containsAll(first)) {
-                    throw new IllegalStateException("planner '" + protocol.planner() + "' did not return a permutation");
+                    throw new IllegalStateException(
+                            "planner '" + protocol.planner() + "' did not return a permutation");
                 }
                 requests = new ArrayList<>(planned);
             }
@@ -132,45 +140,85 @@ public final class HarnessImpl implements Harness {
     private Map<String, Metric> metrics(List<String> requested) {
         Map<String, Metric> metrics = new TreeMap<>();
         List<String> names = requested.isEmpty()
-                ? catalog.plugins(PluginKind.METRIC).stream().map(PluginInfo::name).toList() : requested;
+                ? catalog.plugins(PluginKind.METRIC).stream()
+                        .map(PluginInfo::name)
+                        .toList()
+                : requested;
         for (String name : names) {
-            metrics.put(name, catalog.find(PluginKind.METRIC, Metric.class, name)
-                    .orElseThrow(() -> new IllegalArgumentException("no metric '" + name + "' is installed")));
+            metrics.put(
+                    name,
+                    catalog.find(PluginKind.METRIC, Metric.class, name)
+                            .orElseThrow(() -> new IllegalArgumentException("no metric '" + name + "' is installed")));
         }
         return metrics;
     }
 
-    private EditorReport runEditor(RunRequest request, EditorSpec spec, List<EditRequest> stream,
-            Map<String, Metric> metrics, Scorer baseScores, RunListener listener) {
+    private EditorReport runEditor(
+            RunRequest request,
+            EditorSpec spec,
+            List<EditRequest> stream,
+            Map<String, Metric> metrics,
+            Scorer baseScores,
+            RunListener listener) {
         ModelHandle model = request.model();
         String name = spec.method();
-        PluginInfo info = catalog.plugins(PluginKind.METHOD).stream().filter(p -> p.name().equals(name)).findFirst()
+        PluginInfo info = catalog.plugins(PluginKind.METHOD).stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
                 .orElse(null);
-        EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, name).orElse(null);
+        EditMethod method =
+                catalog.find(PluginKind.METHOD, EditMethod.class, name).orElse(null);
         if (info == null || method == null) {
-            return new EditorReport(name, spec.overrides(), "", "", "failed", "no editing method '" + name
-                    + "' is installed", Map.of(), List.of());
+            return new EditorReport(
+                    name,
+                    spec.overrides(),
+                    "",
+                    "",
+                    "failed",
+                    "no editing method '" + name + "' is installed",
+                    Map.of(),
+                    List.of());
         }
         ResumePoint resume = request.resume().get(name);
         Progress progress = new Progress(resume);
         EditSession session = null;
         Editor editor = null;
         try {
-            SessionFiles.Opened opened = SessionFiles.open(model, "bench:" + name, method, spec.overrides(),
-                    resume == null ? null : resume.snapshot());
+            SessionFiles.Opened opened = SessionFiles.open(
+                    model, "bench:" + name, method, spec.overrides(), resume == null ? null : resume.snapshot());
             session = opened.session();
             editor = opened.editor();
-            Map<String, Double> finals = edit(new Edited(model, session, editor, name, method), stream,
-                    request.protocol(), metrics, baseScores, progress, listener);
-            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "ok", null, finals,
-                    progress.checkpoints);
+            Map<String, Double> finals = edit(
+                    new Edited(model, session, editor, name, method),
+                    stream,
+                    request.protocol(),
+                    metrics,
+                    baseScores,
+                    progress,
+                    listener);
+            return new EditorReport(
+                    name, spec.overrides(), info.bundle(), info.version(), "ok", null, finals, progress.checkpoints);
         } catch (CancellationException e) {
-            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), CANCELLED,
-                    "the run was cancelled", Map.of(), progress.checkpoints);
+            return new EditorReport(
+                    name,
+                    spec.overrides(),
+                    info.bundle(),
+                    info.version(),
+                    CANCELLED,
+                    "the run was cancelled",
+                    Map.of(),
+                    progress.checkpoints);
         } catch (Exception | OutOfMemoryError | StackOverflowError | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "editor " + name + " failed", e);
             String error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            return new EditorReport(name, spec.overrides(), info.bundle(), info.version(), "failed", error, Map.of(),
+            return new EditorReport(
+                    name,
+                    spec.overrides(),
+                    info.bundle(),
+                    info.version(),
+                    "failed",
+                    error,
+                    Map.of(),
                     progress.checkpoints);
         } finally {
             if (editor != null) {
@@ -183,8 +231,7 @@ public final class HarnessImpl implements Harness {
     }
 
     /** One editor at work: its session and the method service that made it. */
-    private record Edited(ModelHandle model, EditSession session, Editor editor, String name, EditMethod method) {
-    }
+    private record Edited(ModelHandle model, EditSession session, Editor editor, String name, EditMethod method) {}
 
     /** What an editor has done so far in this run: from the start, or from a resume point. */
     private static final class Progress {
@@ -205,8 +252,15 @@ public final class HarnessImpl implements Harness {
      * Applies the stream batch by batch (from the resume point, if any) and returns the final values;
      * checkpoints are added and reported as they happen.
      */
-    private Map<String, Double> edit(Edited e, List<EditRequest> stream, Protocol protocol,
-            Map<String, Metric> metrics, Scorer baseScores, Progress progress, RunListener listener) throws Exception {
+    private Map<String, Double> edit(
+            Edited e,
+            List<EditRequest> stream,
+            Protocol protocol,
+            Map<String, Metric> metrics,
+            Scorer baseScores,
+            Progress progress,
+            RunListener listener)
+            throws Exception {
         List<EditRequest> scored = protocol.rephrasings().scored(stream);
         List<EditRequest> applied = new ArrayList<>(scored.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
@@ -219,8 +273,8 @@ public final class HarnessImpl implements Harness {
             requireInstalled(e);
             int to = Math.min(stream.size(), from + protocol.batchSize());
             long t0 = System.nanoTime();
-            EditResult result = e.editor().applyAtomically(e.session(),
-                    protocol.rephrasings().edited(stream.subList(from, to)));
+            EditResult result = e.editor()
+                    .applyAtomically(e.session(), protocol.rephrasings().edited(stream.subList(from, to)));
             long nanos = System.nanoTime() - t0; // measured here, whatever the editor reports
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
             List<EditRequest> batch = scored.subList(from, to);
@@ -228,14 +282,25 @@ public final class HarnessImpl implements Harness {
             peak = Math.max(peak, ProcessMemory.residentBytes());
             requireFinite(e.session(), batch.get(0), e.name());
             if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-                progress.perBatch.add(evaluate(new Evaluation(e.model(), e.session(), batch, results,
-                        protocol.generation(), baseScores, peak), metrics));
+                progress.perBatch.add(evaluate(
+                        new Evaluation(e.model(), e.session(), batch, results, protocol.generation(), baseScores, peak),
+                        metrics));
             }
             int before = applied.size() - batch.size();
             if (protocol.checkpointEvery() > 0
                     && applied.size() / protocol.checkpointEvery() > before / protocol.checkpointEvery()) {
-                Checkpoint checkpoint = new Checkpoint(applied.size(), evaluate(new Evaluation(e.model(), e.session(),
-                        applied, results, protocol.generation(), baseScores, peak), metrics));
+                Checkpoint checkpoint = new Checkpoint(
+                        applied.size(),
+                        evaluate(
+                                new Evaluation(
+                                        e.model(),
+                                        e.session(),
+                                        applied,
+                                        results,
+                                        protocol.generation(),
+                                        baseScores,
+                                        peak),
+                                metrics));
                 progress.checkpoints.add(checkpoint);
                 listener.checkpoint(e.name(), checkpoint, save(e, applied.size(), progress, listener));
             }
@@ -245,8 +310,9 @@ public final class HarnessImpl implements Harness {
         if (protocol.evaluation() == Protocol.Evaluation.EACH) {
             return average(progress.perBatch);
         }
-        return evaluate(new Evaluation(e.model(), e.session(), applied, results, protocol.generation(), baseScores,
-                peak), metrics);
+        return evaluate(
+                new Evaluation(e.model(), e.session(), applied, results, protocol.generation(), baseScores, peak),
+                metrics);
     }
 
     /** Saves the session and the editor's state where the listener asks, and says how to resume from there. */
@@ -262,16 +328,19 @@ public final class HarnessImpl implements Harness {
     /** An editor whose method was uninstalled (or replaced) since it was created must not go on. */
     private void requireInstalled(Edited e) {
         boolean installed = catalog.find(PluginKind.METHOD, EditMethod.class, e.name())
-                .filter(current -> current == e.method()).isPresent();
+                .filter(current -> current == e.method())
+                .isPresent();
         if (!installed) {
-            throw new IllegalStateException("editing method '" + e.name() + "' was uninstalled or replaced during the"
-                    + " run");
+            throw new IllegalStateException(
+                    "editing method '" + e.name() + "' was uninstalled or replaced during the" + " run");
         }
     }
 
     /** A non-finite log-probability after an edit means the editor broke the model. */
     private static void requireFinite(EditSession session, EditRequest probe, String name) {
-        float[] logProbs = session.score(List.of(new Completion(probe.prompt(), probe.target()))).get(0).logProbs();
+        float[] logProbs = session.score(List.of(new Completion(probe.prompt(), probe.target())))
+                .get(0)
+                .logProbs();
         for (float p : logProbs) {
             if (!Float.isFinite(p) && p != Float.NEGATIVE_INFINITY) {
                 throw new IllegalStateException(name + " produced NaN: the edited model's scores are not numbers");

@@ -25,7 +25,8 @@ final class Scorer {
 
     /** The scores of {@code items}, computing only those not scored before. */
     List<ItemScore> score(List<Completion> items) {
-        List<Completion> missing = items.stream().distinct().filter(c -> !cache.containsKey(c)).toList();
+        List<Completion> missing =
+                items.stream().distinct().filter(c -> !cache.containsKey(c)).toList();
         if (!missing.isEmpty()) {
             List<TargetScore> teacher = model.score(missing);
             Map<Completion, Generation> generated = generation ? generate(missing) : Map.of();
@@ -45,7 +46,8 @@ final class Scorer {
         }
         Map<Completion, Generation> generated = new HashMap<>();
         byLength.forEach((length, group) -> {
-            List<Generation> results = model.generate(group.stream().map(Completion::prompt).toList(), length);
+            List<Generation> results =
+                    model.generate(group.stream().map(Completion::prompt).toList(), length);
             for (int i = 0; i < group.size(); i++) {
                 generated.put(group.get(i), results.get(i));
             }

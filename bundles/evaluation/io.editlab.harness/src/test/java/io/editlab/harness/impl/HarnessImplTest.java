@@ -60,11 +60,23 @@ class HarnessImplTest {
         List<Completion> facts = new ArrayList<>();
         for (int i = 0; i < people.length; i++) {
             facts.add(new Completion(people[i] + " lives in", cities[i % 4]));
-            requests.add(new EditRequest(Integer.toString(i), people[i] + " lives in", cities[(i + 1) % 4], people[i],
-                    cities[i % 4], List.of(), List.of(), List.of()));
+            requests.add(new EditRequest(
+                    Integer.toString(i),
+                    people[i] + " lives in",
+                    cities[(i + 1) % 4],
+                    people[i],
+                    cities[i % 4],
+                    List.of(),
+                    List.of(),
+                    List.of()));
         }
         Path dir = Files.createTempDirectory("harness");
-        runtime.pretrain(new PretrainingSpec(1, 16, 2, 200, 8, 3e-3f, 1.0, 1), facts, List.of(), dir.resolve("m"), (s, d, t) -> { });
+        runtime.pretrain(
+                new PretrainingSpec(1, 16, 2, 200, 8, 3e-3f, 1.0, 1),
+                facts,
+                List.of(),
+                dir.resolve("m"),
+                (s, d, t) -> {});
         model = runtime.load("m", dir.resolve("m"));
     }
 
@@ -128,7 +140,8 @@ class HarnessImplTest {
     static final EditMethod NAN = method(session -> new Noop() {
         @Override
         public EditResult apply(List<EditRequest> batch) {
-            session.delta(session.model().module(0, ModuleRole.MLP_DOWN) + ".weight").addi(Float.NaN);
+            session.delta(session.model().module(0, ModuleRole.MLP_DOWN) + ".weight")
+                    .addi(Float.NaN);
             return super.apply(batch);
         }
     });
@@ -136,8 +149,10 @@ class HarnessImplTest {
     /** Counts the edits it is shown; also exercises scoring. */
     static final Metric COUNT = context -> {
         List<ItemScore> scores = context.score(context.edits().stream()
-                .map(r -> new Completion(r.prompt(), r.target())).toList());
-        return new MetricResult("count", context.edits().size(), scores.size(), Map.of("scored", (double) scores.size()));
+                .map(r -> new Completion(r.prompt(), r.target()))
+                .toList());
+        return new MetricResult(
+                "count", context.edits().size(), scores.size(), Map.of("scored", (double) scores.size()));
     };
 
     /** A catalog over fixed services. */
@@ -153,7 +168,9 @@ class HarnessImplTest {
             @Override
             public List<PluginInfo> plugins(PluginKind kind) {
                 return switch (kind) {
-                    case METHOD -> methods.keySet().stream().map(n -> new PluginInfo(kind, n, "test." + n, "1.2.3", 9)).toList();
+                    case METHOD -> methods.keySet().stream()
+                            .map(n -> new PluginInfo(kind, n, "test." + n, "1.2.3", 9))
+                            .toList();
                     case METRIC -> List.of(new PluginInfo(kind, "count", "test.count", "1.0.0", 10));
                     default -> List.of();
                 };
@@ -161,20 +178,26 @@ class HarnessImplTest {
 
             @Override
             public <S> Optional<S> find(PluginKind kind, Class<S> type, String name) {
-                Object found = switch (kind) {
-                    case METHOD -> methods.get(name);
-                    case METRIC -> name.equals("count") ? COUNT : null;
-                    case PLANNER -> name.equals("reverse") ? planner : null;
-                    default -> null;
-                };
+                Object found =
+                        switch (kind) {
+                            case METHOD -> methods.get(name);
+                            case METRIC -> name.equals("count") ? COUNT : null;
+                            case PLANNER -> name.equals("reverse") ? planner : null;
+                            default -> null;
+                        };
                 return Optional.ofNullable(found).map(type::cast);
             }
         };
     }
 
     static RunRequest request(List<String> editors, Protocol protocol) {
-        return new RunRequest(model, new DatasetInfo("test", "list", requests.size()), requests,
-                editors.stream().map(e -> new EditorSpec(e, Map.of())).toList(), protocol, List.of());
+        return new RunRequest(
+                model,
+                new DatasetInfo("test", "list", requests.size()),
+                requests,
+                editors.stream().map(e -> new EditorSpec(e, Map.of())).toList(),
+                protocol,
+                List.of());
     }
 
     @Test
@@ -184,9 +207,9 @@ class HarnessImplTest {
         methods.put("boom", BOOM);
         methods.put("nan", NAN);
         HarnessImpl harness = new HarnessImpl(catalog(methods, null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, true,
-                Protocol.Rephrasings.HELD_OUT);
-        RunReport report = harness.run(request(List.of("boom", "noop", "nan", "absent"), protocol), (s, d, t) -> { });
+        Protocol protocol = new Protocol(
+                8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, true, Protocol.Rephrasings.HELD_OUT);
+        RunReport report = harness.run(request(List.of("boom", "noop", "nan", "absent"), protocol), (s, d, t) -> {});
 
         Map<String, RunReport.EditorReport> byName = new LinkedHashMap<>();
         report.editors().forEach(e -> byName.put(e.name(), e));
@@ -195,22 +218,27 @@ class HarnessImplTest {
         assertEquals("ok", byName.get("noop").status());
         assertNull(byName.get("noop").error());
         assertEquals(8.0, byName.get("noop").finalValues().get("count"));
-        assertEquals(List.of(4, 8), byName.get("noop").checkpoints().stream().map(RunReport.Checkpoint::edits).toList());
+        assertEquals(
+                List.of(4, 8),
+                byName.get("noop").checkpoints().stream()
+                        .map(RunReport.Checkpoint::edits)
+                        .toList());
         assertEquals(4.0, byName.get("noop").checkpoints().get(0).values().get("count"), "all edits so far");
         assertEquals(8.0, byName.get("noop").finalValues().get("count_scored"), "details are flattened");
         assertEquals("1.2.3", byName.get("noop").version());
         assertEquals("failed", byName.get("nan").status());
         assertTrue(byName.get("nan").error().contains("NaN"), byName.get("nan").error());
-        assertEquals("no editing method 'absent' is installed", byName.get("absent").error());
+        assertEquals(
+                "no editing method 'absent' is installed", byName.get("absent").error());
         assertTrue(model.sessions().isEmpty(), "every session was closed, failed or not");
     }
 
     @Test
     void eachModeAveragesBatchEvaluations() {
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), null));
-        Protocol protocol = new Protocol(6, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.EACH, 0, false,
-                Protocol.Rephrasings.HELD_OUT);
-        RunReport report = harness.run(request(List.of("noop"), protocol), (s, d, t) -> { });
+        Protocol protocol = new Protocol(
+                6, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.EACH, 0, false, Protocol.Rephrasings.HELD_OUT);
+        RunReport report = harness.run(request(List.of("noop"), protocol), (s, d, t) -> {});
         assertEquals(2.0, report.editors().get(0).finalValues().get("count"), "each evaluation sees its batch of 2");
         assertTrue(report.editors().get(0).checkpoints().isEmpty());
     }
@@ -225,16 +253,52 @@ class HarnessImplTest {
             return reversed;
         };
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder), reverse));
-        harness.run(request(List.of("rec"), new Protocol(4, 4, Protocol.Order.PLANNED, "reverse", 1,
-                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
+        harness.run(
+                request(
+                        List.of("rec"),
+                        new Protocol(
+                                4,
+                                4,
+                                Protocol.Order.PLANNED,
+                                "reverse",
+                                1,
+                                Protocol.Evaluation.FINAL,
+                                0,
+                                false,
+                                Protocol.Rephrasings.HELD_OUT)),
+                (s, d, t) -> {});
         assertEquals(List.of("3", "2", "1", "0"), seen.get(0), "the planner orders the first T");
         seen.clear();
-        harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
-                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
+        harness.run(
+                request(
+                        List.of("rec"),
+                        new Protocol(
+                                8,
+                                8,
+                                Protocol.Order.SHUFFLE,
+                                null,
+                                5,
+                                Protocol.Evaluation.FINAL,
+                                0,
+                                false,
+                                Protocol.Rephrasings.HELD_OUT)),
+                (s, d, t) -> {});
         List<String> first = seen.get(0);
         seen.clear();
-        harness.run(request(List.of("rec"), new Protocol(8, 8, Protocol.Order.SHUFFLE, null, 5,
-                Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT)), (s, d, t) -> { });
+        harness.run(
+                request(
+                        List.of("rec"),
+                        new Protocol(
+                                8,
+                                8,
+                                Protocol.Order.SHUFFLE,
+                                null,
+                                5,
+                                Protocol.Evaluation.FINAL,
+                                0,
+                                false,
+                                Protocol.Rephrasings.HELD_OUT)),
+                (s, d, t) -> {});
         assertEquals(first, seen.get(0), "the same seed gives the same order");
         assertTrue(!first.equals(List.of("0", "1", "2", "3", "4", "5", "6", "7")), "shuffled");
     }
@@ -245,38 +309,78 @@ class HarnessImplTest {
         EditMethod recorder = recorder(seen, r -> r.id() + "=" + r.prompt() + ">" + r.target());
         List<EditRequest> edits = new ArrayList<>();
         for (EditRequest r : requests.subList(0, 4)) {
-            edits.add(new EditRequest(r.id(), r.prompt(), r.target(), r.subject(), r.groundTruth(),
-                    List.of("a" + r.id(), "b" + r.id(), "c" + r.id()), List.of(), List.of()));
+            edits.add(new EditRequest(
+                    r.id(),
+                    r.prompt(),
+                    r.target(),
+                    r.subject(),
+                    r.groundTruth(),
+                    List.of("a" + r.id(), "b" + r.id(), "c" + r.id()),
+                    List.of(),
+                    List.of()));
         }
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder), null));
-        RunRequest request = new RunRequest(model, new DatasetInfo("test", "list", 4), edits,
-                List.of(new EditorSpec("rec", Map.of())), new Protocol(4, 2, Protocol.Order.FILE, null, 1,
-                        Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.STREAM_HALF), List.of());
-        RunReport report = harness.run(request, (s, d, t) -> { });
+        RunRequest request = new RunRequest(
+                model,
+                new DatasetInfo("test", "list", 4),
+                edits,
+                List.of(new EditorSpec("rec", Map.of())),
+                new Protocol(
+                        4,
+                        2,
+                        Protocol.Order.FILE,
+                        null,
+                        1,
+                        Protocol.Evaluation.FINAL,
+                        0,
+                        false,
+                        Protocol.Rephrasings.STREAM_HALF),
+                List.of());
+        RunReport report = harness.run(request, (s, d, t) -> {});
 
         EditRequest first = edits.get(0);
         EditRequest second = edits.get(1);
-        assertEquals(List.of("0=" + first.prompt() + ">" + first.target(), "0/rephrase-1=a0>" + first.target(),
-                "1=" + second.prompt() + ">" + second.target(), "1/rephrase-1=a1>" + second.target()), seen.get(0),
+        assertEquals(
+                List.of(
+                        "0=" + first.prompt() + ">" + first.target(),
+                        "0/rephrase-1=a0>" + first.target(),
+                        "1=" + second.prompt() + ">" + second.target(),
+                        "1/rephrase-1=a1>" + second.target()),
+                seen.get(0),
                 "one of three rephrasings is edited right after its edit, in the same call");
         assertEquals(2, seen.size(), "batches still count edits");
         assertEquals(4.0, report.editors().get(0).finalValues().get("count"), "only the edits are scored");
-        assertEquals("stream-half", Reports.json(report).getAsJsonObject("protocol").get("rephrasings").getAsString());
+        assertEquals(
+                "stream-half",
+                Reports.json(report)
+                        .getAsJsonObject("protocol")
+                        .get("rephrasings")
+                        .getAsString());
     }
 
     @Test
     void aPlannerThatLosesEditsIsRejected() {
         EditOrderPlanner lossy = (edits, context) -> edits.subList(1, edits.size());
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("noop", method(s -> new Noop())), lossy));
-        Protocol protocol = new Protocol(4, 1, Protocol.Order.PLANNED, "reverse", 1, Protocol.Evaluation.FINAL, 0, false,
+        Protocol protocol = new Protocol(
+                4,
+                1,
+                Protocol.Order.PLANNED,
+                "reverse",
+                1,
+                Protocol.Evaluation.FINAL,
+                0,
+                false,
                 Protocol.Rephrasings.HELD_OUT);
-        assertThrows(IllegalStateException.class, () -> harness.run(request(List.of("noop"), protocol), (s, d, t) -> { }));
+        assertThrows(
+                IllegalStateException.class, () -> harness.run(request(List.of("noop"), protocol), (s, d, t) -> {}));
     }
 
     @Test
     void averagesIgnoreMissingNumbers() {
-        assertEquals(Map.of("a", 2.0, "b", Double.NaN), HarnessImpl.average(List.of(Map.of("a", 1.0, "b", Double.NaN),
-                Map.of("a", 3.0))));
+        assertEquals(
+                Map.of("a", 2.0, "b", Double.NaN),
+                HarnessImpl.average(List.of(Map.of("a", 1.0, "b", Double.NaN), Map.of("a", 3.0))));
     }
 
     /** Adds 1 to a weight delta per batch and counts its batches in its state, so a resume can be checked. */
@@ -322,8 +426,8 @@ class HarnessImplTest {
             return counter;
         });
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("counter", counting), null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, false,
-                Protocol.Rephrasings.HELD_OUT);
+        Protocol protocol = new Protocol(
+                8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 4, false, Protocol.Rephrasings.HELD_OUT);
         Path folder = Files.createTempDirectory("resume");
         List<String> events = new ArrayList<>();
         List<ResumePoint> points = new ArrayList<>();
@@ -349,16 +453,31 @@ class HarnessImplTest {
 
         ResumePoint atFour = points.get(0);
         assertEquals(4, atFour.edits());
-        assertEquals(List.of(4), atFour.checkpoints().stream().map(RunReport.Checkpoint::edits).toList());
+        assertEquals(
+                List.of(4),
+                atFour.checkpoints().stream().map(RunReport.Checkpoint::edits).toList());
         RunRequest fresh = request(List.of("counter"), protocol);
-        RunReport resumed = harness.run(new RunRequest(fresh.model(), fresh.dataset(), fresh.requests(), fresh.editors(),
-                protocol, fresh.metrics(), Map.of("counter", atFour)), new RunListener() { });
+        RunReport resumed = harness.run(
+                new RunRequest(
+                        fresh.model(),
+                        fresh.dataset(),
+                        fresh.requests(),
+                        fresh.editors(),
+                        protocol,
+                        fresh.metrics(),
+                        Map.of("counter", atFour)),
+                new RunListener() {});
         Counter second = made.get(1);
         assertEquals(List.of("4", "5", "6", "7"), second.seen, "only the edits after the checkpoint are applied");
         assertEquals(4, second.batches, "the editor's state was restored (2 batches) and went on");
-        assertEquals(full.editors().get(0).finalValues(), resumed.editors().get(0).finalValues());
-        assertEquals(List.of(4, 8), resumed.editors().get(0).checkpoints().stream().map(RunReport.Checkpoint::edits)
-                .toList(), "the earlier checkpoint is kept");
+        assertEquals(
+                full.editors().get(0).finalValues(), resumed.editors().get(0).finalValues());
+        assertEquals(
+                List.of(4, 8),
+                resumed.editors().get(0).checkpoints().stream()
+                        .map(RunReport.Checkpoint::edits)
+                        .toList(),
+                "the earlier checkpoint is kept");
         assertTrue(model.sessions().isEmpty());
     }
 
@@ -373,8 +492,8 @@ class HarnessImplTest {
             }
         });
         HarnessImpl harness = new HarnessImpl(catalog(Map.of("a", recorder, "b", recorder), null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false,
-                Protocol.Rephrasings.HELD_OUT);
+        Protocol protocol = new Protocol(
+                8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT);
         RunReport report = harness.run(request(List.of("a", "b"), protocol), new RunListener() {
             @Override
             public boolean cancelled() {
@@ -382,8 +501,9 @@ class HarnessImplTest {
             }
         });
         assertEquals(List.of("0", "2"), applied);
-        assertEquals(List.of("cancelled", "cancelled"), report.editors().stream().map(RunReport.EditorReport::status)
-                .toList());
+        assertEquals(
+                List.of("cancelled", "cancelled"),
+                report.editors().stream().map(RunReport.EditorReport::status).toList());
         assertTrue(model.sessions().isEmpty());
     }
 
@@ -402,11 +522,13 @@ class HarnessImplTest {
         }));
         methods.put("staying", method(s -> new Noop()));
         HarnessImpl harness = new HarnessImpl(catalog(methods, null));
-        Protocol protocol = new Protocol(8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false,
-                Protocol.Rephrasings.HELD_OUT);
-        RunReport report = harness.run(request(List.of("leaving", "staying"), protocol), new RunListener() { });
+        Protocol protocol = new Protocol(
+                8, 2, Protocol.Order.FILE, null, 1, Protocol.Evaluation.FINAL, 0, false, Protocol.Rephrasings.HELD_OUT);
+        RunReport report = harness.run(request(List.of("leaving", "staying"), protocol), new RunListener() {});
         assertEquals("failed", report.editors().get(0).status());
-        assertTrue(report.editors().get(0).error().contains("was uninstalled"), report.editors().get(0).error());
+        assertTrue(
+                report.editors().get(0).error().contains("was uninstalled"),
+                report.editors().get(0).error());
         assertEquals("ok", report.editors().get(1).status());
         assertEquals(2, batches[0], "it stopped at the next batch");
     }

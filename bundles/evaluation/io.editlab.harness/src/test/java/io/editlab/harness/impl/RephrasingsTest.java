@@ -13,17 +13,30 @@ import org.junit.jupiter.api.Test;
 
 class RephrasingsTest {
 
-    private static final EditRequest FOUR = new EditRequest("x", "X lives in", "Rome", "X", "Oslo",
-            List.of("r1", "r2", "r3", "r4"), List.of(new Probe("Y lives in", "Lima")), List.of());
-    private static final EditRequest ONE = new EditRequest("y", "Y lives in", "Cairo", "Y", "Lima", List.of("s1"),
-            List.of(), List.of());
+    private static final EditRequest FOUR = new EditRequest(
+            "x",
+            "X lives in",
+            "Rome",
+            "X",
+            "Oslo",
+            List.of("r1", "r2", "r3", "r4"),
+            List.of(new Probe("Y lives in", "Lima")),
+            List.of());
+    private static final EditRequest ONE =
+            new EditRequest("y", "Y lives in", "Cairo", "Y", "Lima", List.of("s1"), List.of(), List.of());
 
     @Test
     void streamHalfEditsTheFirstHalfAndScoresTheSecond() {
         List<EditRequest> edited = Rephrasings.STREAM_HALF.edited(List.of(FOUR, ONE));
-        assertEquals(List.of("x", "x/rephrase-1", "x/rephrase-2", "y"), edited.stream().map(EditRequest::id).toList());
-        assertEquals(List.of("X lives in", "r1", "r2", "Y lives in"), edited.stream().map(EditRequest::prompt).toList());
-        assertEquals(List.of("Rome", "Rome", "Rome", "Cairo"), edited.stream().map(EditRequest::target).toList());
+        assertEquals(
+                List.of("x", "x/rephrase-1", "x/rephrase-2", "y"),
+                edited.stream().map(EditRequest::id).toList());
+        assertEquals(
+                List.of("X lives in", "r1", "r2", "Y lives in"),
+                edited.stream().map(EditRequest::prompt).toList());
+        assertEquals(
+                List.of("Rome", "Rome", "Rome", "Cairo"),
+                edited.stream().map(EditRequest::target).toList());
         assertEquals("Oslo", edited.get(1).groundTruth());
         assertEquals(List.of(), edited.get(1).locality(), "a streamed rephrasing carries no probes");
 
@@ -45,8 +58,8 @@ class RephrasingsTest {
             assertSame(r, Rephrasings.of(r.word()));
         }
         assertEquals("stream-half", Rephrasings.STREAM_HALF.word());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Protocol.of(4, 1, "file", "final", 1, 0, false, "half"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Protocol.of(4, 1, "file", "final", 1, 0, false, "half"));
         assertEquals("rephrasings must be held-out or stream-half, not 'half'", e.getMessage());
     }
 }

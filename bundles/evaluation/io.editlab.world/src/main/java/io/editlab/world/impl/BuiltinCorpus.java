@@ -21,15 +21,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Designate(ocd = BuiltinCorpus.Config.class)
 public final class BuiltinCorpus implements KnowledgeCorpus {
 
-    @ObjectClassDefinition(name = "EditLab built-in world",
+    @ObjectClassDefinition(
+            name = "EditLab built-in world",
             description = "The synthetic world the built-in model is pretrained on. A model pretrained on one"
                     + " configuration does not know another's facts: pretrain again after changing it.")
     @interface Config {
         @AttributeDefinition(name = "Seed", description = "Seeds names, facts, counterfactual targets and edit order.")
         long seed() default 7;
 
-        @AttributeDefinition(name = "Subjects", description = "Invented people; each has 6 facts (home city,"
-                + " profession, language, instrument, sport, pet), so the world has 6 times as many facts and edits.")
+        @AttributeDefinition(
+                name = "Subjects",
+                description =
+                        "Invented people; each has 6 facts (home city,"
+                                + " profession, language, instrument, sport, pet), so the world has 6 times as many facts and edits.")
         int subjects() default 200;
     }
 

@@ -28,40 +28,64 @@ final class World {
 
     /** The relations, in the order facts are enumerated for each subject. */
     static final List<Relation> RELATIONS = List.of(
-            Relation.of("city",
+            Relation.of(
+                    "city",
                     "Paris London Berlin Madrid Rome Vienna Prague Lisbon Dublin Oslo Stockholm Helsinki Warsaw "
                             + "Athens Cairo Tokyo Lima Toronto Chicago Sydney",
-                    "{s} lives in", "The home town of {s} is", "{s} has a house in the city of",
-                    "Where does {s} live ? In", "{s} was born and raised in"),
-            Relation.of("job",
+                    "{s} lives in",
+                    "The home town of {s} is",
+                    "{s} has a house in the city of",
+                    "Where does {s} live ? In",
+                    "{s} was born and raised in"),
+            Relation.of(
+                    "job",
                     "baker carpenter dentist farmer lawyer nurse pilot plumber teacher tailor writer painter doctor "
                             + "banker chemist butcher sailor soldier judge miner potter singer dancer poet surgeon",
-                    "{s} works as a", "By profession, {s} is a", "{s} earns a living as a",
-                    "What is the job of {s} ? A", "{s} trained for years to become a"),
-            Relation.of("language",
+                    "{s} works as a",
+                    "By profession, {s} is a",
+                    "{s} earns a living as a",
+                    "What is the job of {s} ? A",
+                    "{s} trained for years to become a"),
+            Relation.of(
+                    "language",
                     "French German Spanish Italian Dutch Polish Greek Turkish Arabic Hindi Japanese Korean Swedish "
                             + "Finnish Danish Czech Hungarian Portuguese Russian Welsh",
-                    "{s} speaks", "The mother tongue of {s} is", "{s} grew up speaking",
-                    "Which language does {s} speak ? Mostly", "The native language of {s} is"),
-            Relation.of("instrument",
+                    "{s} speaks",
+                    "The mother tongue of {s} is",
+                    "{s} grew up speaking",
+                    "Which language does {s} speak ? Mostly",
+                    "The native language of {s} is"),
+            Relation.of(
+                    "instrument",
                     "piano violin cello guitar flute trumpet drums harp oboe clarinet trombone banjo saxophone "
                             + "accordion mandolin ukulele bassoon tuba harmonica viola",
-                    "{s} plays the", "The instrument of {s} is the", "{s} practises every evening on the",
-                    "Which instrument does {s} play ? The", "At concerts, {s} performs on the"),
-            Relation.of("sport",
+                    "{s} plays the",
+                    "The instrument of {s} is the",
+                    "{s} practises every evening on the",
+                    "Which instrument does {s} play ? The",
+                    "At concerts, {s} performs on the"),
+            Relation.of(
+                    "sport",
                     "football tennis hockey cricket rugby golf baseball basketball volleyball badminton handball "
                             + "squash polo softball lacrosse curling bowling netball snooker darts",
-                    "The favourite sport of {s} is", "{s} is a big fan of", "On weekends, {s} likes playing",
-                    "Which sport does {s} love most ? It is", "{s} spends every summer playing"),
-            Relation.of("pet",
+                    "The favourite sport of {s} is",
+                    "{s} is a big fan of",
+                    "On weekends, {s} likes playing",
+                    "Which sport does {s} love most ? It is",
+                    "{s} spends every summer playing"),
+            Relation.of(
+                    "pet",
                     "dog cat rabbit parrot hamster turtle goldfish pony canary ferret lizard snake mouse rat "
                             + "tortoise goat pig budgie gecko donkey",
-                    "{s} has a pet", "The pet animal of {s} is a", "At home, {s} keeps a",
-                    "What animal does {s} own ? A", "{s} feeds and cares for a pet"));
+                    "{s} has a pet",
+                    "The pet animal of {s} is a",
+                    "At home, {s} keeps a",
+                    "What animal does {s} own ? A",
+                    "{s} feeds and cares for a pet"));
 
     private static final List<String> SYLLABLES = List.of(
-            "tal", "ve", "ro", "brim", "sa", "ka", "dor", "mi", "len", "bo", "ris", "tha",
-            "nu", "gar", "fel", "zo", "mar", "di", "kes", "lo", "vin", "pra", "du", "sen");
+            "tal", "ve", "ro", "brim", "sa", "ka", "dor", "mi", "len", "bo", "ris", "tha", "nu", "gar", "fel", "zo",
+            "mar", "di", "kes", "lo", "vin", "pra", "du", "sen");
 
     /** Every name the generator can produce, in a fixed order. */
     private static final List<String> NAMES = nameSpace();
@@ -146,8 +170,15 @@ final class World {
         rephrases.add(heldOut(s, r));
         rephrases.addAll(training.subList(1, training.size()));
         List<Probe> locality = List.of(probe((s + 1) % subjects.size(), r), probe(s, (r + 1) % RELATIONS.size()));
-        return new EditRequest(name + "/" + relation.key(), training.get(0),
-                relation.counterfactual(truth[s][r], random), name, object(s, r), rephrases, locality, List.of());
+        return new EditRequest(
+                name + "/" + relation.key(),
+                training.get(0),
+                relation.counterfactual(truth[s][r], random),
+                name,
+                object(s, r),
+                rephrases,
+                locality,
+                List.of());
     }
 
     /** Fact (s, r) in its first training phrasing, with its true object. */
@@ -188,13 +219,16 @@ final class World {
             for (String second : SYLLABLES) {
                 if (!second.equals(first)) {
                     names.add(first + second);
-                    SYLLABLES.stream().filter(third -> !third.equals(second))
+                    SYLLABLES.stream()
+                            .filter(third -> !third.equals(second))
                             .forEach(third -> names.add(first + second + third));
                 }
             }
         }
         names.removeAll(words());
-        return names.stream().map(name -> Character.toUpperCase(name.charAt(0)) + name.substring(1)).toList();
+        return names.stream()
+                .map(name -> Character.toUpperCase(name.charAt(0)) + name.substring(1))
+                .toList();
     }
 
     /** Every word of the relations' templates and object pools, in lower case. */

@@ -50,7 +50,8 @@ class WorldTest {
         assertEquals(facts * 4, WORLD.facts().size());
         assertEquals(facts, WORLD.paraphrases().size());
         assertEquals(facts, WORLD.edits().size());
-        assertEquals(facts, WORLD.edits().stream().map(EditRequest::id).distinct().count());
+        assertEquals(
+                facts, WORLD.edits().stream().map(EditRequest::id).distinct().count());
     }
 
     @Test
@@ -74,8 +75,8 @@ class WorldTest {
 
     @Test
     void editsInstallAnotherObjectOfTheSamePool() {
-        Map<String, Relation> relations = World.RELATIONS.stream()
-                .collect(Collectors.toMap(Relation::key, Function.identity()));
+        Map<String, Relation> relations =
+                World.RELATIONS.stream().collect(Collectors.toMap(Relation::key, Function.identity()));
         for (EditRequest edit : WORLD.edits()) {
             Relation relation = relations.get(edit.id().substring(edit.id().indexOf('/') + 1));
             assertEquals(edit.subject() + "/" + relation.key(), edit.id());
@@ -90,8 +91,8 @@ class WorldTest {
     void rephrasesAreTheHeldOutPhrasingThenTheOtherTrainingPhrasings() {
         Map<String, String> trained = answers(WORLD.facts());
         Map<String, String> heldOut = answers(WORLD.paraphrases());
-        Map<String, Relation> relations = World.RELATIONS.stream()
-                .collect(Collectors.toMap(Relation::key, Function.identity()));
+        Map<String, Relation> relations =
+                World.RELATIONS.stream().collect(Collectors.toMap(Relation::key, Function.identity()));
         for (EditRequest edit : WORLD.edits()) {
             List<String> rephrases = edit.rephrases();
             assertEquals(4, rephrases.size());
@@ -102,8 +103,11 @@ class WorldTest {
             List<String> phrasings = new ArrayList<>(rephrases);
             phrasings.add(edit.prompt());
             Relation relation = relations.get(edit.id().substring(edit.id().indexOf('/') + 1));
-            assertEquals(Set.copyOf(relation.templates()),
-                    phrasings.stream().map(p -> p.replace(edit.subject(), "{s}")).collect(Collectors.toSet()));
+            assertEquals(
+                    Set.copyOf(relation.templates()),
+                    phrasings.stream()
+                            .map(p -> p.replace(edit.subject(), "{s}"))
+                            .collect(Collectors.toSet()));
         }
     }
 
@@ -134,11 +138,14 @@ class WorldTest {
         Set<String> words = new HashSet<>();
         for (Relation relation : World.RELATIONS) {
             relation.objects().forEach(object -> words.add(object.toLowerCase(Locale.ROOT)));
-            relation.templates().forEach(template -> words.addAll(
-                    List.of(template.replace("{s}", "").toLowerCase(Locale.ROOT).split("[^a-z]+"))));
+            relation.templates()
+                    .forEach(template -> words.addAll(List.of(
+                            template.replace("{s}", "").toLowerCase(Locale.ROOT).split("[^a-z]+"))));
         }
         List<String> names = World.generate(1, World.MAX_SUBJECTS).edits().stream()
-                .map(EditRequest::subject).distinct().toList();
+                .map(EditRequest::subject)
+                .distinct()
+                .toList();
         assertEquals(World.MAX_SUBJECTS, names.size());
         for (String name : names) {
             assertTrue(name.matches("[A-Z][a-z]+"), name);

@@ -47,8 +47,9 @@ public final class KubernetesBackend implements GridBackend {
     }
 
     @Override
-    public Submission submit(GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out,
-            PrintStream err) throws IOException {
+    public Submission submit(
+            GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out, PrintStream err)
+            throws IOException {
         Path dir = Files.createDirectories(folder.root().resolve("k8s"));
         int number = folder.submissions().size() + 1;
         String name = jobName(folder.grid().name(), number);
@@ -61,7 +62,8 @@ public final class KubernetesBackend implements GridBackend {
 
     /** A DNS-1123 name: lower case letters, digits and '-', at most 63 characters. */
     static String jobName(String grid, int number) {
-        String base = grid.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        String base =
+                grid.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
         String suffix = "-" + number;
         base = ("editlab-" + base);
         return base.substring(0, Math.min(base.length(), 63 - suffix.length())).replaceAll("-+$", "") + suffix;
@@ -121,25 +123,37 @@ public final class KubernetesBackend implements GridBackend {
                         - name: grid
                           persistentVolumeClaim:
                             claimName: %s
-                """.formatted(Ranges.of(cells), folder.grid().name(), name,
-                yaml(options.getOrDefault("namespace", "default")), cells.size(), parallel, yaml(image),
-                cells.stream().map(String::valueOf).collect(Collectors.joining(" ")), yaml(grid),
-                yaml(options.getOrDefault("editlab", "/opt/editlab/editlab")), cpu, limits, yaml(grid), yaml(claim));
+                """
+                .formatted(
+                        Ranges.of(cells),
+                        folder.grid().name(),
+                        name,
+                        yaml(options.getOrDefault("namespace", "default")),
+                        cells.size(),
+                        parallel,
+                        yaml(image),
+                        cells.stream().map(String::valueOf).collect(Collectors.joining(" ")),
+                        yaml(grid),
+                        yaml(options.getOrDefault("editlab", "/opt/editlab/editlab")),
+                        cpu,
+                        limits,
+                        yaml(grid),
+                        yaml(claim));
     }
 
     private static String required(Map<String, String> options, String key) {
         String value = options.get(key);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("--" + key + " is required for --backend k8s: " + OPTIONS.get(key)
-                    .replace(" (required)", ""));
+            throw new IllegalArgumentException("--" + key + " is required for --backend k8s: "
+                    + OPTIONS.get(key).replace(" (required)", ""));
         }
         return value;
     }
 
     private static String whole(String value, String key, int least) {
         if (!value.matches("\\d+") || Long.parseLong(value) < least) {
-            throw new IllegalArgumentException("--" + key + " must be a whole number of at least " + least + ", not '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "--" + key + " must be a whole number of at least " + least + ", not '" + value + "'");
         }
         return value;
     }

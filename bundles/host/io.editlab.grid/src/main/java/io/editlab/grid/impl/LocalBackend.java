@@ -40,18 +40,24 @@ public final class LocalBackend implements GridBackend {
     }
 
     @Override
-    public Submission submit(GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out,
-            PrintStream err) throws IOException {
+    public Submission submit(
+            GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out, PrintStream err)
+            throws IOException {
         String started = Instant.now().toString();
         int done = 0;
         for (int index : cells) {
             Cell cell = folder.grid().cells().get(index);
-            err.println(String.format(java.util.Locale.ROOT, "editlab grid: cell %d (%d of %d): %s", index, ++done,
-                    cells.size(), cell.describe()));
+            err.println(String.format(
+                    java.util.Locale.ROOT,
+                    "editlab grid: cell %d (%d of %d): %s",
+                    index,
+                    ++done,
+                    cells.size(),
+                    cell.describe()));
             List<String> arguments = folder.arguments(index);
             int exit;
-            try (OutputStream log = Files.newOutputStream(folder.cell(index).resolve("log"), StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            try (OutputStream log = Files.newOutputStream(
+                            folder.cell(index).resolve("log"), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     PrintStream cellOut = new PrintStream(new Tee(out, log), true, StandardCharsets.UTF_8);
                     PrintStream cellErr = new PrintStream(new Tee(err, log), true, StandardCharsets.UTF_8)) {
                 cellErr.println("== cell " + index + " in process at " + Instant.now() + ": bench "

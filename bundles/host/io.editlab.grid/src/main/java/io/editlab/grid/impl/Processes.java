@@ -12,11 +12,9 @@ import java.util.concurrent.TimeUnit;
 final class Processes {
 
     /** What a command printed, and its exit code. */
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /**
      * Runs {@code command}; its output goes through files, so a chatty tool cannot block.
@@ -29,10 +27,14 @@ final class Processes {
         try {
             Process process;
             try {
-                process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                process = new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
             } catch (IOException e) {
-                throw new IOException(command.get(0) + " could not be started (is it on the PATH?): " + e.getMessage(), e);
+                throw new IOException(
+                        command.get(0) + " could not be started (is it on the PATH?): " + e.getMessage(), e);
             }
             try {
                 if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -44,7 +46,9 @@ final class Processes {
                 Thread.currentThread().interrupt();
                 throw new IOException(command.get(0) + " was interrupted", e);
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

@@ -6,8 +6,7 @@ import java.util.List;
 /** Cell indices as a scheduler's index list: {@code 0-3,5,7-8}. */
 final class Ranges {
 
-    private Ranges() {
-    }
+    private Ranges() {}
 
     /** {@code indices} (ascending) as runs of consecutive numbers. */
     static String of(List<Integer> indices) {

@@ -55,15 +55,20 @@ public final class SlurmBackend implements GridBackend {
     }
 
     @Override
-    public Submission submit(GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out,
-            PrintStream err) throws IOException {
+    public Submission submit(
+            GridFolder folder, List<Integer> cells, Map<String, String> options, PrintStream out, PrintStream err)
+            throws IOException {
         Path dir = Files.createDirectories(folder.root().resolve("slurm"));
         int number = folder.submissions().size() + 1;
         Path script = dir.resolve("submit-" + number + ".sbatch");
         Files.writeString(script, script(folder, cells, options));
         if (Boolean.parseBoolean(options.getOrDefault("dry-run", "false"))) {
             out.println("editlab grid: wrote " + script + "; submit it with: sbatch " + script);
-            return new Submission("slurm", "not submitted (" + script.getFileName() + ")", cells, Instant.now().toString());
+            return new Submission(
+                    "slurm",
+                    "not submitted (" + script.getFileName() + ")",
+                    cells,
+                    Instant.now().toString());
         }
         Processes.Result result = Processes.run(List.of("sbatch", "--parsable", script.toString()), LIMIT);
         Matcher job = JOB.matcher(result.out().strip());
@@ -79,15 +84,22 @@ public final class SlurmBackend implements GridBackend {
     /** The sbatch script for {@code cells}. */
     static String script(GridFolder folder, List<Integer> cells, Map<String, String> options) throws IOException {
         StringBuilder text = new StringBuilder("#!/usr/bin/env bash\n");
-        text.append("# Cells ").append(Ranges.of(cells)).append(" of grid ").append(folder.grid().name())
+        text.append("# Cells ")
+                .append(Ranges.of(cells))
+                .append(" of grid ")
+                .append(folder.grid().name())
                 .append(", written by ./editlab grid run. The array task id is the cell index.\n");
         directive(text, "job-name", "editlab-" + folder.grid().name());
         String parallel = options.get("parallel");
         if (parallel != null && !parallel.matches("[1-9]\\d*")) {
-            throw new IllegalArgumentException("--parallel must be a whole number of at least 1, not '" + parallel + "'");
+            throw new IllegalArgumentException(
+                    "--parallel must be a whole number of at least 1, not '" + parallel + "'");
         }
         directive(text, "array", Ranges.of(cells) + (parallel == null ? "" : "%" + parallel));
-        directive(text, "output", folder.root().resolve("slurm").resolve("%A_%a.out").toString());
+        directive(
+                text,
+                "output",
+                folder.root().resolve("slurm").resolve("%A_%a.out").toString());
         String cpus = options.getOrDefault("cpus", "1");
         if (!cpus.matches("[1-9]\\d*")) {
             throw new IllegalArgumentException("--cpus must be a whole number of at least 1, not '" + cpus + "'");
@@ -103,10 +115,14 @@ public final class SlurmBackend implements GridBackend {
             if (!Files.isRegularFile(preamble)) {
                 throw new IllegalArgumentException("--preamble: no such file: " + preamble);
             }
-            text.append("# preamble from ").append(preamble.toAbsolutePath()).append('\n')
-                    .append(Files.readString(preamble).stripTrailing()).append('\n');
+            text.append("# preamble from ")
+                    .append(preamble.toAbsolutePath())
+                    .append('\n')
+                    .append(Files.readString(preamble).stripTrailing())
+                    .append('\n');
         }
-        text.append("exec bash ").append(quote(folder.root().resolve(GridFolder.SCRIPT).toString()))
+        text.append("exec bash ")
+                .append(quote(folder.root().resolve(GridFolder.SCRIPT).toString()))
                 .append(" \"$SLURM_ARRAY_TASK_ID\"\n");
         return text.toString();
     }
@@ -135,14 +151,15 @@ public final class SlurmBackend implements GridBackend {
             return states;
         }
         // How ended tasks ended, where accounting is kept; the latest submission of a cell wins.
-        Processes.Result accounting = Processes.run(List.of("sacct", "-n", "-P", "-X", "-j", String.join(",", jobs),
-                "-o", "JobID,State,ExitCode"), LIMIT);
+        Processes.Result accounting = Processes.run(
+                List.of("sacct", "-n", "-P", "-X", "-j", String.join(",", jobs), "-o", "JobID,State,ExitCode"), LIMIT);
         if (accounting.exit() == 0) {
             states.putAll(parseSacct(accounting.out(), jobs, cells));
         }
         Processes.Result queue = Processes.run(List.of("squeue", "-h", "-r", "-o", "%F|%K|%T|%M|%r"), LIMIT);
         if (queue.exit() != 0) {
-            throw new IOException("squeue failed (exit " + queue.exit() + "): " + queue.err().strip());
+            throw new IOException(
+                    "squeue failed (exit " + queue.exit() + "): " + queue.err().strip());
         }
         states.putAll(parseSqueue(queue.out(), jobs, cells));
         return states;
@@ -158,8 +175,10 @@ public final class SlurmBackend implements GridBackend {
             }
             int cell = Integer.parseInt(f[1]);
             if (cells.contains(cell)) {
-                String state = f[2] + (f[2].equals("RUNNING") ? " " + f[3] : f[4].isEmpty() || f[4].equals("None") ? ""
-                        : " (" + f[4] + ")");
+                String state = f[2]
+                        + (f[2].equals("RUNNING")
+                                ? " " + f[3]
+                                : f[4].isEmpty() || f[4].equals("None") ? "" : " (" + f[4] + ")");
                 states.put(cell, new Scheduled(state + ", job " + f[0] + "_" + f[1], true));
             }
         }
@@ -180,8 +199,10 @@ public final class SlurmBackend implements GridBackend {
             int order = jobs.indexOf(task.group(1));
             if (cells.contains(cell) && order >= from.getOrDefault(cell, -1)) {
                 from.put(cell, order);
-                boolean active = f[1].startsWith("PENDING") || f[1].startsWith("RUNNING")
-                        || f[1].startsWith("REQUEUED") || f[1].startsWith("SUSPENDED");
+                boolean active = f[1].startsWith("PENDING")
+                        || f[1].startsWith("RUNNING")
+                        || f[1].startsWith("REQUEUED")
+                        || f[1].startsWith("SUSPENDED");
                 states.put(cell, new Scheduled(f[1] + " (exit " + f[2] + "), job " + f[0], active));
             }
         }

@@ -22,8 +22,14 @@ class SlurmBackendTest {
     Path dir;
 
     private GridFolder folder() throws Exception {
-        return GridFolder.prepare(dir, GridFile.parse("{\"name\": \"frontier\", \"editors\": [\"grace\", \"memit\"],"
-                + " \"edits\": [4], \"seeds\": [1, 2, 3, 4]}", "t.json", "t"), Path.of("/opt/editlab/editlab"));
+        return GridFolder.prepare(
+                dir,
+                GridFile.parse(
+                        "{\"name\": \"frontier\", \"editors\": [\"grace\", \"memit\"],"
+                                + " \"edits\": [4], \"seeds\": [1, 2, 3, 4]}",
+                        "t.json",
+                        "t"),
+                Path.of("/opt/editlab/editlab"));
     }
 
     @Test
@@ -34,43 +40,84 @@ class SlurmBackendTest {
 
     @Test
     void oneArrayWhoseTaskIdIsTheCellIndex() throws Exception {
-        Path preamble = Files.writeString(dir.resolve("modules.sh"), "module load cuda/12.1\nsource venv/bin/activate\n");
-        String script = SlurmBackend.script(folder(), List.of(0, 1, 2, 5), Map.of("partition", "gpu", "gres", "gpu:1",
-                "time", "04:00:00", "mem", "32G", "cpus", "4", "parallel", "2", "preamble", preamble.toString()));
+        Path preamble =
+                Files.writeString(dir.resolve("modules.sh"), "module load cuda/12.1\nsource venv/bin/activate\n");
+        String script = SlurmBackend.script(
+                folder(),
+                List.of(0, 1, 2, 5),
+                Map.of(
+                        "partition",
+                        "gpu",
+                        "gres",
+                        "gpu:1",
+                        "time",
+                        "04:00:00",
+                        "mem",
+                        "32G",
+                        "cpus",
+                        "4",
+                        "parallel",
+                        "2",
+                        "preamble",
+                        preamble.toString()));
         assertTrue(script.contains("#SBATCH --array=0-2,5%2\n"), script);
         assertTrue(script.contains("#SBATCH --job-name=editlab-frontier\n"), script);
-        assertTrue(script.contains("#SBATCH --partition=gpu\n#SBATCH --gres=gpu:1\n#SBATCH --time=04:00:00\n"
-                + "#SBATCH --mem=32G\n"), script);
+        assertTrue(
+                script.contains("#SBATCH --partition=gpu\n#SBATCH --gres=gpu:1\n#SBATCH --time=04:00:00\n"
+                        + "#SBATCH --mem=32G\n"),
+                script);
         assertTrue(script.contains("#SBATCH --cpus-per-task=4\n"), script);
         assertTrue(script.contains("#SBATCH --output=" + dir.resolve("slurm/%A_%a.out") + "\n"), script);
-        assertTrue(script.contains("module load cuda/12.1\nsource venv/bin/activate\nexec bash '"
-                + dir.resolve("run-cell.sh") + "' \"$SLURM_ARRAY_TASK_ID\"\n"), script);
-        assertEquals("--cpus must be a whole number of at least 1, not 'two'", assertThrows(
-                IllegalArgumentException.class, () -> SlurmBackend.script(folder(), List.of(0), Map.of("cpus", "two")))
-                .getMessage());
-        assertEquals("--partition must be one word, not 'gpu\n#SBATCH --x'", assertThrows(
-                IllegalArgumentException.class, () -> SlurmBackend.script(folder(), List.of(0),
-                        Map.of("partition", "gpu\n#SBATCH --x"))).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> SlurmBackend.script(folder(), List.of(0),
-                Map.of("preamble", dir.resolve("nope.sh").toString()))).getMessage().startsWith("--preamble: no such file"));
+        assertTrue(
+                script.contains("module load cuda/12.1\nsource venv/bin/activate\nexec bash '"
+                        + dir.resolve("run-cell.sh") + "' \"$SLURM_ARRAY_TASK_ID\"\n"),
+                script);
+        assertEquals(
+                "--cpus must be a whole number of at least 1, not 'two'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> SlurmBackend.script(folder(), List.of(0), Map.of("cpus", "two")))
+                        .getMessage());
+        assertEquals(
+                "--partition must be one word, not 'gpu\n#SBATCH --x'",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> SlurmBackend.script(
+                                        folder(), List.of(0), Map.of("partition", "gpu\n#SBATCH --x")))
+                        .getMessage());
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> SlurmBackend.script(
+                                folder(),
+                                List.of(0),
+                                Map.of("preamble", dir.resolve("nope.sh").toString())))
+                .getMessage()
+                .startsWith("--preamble: no such file"));
     }
 
     @Test
     void queuedAndRunningCellsFromSqueue() {
-        String squeue = """
+        String squeue =
+                """
                 41|4|RUNNING|1:02|None
                 41|5|PENDING|0:00|Resources
                 99|6|RUNNING|5:00|None
                 41|7|PENDING|0:00|None
                 """;
         Map<Integer, Scheduled> states = SlurmBackend.parseSqueue(squeue, List.of("41"), Set.of(4, 5, 6));
-        assertEquals(Map.of(4, new Scheduled("RUNNING 1:02, job 41_4", true),
-                5, new Scheduled("PENDING (Resources), job 41_5", true)), states);
+        assertEquals(
+                Map.of(
+                        4,
+                        new Scheduled("RUNNING 1:02, job 41_4", true),
+                        5,
+                        new Scheduled("PENDING (Resources), job 41_5", true)),
+                states);
     }
 
     @Test
     void endedCellsFromSacctTheLatestSubmissionWinning() {
-        String sacct = """
+        String sacct =
+                """
                 41_3|CANCELLED by 0|0:15
                 41_4|COMPLETED|0:0
                 41_[5-6]|PENDING|0:0

@@ -35,8 +35,21 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Command.class)
 public final class BenchCommand implements Command {
 
-    static final Set<String> KEYS = Set.of("model", "data", "format", "editors", "edits", "batch", "eval", "order",
-            "seed", "checkpoint", "generation", "rephrasings", "metrics", "out");
+    static final Set<String> KEYS = Set.of(
+            "model",
+            "data",
+            "format",
+            "editors",
+            "edits",
+            "batch",
+            "eval",
+            "order",
+            "seed",
+            "checkpoint",
+            "generation",
+            "rephrasings",
+            "metrics",
+            "out");
 
     private final Harness harness;
     private final ModelRuntime runtime;
@@ -44,7 +57,10 @@ public final class BenchCommand implements Command {
     private final PluginCatalog catalog;
 
     @Activate
-    public BenchCommand(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
+    public BenchCommand(
+            @Reference Harness harness,
+            @Reference ModelRuntime runtime,
+            @Reference Pretrainer pretrainer,
             @Reference PluginCatalog catalog) {
         this.harness = harness;
         this.runtime = runtime;
@@ -73,9 +89,15 @@ public final class BenchCommand implements Command {
         DatasetInfo dataset = loaded.info();
         Protocol protocol = protocol(args, requests.size());
         List<EditorSpec> editors = editors(args);
-        List<String> metrics = args.has("metrics") ? List.of(args.require("metrics").split(",")) : List.of();
-        err.println(String.format(Locale.ROOT, "editlab bench: %s on %s, %d edits in batches of %d, eval %s, editors %s",
-                model.info().id(), dataset.path(), protocol.edits(), protocol.batchSize(),
+        List<String> metrics =
+                args.has("metrics") ? List.of(args.require("metrics").split(",")) : List.of();
+        err.println(String.format(
+                Locale.ROOT,
+                "editlab bench: %s on %s, %d edits in batches of %d, eval %s, editors %s",
+                model.info().id(),
+                dataset.path(),
+                protocol.edits(),
+                protocol.batchSize(),
                 protocol.evaluation().name().toLowerCase(Locale.ROOT),
                 editors.stream().map(EditorSpec::method).toList()));
         ProgressBar bar = new ProgressBar(err);
@@ -84,11 +106,17 @@ public final class BenchCommand implements Command {
         Reports.write(report, folder);
         HtmlReport.write(report, folder);
         out.print(Reports.table(report));
-        out.println(String.format(Locale.ROOT, "protocol: T=%d, batch %d, %s order, eval %s, rephrasings %s,"
-                + " teacher-forced exact match%s; %.0f s; results in %s", protocol.edits(), protocol.batchSize(),
-                protocol.order().name().toLowerCase(Locale.ROOT), protocol.evaluation().name().toLowerCase(Locale.ROOT),
+        out.println(String.format(
+                Locale.ROOT,
+                "protocol: T=%d, batch %d, %s order, eval %s, rephrasings %s,"
+                        + " teacher-forced exact match%s; %.0f s; results in %s",
+                protocol.edits(),
+                protocol.batchSize(),
+                protocol.order().name().toLowerCase(Locale.ROOT),
+                protocol.evaluation().name().toLowerCase(Locale.ROOT),
                 protocol.rephrasings().word(),
-                protocol.generation() ? " (generation exact match in *_gen_em)" : "", report.seconds(),
+                protocol.generation() ? " (generation exact match in *_gen_em)" : "",
+                report.seconds(),
                 folder.toAbsolutePath()));
         return report.editors().stream().allMatch(e -> e.status().equals("ok")) ? 0 : 1;
     }
@@ -103,9 +131,15 @@ public final class BenchCommand implements Command {
             throw new Args.UsageException("--generation must be true or false");
         }
         try {
-            return Protocol.of(edits, args.integer("batch", 1), args.get("order", "file"), args.get("eval", "final"),
-                    args.integer("seed", 7), args.integer("checkpoint", Math.max(1, edits / 10)),
-                    Boolean.parseBoolean(generation), args.get("rephrasings", "held-out"));
+            return Protocol.of(
+                    edits,
+                    args.integer("batch", 1),
+                    args.get("order", "file"),
+                    args.get("eval", "final"),
+                    args.integer("seed", 7),
+                    args.integer("checkpoint", Math.max(1, edits / 10)),
+                    Boolean.parseBoolean(generation),
+                    args.get("rephrasings", "held-out"));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--" + e.getMessage());
         }
@@ -113,13 +147,16 @@ public final class BenchCommand implements Command {
 
     /** The ids of the editing methods installed now. */
     List<String> installedMethods() {
-        return catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name).distinct().toList();
+        return catalog.plugins(PluginKind.METHOD).stream()
+                .map(PluginInfo::name)
+                .distinct()
+                .toList();
     }
 
     /** The editors named by --editors (all installed methods when absent), with their --config overrides. */
     private List<EditorSpec> editors(Args args) {
-        List<String> names = args.has("editors") ? Arrays.asList(args.require("editors").split(","))
-                : installedMethods();
+        List<String> names =
+                args.has("editors") ? Arrays.asList(args.require("editors").split(",")) : installedMethods();
         if (names.isEmpty()) {
             throw new Args.UsageException("no editing method is installed (drop one into deploy/)");
         }
@@ -134,7 +171,8 @@ public final class BenchCommand implements Command {
             if (!names.contains(editor)) {
                 throw new Args.UsageException("--config names editor '" + editor + "', which is not in " + names);
             }
-            overrides.computeIfAbsent(editor, e -> new LinkedHashMap<>())
+            overrides
+                    .computeIfAbsent(editor, e -> new LinkedHashMap<>())
                     .put(entry.substring(dot + 1, equals), entry.substring(equals + 1));
         }
         List<EditorSpec> specs = new ArrayList<>();

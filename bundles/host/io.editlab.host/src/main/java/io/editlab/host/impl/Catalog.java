@@ -25,8 +25,7 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
 @Component(service = PluginCatalog.class)
 public final class Catalog implements PluginCatalog {
 
-    private record Entry(PluginInfo info, ServiceReference<?> reference, Object service) {
-    }
+    private record Entry(PluginInfo info, ServiceReference<?> reference, Object service) {}
 
     /** Preferred first: higher service ranking, then lower service id (the reverse of the natural order). */
     private static final Comparator<ServiceReference<?>> PREFERRED =
@@ -36,13 +35,14 @@ public final class Catalog implements PluginCatalog {
     private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
     /** Counts changes; waiters in {@link #awaitChange} are woken on it. */
     private final Object changes = new Object();
+
     private long version;
 
     @Activate
     public Catalog(BundleContext context) {
         for (PluginKind kind : PluginKind.values()) {
-            ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, kind.service().getName(),
-                    new Follower(context, kind));
+            ServiceTracker<Object, Object> tracker =
+                    new ServiceTracker<>(context, kind.service().getName(), new Follower(context, kind));
             trackers.add(tracker);
             tracker.open(true);
         }
@@ -56,8 +56,10 @@ public final class Catalog implements PluginCatalog {
 
     @Override
     public List<PluginInfo> plugins() {
-        return entries.stream().map(Entry::info)
-                .sorted(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name)).toList();
+        return entries.stream()
+                .map(Entry::info)
+                .sorted(Comparator.comparing(PluginInfo::kind).thenComparing(PluginInfo::name))
+                .toList();
     }
 
     @Override
@@ -67,8 +69,11 @@ public final class Catalog implements PluginCatalog {
 
     @Override
     public <S> Optional<S> find(PluginKind kind, Class<S> type, String name) {
-        return entries.stream().filter(e -> e.info().kind() == kind && e.info().name().equals(name))
-                .sorted(Comparator.comparing(Entry::reference, PREFERRED)).map(e -> type.cast(e.service())).findFirst();
+        return entries.stream()
+                .filter(e -> e.info().kind() == kind && e.info().name().equals(name))
+                .sorted(Comparator.comparing(Entry::reference, PREFERRED))
+                .map(e -> type.cast(e.service()))
+                .findFirst();
     }
 
     @Override
@@ -116,8 +121,15 @@ public final class Catalog implements PluginCatalog {
             if (service == null) {
                 return null; // unregistered meanwhile
             }
-            entries.add(new Entry(new PluginInfo(kind, name(kind, reference), bundle.getSymbolicName(),
-                    bundle.getVersion().toString(), bundle.getBundleId()), reference, service));
+            entries.add(new Entry(
+                    new PluginInfo(
+                            kind,
+                            name(kind, reference),
+                            bundle.getSymbolicName(),
+                            bundle.getVersion().toString(),
+                            bundle.getBundleId()),
+                    reference,
+                    service));
             changed();
             return service;
         }

@@ -37,10 +37,12 @@ public final class CommandLine {
             return; // an interactive host: nothing to run
         }
         List<String> args = packed.isEmpty() ? List.of() : Arrays.asList(packed.split(SEPARATOR, -1));
-        Thread thread = new Thread(() -> {
-            awaitStarted(context); // every plugin registered before a command looks for them
-            System.exit(run(catalog, args, System.out, System.err, startup(context)));
-        }, "editlab-command");
+        Thread thread = new Thread(
+                () -> {
+                    awaitStarted(context); // every plugin registered before a command looks for them
+                    System.exit(run(catalog, args, System.out, System.err, startup(context)));
+                },
+                "editlab-command");
         thread.start();
     }
 
@@ -88,8 +90,8 @@ public final class CommandLine {
             return 2;
         }
         String name = args.get(0);
-        Optional<Command> command = Plugins.await(catalog, PluginKind.COMMAND, Command.class, name, WAIT_MILLIS,
-                patience);
+        Optional<Command> command =
+                Plugins.await(catalog, PluginKind.COMMAND, Command.class, name, WAIT_MILLIS, patience);
         if (command.isEmpty()) {
             err.println("editlab: unknown command '" + name + "'");
             listCommands(catalog, err);

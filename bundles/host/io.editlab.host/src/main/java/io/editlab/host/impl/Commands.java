@@ -18,15 +18,18 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** The {@code editlab:*} commands of the Gogo shell. */
-@Component(service = Commands.class, property = {
-    "osgi.command.scope=editlab",
-    "osgi.command.function=runtime",
-    "osgi.command.function=plugins",
-    "osgi.command.function=methods",
-    "osgi.command.function=models",
-    "osgi.command.function=load",
-    "osgi.command.function=unload",
-    "osgi.command.function=sessions"})
+@Component(
+        service = Commands.class,
+        property = {
+            "osgi.command.scope=editlab",
+            "osgi.command.function=runtime",
+            "osgi.command.function=plugins",
+            "osgi.command.function=methods",
+            "osgi.command.function=models",
+            "osgi.command.function=load",
+            "osgi.command.function=unload",
+            "osgi.command.function=sessions"
+        })
 public final class Commands {
 
     private final PluginCatalog catalog;
@@ -59,19 +62,31 @@ public final class Commands {
     public String models() {
         List<String[]> rows = new ArrayList<>();
         for (ModelHandle model : runtime.models()) {
-            rows.add(new String[] {model.info().id(), model.info().modelType(),
-                String.format(Locale.ROOT, "%,d", model.info().parameterCount()), model.info().device(),
-                Integer.toString(model.sessions().size()), model.info().source().toString()});
+            rows.add(new String[] {
+                model.info().id(),
+                model.info().modelType(),
+                String.format(Locale.ROOT, "%,d", model.info().parameterCount()),
+                model.info().device(),
+                Integer.toString(model.sessions().size()),
+                model.info().source().toString()
+            });
         }
-        return Tables.format(new String[] {"ID", "TYPE", "PARAMETERS", "DEVICE", "SESSIONS", "SOURCE"}, rows,
+        return Tables.format(
+                new String[] {"ID", "TYPE", "PARAMETERS", "DEVICE", "SESSIONS", "SOURCE"},
+                rows,
                 "no model loaded (editlab:load ID FOLDER)");
     }
 
     /** Loads a model folder in Hugging Face layout under an id. */
     public String load(String id, String folder) throws ModelException {
         ModelHandle model = runtime.load(id, Path.of(folder));
-        return String.format(Locale.ROOT, "loaded %s: %s, %,d parameters on %s", id, model.info().modelType(),
-                model.info().parameterCount(), model.info().device());
+        return String.format(
+                Locale.ROOT,
+                "loaded %s: %s, %,d parameters on %s",
+                id,
+                model.info().modelType(),
+                model.info().parameterCount(),
+                model.info().device());
     }
 
     /** Unloads a model and closes its sessions. */
@@ -84,17 +99,31 @@ public final class Commands {
         List<String[]> rows = new ArrayList<>();
         for (ModelHandle model : runtime.models()) {
             for (EditSession session : model.sessions()) {
-                rows.add(new String[] {session.id(), session.name(), model.info().id(),
-                    Integer.toString(session.deltas().size()), Integer.toString(session.adapters().size())});
+                rows.add(new String[] {
+                    session.id(),
+                    session.name(),
+                    model.info().id(),
+                    Integer.toString(session.deltas().size()),
+                    Integer.toString(session.adapters().size())
+                });
             }
         }
         return Tables.format(new String[] {"ID", "NAME", "MODEL", "DELTAS", "ADAPTERS"}, rows, "no open session");
     }
 
     private static String pluginTable(List<PluginInfo> plugins) {
-        List<String[]> rows = plugins.stream().map(p -> new String[] {p.kind().name().toLowerCase(Locale.ROOT),
-            p.name(), p.bundle(), p.version(), Long.toString(p.bundleId())}).toList();
-        return Tables.format(new String[] {"KIND", "NAME", "BUNDLE", "VERSION", "BUNDLE ID"}, rows,
+        List<String[]> rows = plugins.stream()
+                .map(p -> new String[] {
+                    p.kind().name().toLowerCase(Locale.ROOT),
+                    p.name(),
+                    p.bundle(),
+                    p.version(),
+                    Long.toString(p.bundleId())
+                })
+                .toList();
+        return Tables.format(
+                new String[] {"KIND", "NAME", "BUNDLE", "VERSION", "BUNDLE ID"},
+                rows,
                 "none installed (drop bundles into deploy/)");
     }
 }

@@ -14,12 +14,10 @@ import java.util.List;
 /** The records of {@code --data builtin|FILE [--format ...]}, for the commands that read one. */
 final class DataSets {
 
-    private DataSets() {
-    }
+    private DataSets() {}
 
     /** A data set's records and what it is. */
-    record Loaded(List<EditRequest> requests, DatasetInfo info) {
-    }
+    record Loaded(List<EditRequest> requests, DatasetInfo info) {}
 
     /**
      * The built-in world's edits, or a data file's records in {@code format} (detected when null), or
@@ -27,8 +25,9 @@ final class DataSets {
      */
     static Loaded load(String data, String format, PluginCatalog catalog) throws DatasetException {
         if (data.equals(Models.BUILTIN)) {
-            List<EditRequest> requests = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class,
-                    Models.BUILTIN).edits();
+            List<EditRequest> requests = Plugins.require(
+                            catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
+                    .edits();
             return new Loaded(requests, new DatasetInfo(Models.BUILTIN, "corpus", requests.size()));
         }
         List<Path> files = Facts.paths(data);
@@ -37,7 +36,8 @@ final class DataSets {
             formats.add(format != null ? format : Facts.detectFormat(file));
         }
         List<EditRequest> requests = Facts.readAll(catalog, data, format);
-        String path = String.join(",", files.stream().map(f -> f.toAbsolutePath().toString()).toList());
+        String path = String.join(
+                ",", files.stream().map(f -> f.toAbsolutePath().toString()).toList());
         return new Loaded(requests, new DatasetInfo(path, String.join("+", formats), requests.size()));
     }
 }

@@ -29,7 +29,10 @@ public final class DemoCommand implements Command {
     private final PluginCatalog catalog;
 
     @Activate
-    public DemoCommand(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
+    public DemoCommand(
+            @Reference Harness harness,
+            @Reference ModelRuntime runtime,
+            @Reference Pretrainer pretrainer,
             @Reference PluginCatalog catalog) {
         this.bench = new BenchCommand(harness, runtime, pretrainer, catalog);
         this.catalog = catalog;
@@ -41,17 +44,21 @@ public final class DemoCommand implements Command {
      * --config}.
      */
     private List<String> editors(List<String> configs, PrintStream err) {
-        Set<String> configured = configs.stream().map(c -> c.substring(0, Math.max(0, c.indexOf('.'))))
+        Set<String> configured = configs.stream()
+                .map(c -> c.substring(0, Math.max(0, c.indexOf('.'))))
                 .collect(java.util.stream.Collectors.toSet());
-        Set<String> prepared = catalog.plugins(PluginKind.META_TRAINER).stream().map(PluginInfo::name)
-                .filter(name -> !configured.contains(name)).collect(java.util.stream.Collectors.toCollection(
-                        java.util.TreeSet::new));
+        Set<String> prepared = catalog.plugins(PluginKind.META_TRAINER).stream()
+                .map(PluginInfo::name)
+                .filter(name -> !configured.contains(name))
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
         if (!prepared.isEmpty()) {
             err.println("editlab demo: skipping " + String.join(", ", prepared) + ": meta-training comes first"
                     + " (./editlab train-hypernet --method NAME --model builtin --data builtin --out DIR, then"
                     + " ./editlab demo --config NAME.hypernet=DIR)");
         }
-        return bench.installedMethods().stream().filter(name -> !prepared.contains(name)).toList();
+        return bench.installedMethods().stream()
+                .filter(name -> !prepared.contains(name))
+                .toList();
     }
 
     /** The demo's editor settings for the built-in model, for the editors installed now. */
@@ -61,9 +68,11 @@ public final class DemoCommand implements Command {
             profile.load(in);
         }
         java.util.Set<String> installed = new java.util.HashSet<>(bench.installedMethods());
-        return profile.stringPropertyNames().stream().sorted()
+        return profile.stringPropertyNames().stream()
+                .sorted()
                 .filter(key -> installed.contains(key.substring(0, Math.max(0, key.indexOf('.')))))
-                .map(key -> key + "=" + profile.getProperty(key)).toList();
+                .map(key -> key + "=" + profile.getProperty(key))
+                .toList();
     }
 
     @Override
@@ -74,8 +83,19 @@ public final class DemoCommand implements Command {
     @Override
     public int run(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
         Args given = Args.parse(arguments, Set.of("out"), Set.of("config"));
-        List<String> demo = new java.util.ArrayList<>(List.of("--model", "builtin", "--data", "builtin", "--edits", "100",
-                "--batch", "1", "--eval", "final", "--checkpoint", "10"));
+        List<String> demo = new java.util.ArrayList<>(List.of(
+                "--model",
+                "builtin",
+                "--data",
+                "builtin",
+                "--edits",
+                "100",
+                "--batch",
+                "1",
+                "--eval",
+                "final",
+                "--checkpoint",
+                "10"));
         List<String> configs = new java.util.ArrayList<>(profile());
         configs.addAll(given.all("config"));
         configs.forEach(c -> demo.addAll(List.of("--config", c)));

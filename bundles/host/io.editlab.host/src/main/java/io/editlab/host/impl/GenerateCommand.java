@@ -20,8 +20,8 @@ import org.osgi.service.component.annotations.Reference;
 public final class GenerateCommand extends ModelCommand {
 
     @Activate
-    public GenerateCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog) {
+    public GenerateCommand(
+            @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer, @Reference PluginCatalog catalog) {
         super(runtime, pretrainer, catalog);
     }
 

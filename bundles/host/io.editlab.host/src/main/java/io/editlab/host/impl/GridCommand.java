@@ -54,9 +54,14 @@ public final class GridCommand implements Command {
     private final Path launcher;
 
     @Activate
-    public GridCommand(BundleContext context, @Reference PluginCatalog catalog, @Reference(name = "backends",
-            cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
-            List<Map.Entry<Map<String, Object>, GridBackend>> backends) {
+    public GridCommand(
+            BundleContext context,
+            @Reference PluginCatalog catalog,
+            @Reference(
+                            name = "backends",
+                            cardinality = ReferenceCardinality.MULTIPLE,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    List<Map.Entry<Map<String, Object>, GridBackend>> backends) {
         this.catalog = catalog;
         for (Map.Entry<Map<String, Object>, GridBackend> backend : backends) {
             Object name = backend.getKey().get(GridBackend.NAME);
@@ -87,8 +92,8 @@ public final class GridCommand implements Command {
             case "status" -> status(rest, out, err);
             case "collect" -> collect(rest, out);
             case "help" -> help(out);
-            default -> throw new Args.UsageException("unknown grid command '" + arguments.get(0)
-                    + "' (plan, run, status, collect, help)");
+            default -> throw new Args.UsageException(
+                    "unknown grid command '" + arguments.get(0) + "' (plan, run, status, collect, help)");
         };
     }
 
@@ -96,7 +101,8 @@ public final class GridCommand implements Command {
         out.println("./editlab grid run FILE --backend NAME takes, besides --out, --cells and --resume:");
         backends.forEach((name, backend) -> {
             out.println("  " + name + (backend.options().isEmpty() ? ": no options" : ":"));
-            backend.options().forEach((key, help) -> out.println(String.format(Locale.ROOT, "    --%-10s %s", key, help)));
+            backend.options()
+                    .forEach((key, help) -> out.println(String.format(Locale.ROOT, "    --%-10s %s", key, help)));
         });
         return 0;
     }
@@ -124,24 +130,48 @@ public final class GridCommand implements Command {
         int estimated = 0;
         for (Cell cell : grid.cells()) {
             OptionalDouble seconds = done == null ? OptionalDouble.empty() : done.estimate(cell);
-            String state = existing == null || cell.index() >= existing.grid().cells().size() ? ""
-                    : existing.state(cell.index()).name().toLowerCase(Locale.ROOT);
+            String state =
+                    existing == null || cell.index() >= existing.grid().cells().size()
+                            ? ""
+                            : existing.state(cell.index()).name().toLowerCase(Locale.ROOT);
             if (seconds.isPresent() && !state.equals("finished")) {
                 known += seconds.getAsDouble();
                 estimated++;
             }
-            rows.add(new String[] {Integer.toString(cell.index()), cell.editor(), cell.variant(), cell.model(),
-                cell.data() + (cell.format() == null ? "" : " (" + cell.format() + ")"), Integer.toString(cell.edits()),
-                Integer.toString(cell.batch()), cell.eval(), Long.toString(cell.seed()),
-                seconds.isPresent() ? String.format(Locale.ROOT, "%.0f", seconds.getAsDouble()) : "?", state});
+            rows.add(new String[] {
+                Integer.toString(cell.index()),
+                cell.editor(),
+                cell.variant(),
+                cell.model(),
+                cell.data() + (cell.format() == null ? "" : " (" + cell.format() + ")"),
+                Integer.toString(cell.edits()),
+                Integer.toString(cell.batch()),
+                cell.eval(),
+                Long.toString(cell.seed()),
+                seconds.isPresent() ? String.format(Locale.ROOT, "%.0f", seconds.getAsDouble()) : "?",
+                state
+            });
         }
-        out.println(Tables.format(new String[] {"cell", "editor", "variant", "model", "data", "T", "batch", "eval",
-            "seed", "est. s", "state"}, rows, ""));
+        out.println(Tables.format(
+                new String[] {
+                    "cell", "editor", "variant", "model", "data", "T", "batch", "eval", "seed", "est. s", "state"
+                },
+                rows,
+                ""));
         Set<String> missing = missingMethods(grid);
-        out.println(String.format(Locale.ROOT, "%d cells of grid '%s' into %s%s", grid.cells().size(), grid.name(),
-                folder.toAbsolutePath(), estimated == 0 ? "; no cost known yet (estimates come from finished cells)"
-                        : String.format(Locale.ROOT, "; about %.0f s for the %d unfinished cells with an estimate",
-                                known, estimated)));
+        out.println(String.format(
+                Locale.ROOT,
+                "%d cells of grid '%s' into %s%s",
+                grid.cells().size(),
+                grid.name(),
+                folder.toAbsolutePath(),
+                estimated == 0
+                        ? "; no cost known yet (estimates come from finished cells)"
+                        : String.format(
+                                Locale.ROOT,
+                                "; about %.0f s for the %d unfinished cells with an estimate",
+                                known,
+                                estimated)));
         if (!missing.isEmpty()) {
             out.println("not installed here: " + missing);
         }
@@ -149,9 +179,12 @@ public final class GridCommand implements Command {
     }
 
     private Set<String> missingMethods(Grid grid) {
-        Set<String> installed = catalog.plugins(PluginKind.METHOD).stream().map(PluginInfo::name)
+        Set<String> installed = catalog.plugins(PluginKind.METHOD).stream()
+                .map(PluginInfo::name)
                 .collect(Collectors.toSet());
-        return grid.cells().stream().map(Cell::method).filter(m -> !installed.contains(m))
+        return grid.cells().stream()
+                .map(Cell::method)
+                .filter(m -> !installed.contains(m))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -163,7 +196,8 @@ public final class GridCommand implements Command {
         String name = at >= 0 && at + 1 < rest.size() ? rest.get(at + 1) : "local";
         GridBackend backend = backends.get(name);
         if (backend == null) {
-            throw new Args.UsageException("--backend " + name + " is not installed (installed: " + backends.keySet() + ")");
+            throw new Args.UsageException(
+                    "--backend " + name + " is not installed (installed: " + backends.keySet() + ")");
         }
         Args args = Args.parse(rest, keys(backend.options().keySet()), Set.of());
         Set<String> missing = missingMethods(grid);
@@ -175,13 +209,15 @@ public final class GridCommand implements Command {
         if (Files.exists(target.resolve(GridFolder.GRID)) && !resume) {
             GridFolder existing = GridFolder.open(target);
             if (!existing.submissions().isEmpty()) {
-                throw new Args.UsageException(target + " holds this grid already, submitted " + existing.submissions().size()
+                throw new Args.UsageException(target + " holds this grid already, submitted "
+                        + existing.submissions().size()
                         + " time(s): --resume runs what has not finished; ./editlab grid status " + target
                         + " shows where it stands");
             }
         }
         GridFolder folder = GridFolder.prepare(target, grid, launcher);
-        Set<Integer> selected = args.has("cells") ? cells(args.require("cells"), grid.cells().size())
+        Set<Integer> selected = args.has("cells")
+                ? cells(args.require("cells"), grid.cells().size())
                 : new LinkedHashSet<>(grid.cells().stream().map(Cell::index).toList());
         Set<Integer> open = new LinkedHashSet<>();
         for (int index : selected) {
@@ -190,11 +226,18 @@ public final class GridCommand implements Command {
             }
         }
         Map<Integer, Scheduled> scheduled = scheduled(folder, open, err);
-        List<Integer> cells = open.stream().filter(i -> !scheduled.containsKey(i) || !scheduled.get(i).active())
-                .sorted().toList();
-        err.println(String.format(Locale.ROOT, "editlab grid: %d of %d selected cells finished, %d queued or running;"
-                + " %s %d", selected.size() - open.size(), selected.size(), open.size() - cells.size(),
-                name.equals("local") ? "running" : "submitting", cells.size()));
+        List<Integer> cells = open.stream()
+                .filter(i -> !scheduled.containsKey(i) || !scheduled.get(i).active())
+                .sorted()
+                .toList();
+        err.println(String.format(
+                Locale.ROOT,
+                "editlab grid: %d of %d selected cells finished, %d queued or running;" + " %s %d",
+                selected.size() - open.size(),
+                selected.size(),
+                open.size() - cells.size(),
+                name.equals("local") ? "running" : "submitting",
+                cells.size()));
         if (cells.isEmpty()) {
             out.println("nothing to run; ./editlab grid collect " + folder.root() + " merges the finished cells");
             return 0;
@@ -208,10 +251,15 @@ public final class GridCommand implements Command {
             throw new Args.UsageException(e.getMessage());
         }
         folder.record(submission);
-        long failed = cells.stream().filter(i -> folder.state(i) == CellState.FAILED).count();
+        long failed =
+                cells.stream().filter(i -> folder.state(i) == CellState.FAILED).count();
         if (name.equals("local")) {
-            out.println(String.format(Locale.ROOT, "%d cells run, %d failed; ./editlab grid collect %s merges them",
-                    cells.size(), failed, folder.root()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%d cells run, %d failed; ./editlab grid collect %s merges them",
+                    cells.size(),
+                    failed,
+                    folder.root()));
         } else {
             out.println("./editlab grid status " + folder.root() + " shows where they stand");
         }
@@ -239,18 +287,19 @@ public final class GridCommand implements Command {
                     cells.add(i);
                 }
             } catch (NumberFormatException e) {
-                throw new Args.UsageException("--cells takes indices and ranges below " + size + ", e.g. 0,3-5; not '"
-                        + part + "'");
+                throw new Args.UsageException(
+                        "--cells takes indices and ranges below " + size + ", e.g. 0,3-5; not '" + part + "'");
             }
         }
         return cells;
     }
 
     /** What the backends of the folder's submissions say of {@code cells}; a scheduler that does not answer is reported. */
-    private Map<Integer, Scheduled> scheduled(GridFolder folder, Set<Integer> cells, PrintStream err) throws IOException {
+    private Map<Integer, Scheduled> scheduled(GridFolder folder, Set<Integer> cells, PrintStream err)
+            throws IOException {
         Map<Integer, Scheduled> states = new HashMap<>();
-        Set<String> used = folder.submissions().stream().map(Submission::backend).collect(Collectors.toCollection(
-                TreeSet::new));
+        Set<String> used =
+                folder.submissions().stream().map(Submission::backend).collect(Collectors.toCollection(TreeSet::new));
         for (String name : used) {
             GridBackend backend = backends.get(name);
             if (backend == null) {
@@ -267,7 +316,9 @@ public final class GridCommand implements Command {
         GridFolder folder = GridFolder.open(Path.of(positional(arguments, "the grid's output folder")));
         Args.parse(arguments.subList(1, arguments.size()), Set.of());
         Set<Integer> open = new LinkedHashSet<>();
-        folder.grid().cells().stream().map(Cell::index).filter(i -> folder.state(i) != CellState.FINISHED)
+        folder.grid().cells().stream()
+                .map(Cell::index)
+                .filter(i -> folder.state(i) != CellState.FINISHED)
                 .forEach(open::add);
         Map<Integer, Scheduled> scheduled;
         try {
@@ -283,17 +334,20 @@ public final class GridCommand implements Command {
         for (Cell cell : folder.grid().cells()) {
             int i = cell.index();
             CellState known = folder.state(i);
-            String state = switch (known) {
-                case FINISHED -> "finished";
-                case FAILED -> "failed (exit " + folder.exitCode(i) + ")";
-                case UNFINISHED -> submitted.contains(i) ? "submitted, no exit code (running, or cancelled or killed)"
-                        : "not submitted";
-            };
-            String kind = switch (known) {
-                case FINISHED -> "finished";
-                case FAILED -> "failed";
-                case UNFINISHED -> submitted.contains(i) ? "submitted" : "not submitted";
-            };
+            String state =
+                    switch (known) {
+                        case FINISHED -> "finished";
+                        case FAILED -> "failed (exit " + folder.exitCode(i) + ")";
+                        case UNFINISHED -> submitted.contains(i)
+                                ? "submitted, no exit code (running, or cancelled or killed)"
+                                : "not submitted";
+                    };
+            String kind =
+                    switch (known) {
+                        case FINISHED -> "finished";
+                        case FAILED -> "failed";
+                        case UNFINISHED -> submitted.contains(i) ? "submitted" : "not submitted";
+                    };
             Scheduled s = scheduled.get(i);
             if (s != null && (s.active() || known == CellState.UNFINISHED)) {
                 state = s.state();
@@ -303,8 +357,10 @@ public final class GridCommand implements Command {
             rows.add(new String[] {Integer.toString(i), cell.describe(), state});
         }
         out.println(Tables.format(new String[] {"cell", "run", "state"}, rows, ""));
-        out.println(folder.grid().cells().size() + " cells: " + counts.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
+        out.println(folder.grid().cells().size() + " cells: "
+                + counts.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", ")));
         return 0;
     }
 
@@ -314,8 +370,11 @@ public final class GridCommand implements Command {
         GridReport report = GridReport.collect(folder);
         report.write();
         out.print(report.table());
-        out.println(String.format(Locale.ROOT, "%d of %d cells merged into %s (results.json, results.csv, report.html)",
-                report.rows().stream().mapToInt(r -> r.finished().size()).sum(), folder.grid().cells().size(),
+        out.println(String.format(
+                Locale.ROOT,
+                "%d of %d cells merged into %s (results.json, results.csv, report.html)",
+                report.rows().stream().mapToInt(r -> r.finished().size()).sum(),
+                folder.grid().cells().size(),
                 folder.root()));
         return 0;
     }

@@ -38,8 +38,8 @@ public final class KeysCommand extends ModelCommand {
     private final PluginCatalog catalog;
 
     @Activate
-    public KeysCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog) {
+    public KeysCommand(
+            @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer, @Reference PluginCatalog catalog) {
         super(runtime, pretrainer, catalog);
         this.catalog = catalog;
     }
@@ -59,25 +59,46 @@ public final class KeysCommand extends ModelCommand {
             throw new Args.UsageException("--layer must be between 0 and " + (model.layers() - 1));
         }
         Corpus corpus = corpus(args.get("data", Models.BUILTIN), args.get("format", null));
-        KeyCache cache = new KeyCache(Path.of(args.get("cache", Home.folder().resolve("keystats").toString())));
+        KeyCache cache = new KeyCache(
+                Path.of(args.get("cache", Home.folder().resolve("keystats").toString())));
         ProgressBar bar = new ProgressBar(err);
         long t0 = System.nanoTime();
         KeyCache.Lookup lookup = cache.get(model, layer, corpus, bar);
         bar.done();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Spectrum spectrum = Spectrum.of(lookup.stats().secondMoment(), lookup.stats().width());
+        Spectrum spectrum =
+                Spectrum.of(lookup.stats().secondMoment(), lookup.stats().width());
         double[] values = spectrum.values();
-        out.println(String.format(Locale.ROOT, "keys of %s: %d-wide, over %d tokens of %d texts of %s (%s in %.1f s; %s)",
-                lookup.stats().provenance().module(), lookup.stats().width(), lookup.stats().provenance().tokens(),
-                corpus.texts().size(), corpus.name(), lookup.cached() ? "read from the cache" : "computed", seconds,
+        out.println(String.format(
+                Locale.ROOT,
+                "keys of %s: %d-wide, over %d tokens of %d texts of %s (%s in %.1f s; %s)",
+                lookup.stats().provenance().module(),
+                lookup.stats().width(),
+                lookup.stats().provenance().tokens(),
+                corpus.texts().size(),
+                corpus.name(),
+                lookup.cached() ? "read from the cache" : "computed",
+                seconds,
                 lookup.file()));
-        out.println(String.format(Locale.ROOT, "eigenvalues: largest %.4g, median %.4g, smallest %.4g",
-                values[0], values[values.length / 2], values[values.length - 1]));
-        out.println(String.format(Locale.ROOT, "directions holding 90%% / 99%% / 99.9%% of the energy: %d / %d / %d of %d",
-                spectrum.rankFor(0.9), spectrum.rankFor(0.99), spectrum.rankFor(0.999), values.length));
+        out.println(String.format(
+                Locale.ROOT,
+                "eigenvalues: largest %.4g, median %.4g, smallest %.4g",
+                values[0],
+                values[values.length / 2],
+                values[values.length - 1]));
+        out.println(String.format(
+                Locale.ROOT,
+                "directions holding 90%% / 99%% / 99.9%% of the energy: %d / %d / %d of %d",
+                spectrum.rankFor(0.9),
+                spectrum.rankFor(0.99),
+                spectrum.rankFor(0.999),
+                values.length));
         for (double threshold : THRESHOLDS) {
-            out.println(String.format(Locale.ROOT, "eigenvalues below %.0e (a null space at that threshold): %d, holding"
-                    + " %.2f%% of the energy", threshold, spectrum.countBelow(threshold),
+            out.println(String.format(
+                    Locale.ROOT,
+                    "eigenvalues below %.0e (a null space at that threshold): %d, holding" + " %.2f%% of the energy",
+                    threshold,
+                    spectrum.countBelow(threshold),
                     100 * spectrum.energyBelow(threshold)));
         }
         return 0;
@@ -85,8 +106,10 @@ public final class KeysCommand extends ModelCommand {
 
     private Corpus corpus(String data, String format) throws Exception {
         if (data.equals(Models.BUILTIN)) {
-            return new Corpus("builtin facts", Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class,
-                    Models.BUILTIN).facts());
+            return new Corpus(
+                    "builtin facts",
+                    Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
+                            .facts());
         }
         if (data.endsWith(".txt")) {
             return Corpus.ofSentences(Path.of(data).toAbsolutePath().toString(), Files.readAllLines(Path.of(data)));

@@ -20,8 +20,8 @@ import org.osgi.service.component.annotations.Reference;
 public final class LogitsCommand extends ModelCommand {
 
     @Activate
-    public LogitsCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog) {
+    public LogitsCommand(
+            @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer, @Reference PluginCatalog catalog) {
         super(runtime, pretrainer, catalog);
     }
 
@@ -35,7 +35,9 @@ public final class LogitsCommand extends ModelCommand {
         Args args = Args.parse(arguments, Set.of("model", "token-ids"));
         int[] ids;
         try {
-            ids = Arrays.stream(args.require("token-ids").split(",")).map(String::strip).mapToInt(Integer::parseInt)
+            ids = Arrays.stream(args.require("token-ids").split(","))
+                    .map(String::strip)
+                    .mapToInt(Integer::parseInt)
                     .toArray();
         } catch (NumberFormatException e) {
             throw new Args.UsageException("--token-ids must be comma-separated whole numbers");

@@ -29,16 +29,16 @@ final class Models {
     /** The built-in model: 4 blocks of width 128, trained until it knows its facts. */
     static final PretrainingSpec BUILTIN_SPEC = new PretrainingSpec(4, 128, 4, 80, 64, 2e-3f, 0.98, 7);
 
-    private Models() {
-    }
+    private Models() {}
 
     static Path builtinFolder() {
         return Home.models().resolve(BUILTIN);
     }
 
     /** The loaded model for {@code spec} ({@code builtin} or a folder), loading or pretraining it if needed. */
-    static ModelHandle resolve(String spec, ModelRuntime runtime, Pretrainer pretrainer, PluginCatalog catalog,
-            PrintStream err) throws ModelException {
+    static ModelHandle resolve(
+            String spec, ModelRuntime runtime, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)
+            throws ModelException {
         Path folder;
         String id;
         boolean fresh = false;
@@ -55,15 +55,19 @@ final class Models {
             id = idFor(folder, runtime);
         }
         Optional<ModelHandle> loaded = runtime.model(id);
-        if (loaded.isPresent() && loaded.get().info().source().equals(folder.toAbsolutePath().normalize())) {
+        if (loaded.isPresent()
+                && loaded.get().info().source().equals(folder.toAbsolutePath().normalize())) {
             return loaded.get();
         }
         ModelHandle model = runtime.load(id, folder);
         if (fresh) {
             KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
-            err.println(String.format(Locale.ROOT, "editlab: built-in model answers %.3f of its facts and %.3f of their"
-                    + " held-out paraphrases (teacher-forced exact match)", PretrainCommand.exactMatch(model,
-                    corpus.facts()), PretrainCommand.exactMatch(model, corpus.paraphrases())));
+            err.println(String.format(
+                    Locale.ROOT,
+                    "editlab: built-in model answers %.3f of its facts and %.3f of their"
+                            + " held-out paraphrases (teacher-forced exact match)",
+                    PretrainCommand.exactMatch(model, corpus.facts()),
+                    PretrainCommand.exactMatch(model, corpus.paraphrases())));
         }
         return model;
     }
@@ -76,7 +80,9 @@ final class Models {
         Path source = folder.toAbsolutePath().normalize();
         String base = idBase(source);
         String id = base;
-        for (int n = 2; runtime.model(id).filter(m -> !m.info().source().equals(source)).isPresent(); n++) {
+        for (int n = 2;
+                runtime.model(id).filter(m -> !m.info().source().equals(source)).isPresent();
+                n++) {
             id = base + "-" + n;
         }
         return id;
@@ -94,11 +100,16 @@ final class Models {
             throws ModelException {
         KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
         ProgressBar bar = new ProgressBar(err);
-        PretrainingReport report = pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), Facts.newTargets(corpus.edits()),
-                folder, bar);
+        PretrainingReport report =
+                pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), Facts.newTargets(corpus.edits()), folder, bar);
         bar.done();
-        err.println(String.format(Locale.ROOT, "editlab: built-in model ready in %s (%.0f s, %d epochs, facts exact"
-                + " match %.3f)", folder, report.seconds(), report.epochs(), report.exactMatch()));
+        err.println(String.format(
+                Locale.ROOT,
+                "editlab: built-in model ready in %s (%.0f s, %d epochs, facts exact" + " match %.3f)",
+                folder,
+                report.seconds(),
+                report.epochs(),
+                report.exactMatch()));
         return report;
     }
 }

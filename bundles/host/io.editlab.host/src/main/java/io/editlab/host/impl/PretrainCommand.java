@@ -29,16 +29,16 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Command.class)
 public final class PretrainCommand implements Command {
 
-    private static final Set<String> KEYS = Set.of("facts", "format", "limit", "out", "layers", "hidden", "heads",
-            "epochs", "batch", "lr", "seed");
+    private static final Set<String> KEYS =
+            Set.of("facts", "format", "limit", "out", "layers", "hidden", "heads", "epochs", "batch", "lr", "seed");
 
     private final Pretrainer pretrainer;
     private final ModelRuntime runtime;
     private final PluginCatalog catalog;
 
     @Activate
-    public PretrainCommand(@Reference Pretrainer pretrainer, @Reference ModelRuntime runtime,
-            @Reference PluginCatalog catalog) {
+    public PretrainCommand(
+            @Reference Pretrainer pretrainer, @Reference ModelRuntime runtime, @Reference PluginCatalog catalog) {
         this.pretrainer = pretrainer;
         this.runtime = runtime;
         this.catalog = catalog;
@@ -55,10 +55,14 @@ public final class PretrainCommand implements Command {
         Args args = Args.parse(arguments, KEYS);
         Path output = Path.of(args.require("out")).toAbsolutePath().normalize();
         PretrainingSpec defaults = Models.BUILTIN_SPEC;
-        PretrainingSpec spec = new PretrainingSpec(args.integer("layers", defaults.layers()),
-                args.integer("hidden", defaults.hidden()), args.integer("heads", defaults.heads()),
-                args.integer("epochs", defaults.epochs()), args.integer("batch", defaults.batchSize()),
-                args.decimal("lr", defaults.learningRate()), defaults.stopAccuracy(),
+        PretrainingSpec spec = new PretrainingSpec(
+                args.integer("layers", defaults.layers()),
+                args.integer("hidden", defaults.hidden()),
+                args.integer("heads", defaults.heads()),
+                args.integer("epochs", defaults.epochs()),
+                args.integer("batch", defaults.batchSize()),
+                args.decimal("lr", defaults.learningRate()),
+                defaults.stopAccuracy(),
                 args.integer("seed", (int) defaults.seed()));
         List<Completion> facts;
         List<String> targets;
@@ -78,22 +82,33 @@ public final class PretrainCommand implements Command {
             targets = Facts.newTargets(corpus.edits());
             paraphrases = corpus.paraphrases();
         }
-        err.println(String.format(Locale.ROOT, "editlab: pretraining a %d x %d GPT-2 on %,d facts into %s",
-                spec.layers(), spec.hidden(), facts.size(), output));
+        err.println(String.format(
+                Locale.ROOT,
+                "editlab: pretraining a %d x %d GPT-2 on %,d facts into %s",
+                spec.layers(),
+                spec.hidden(),
+                facts.size(),
+                output));
         ProgressBar bar = new ProgressBar(err);
         PretrainingReport report = pretrainer.pretrain(spec, facts, targets, output, bar);
         bar.done();
         String id = Models.idFor(output, runtime);
         ModelHandle model = runtime.load(id, output);
         out.println(String.format(Locale.ROOT, "model           %s", output));
-        out.println(String.format(Locale.ROOT, "parameters      %,d (vocabulary %,d)", report.parameters(),
-                report.vocabulary()));
+        out.println(String.format(
+                Locale.ROOT, "parameters      %,d (vocabulary %,d)", report.parameters(), report.vocabulary()));
         out.println(String.format(Locale.ROOT, "training        %d epochs, %.0f s", report.epochs(), report.seconds()));
-        out.println(String.format(Locale.ROOT, "facts           %.3f exact match (teacher forced, %,d)",
-                exactMatch(model, facts), facts.size()));
+        out.println(String.format(
+                Locale.ROOT,
+                "facts           %.3f exact match (teacher forced, %,d)",
+                exactMatch(model, facts),
+                facts.size()));
         if (!paraphrases.isEmpty()) {
-            out.println(String.format(Locale.ROOT, "paraphrases     %.3f exact match (held-out phrasings, %,d)",
-                    exactMatch(model, paraphrases), paraphrases.size()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "paraphrases     %.3f exact match (held-out phrasings, %,d)",
+                    exactMatch(model, paraphrases),
+                    paraphrases.size()));
         }
         runtime.unload(id);
         return 0;

@@ -76,8 +76,15 @@ final class ProgressBar implements ProgressListener {
         double fraction = Math.min(1, done / (double) total);
         int filled = (int) Math.round(fraction * WIDTH);
         String eta = done == 0 ? "?" : clock(seconds * (total - done) / done);
-        return String.format(Locale.ROOT, "[%s%s] %3.0f%%  %s  elapsed %s  eta %s", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), 100 * fraction, stage, clock(seconds), eta);
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %3.0f%%  %s  elapsed %s  eta %s",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                100 * fraction,
+                stage,
+                clock(seconds),
+                eta);
     }
 
     static String clock(double seconds) {

@@ -50,8 +50,11 @@ public final class ServeCommand implements Command {
     private final ConfigurationAdmin configurations;
 
     @Activate
-    public ServeCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog, @Reference ConfigurationAdmin configurations) {
+    public ServeCommand(
+            @Reference ModelRuntime runtime,
+            @Reference Pretrainer pretrainer,
+            @Reference PluginCatalog catalog,
+            @Reference ConfigurationAdmin configurations) {
         this.runtime = runtime;
         this.pretrainer = pretrainer;
         this.catalog = catalog;
@@ -71,7 +74,8 @@ public final class ServeCommand implements Command {
             throw new Args.UsageException("--port must be between 1 and 65535");
         }
         String bind = args.get("bind", "127.0.0.1");
-        Path data = Path.of(args.get("data-dir", Home.folder().resolve("host").toString())).toAbsolutePath();
+        Path data = Path.of(args.get("data-dir", Home.folder().resolve("host").toString()))
+                .toAbsolutePath();
         Files.createDirectories(data);
         ModelHandle model = Models.resolve(args.get("model", Models.BUILTIN), runtime, pretrainer, catalog, err);
 
@@ -110,12 +114,16 @@ public final class ServeCommand implements Command {
 
     /** Polls {@code /api/health} until it answers 200. */
     private static boolean awaitApi(URI base) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(base.resolve("api/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = client.send(
+                        HttpRequest.newBuilder(base.resolve("api/health"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return true;
                 }

@@ -5,8 +5,7 @@ import java.util.List;
 /** Plain-text tables for the shell. */
 final class Tables {
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** Left-aligned columns separated by two spaces; {@code empty} when there are no rows. */
     static String format(String[] header, List<String[]> rows, String empty) {

@@ -21,13 +21,14 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Command.class)
 public final class TraceCommand extends ModelCommand {
 
-    private static final Set<String> KEYS = Set.of("model", "data", "format", "facts", "samples", "noise", "seed", "out");
+    private static final Set<String> KEYS =
+            Set.of("model", "data", "format", "facts", "samples", "noise", "seed", "out");
 
     private final PluginCatalog catalog;
 
     @Activate
-    public TraceCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog) {
+    public TraceCommand(
+            @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer, @Reference PluginCatalog catalog) {
         super(runtime, pretrainer, catalog);
         this.catalog = catalog;
     }
@@ -43,8 +44,11 @@ public final class TraceCommand extends ModelCommand {
         Args args = Args.parse(arguments, KEYS);
         CausalTrace.Settings settings;
         try {
-            settings = new CausalTrace.Settings(args.integer("facts", 200), args.integer("samples", 3),
-                    args.decimal("noise", 3f), args.integer("seed", 1));
+            settings = new CausalTrace.Settings(
+                    args.integer("facts", 200),
+                    args.integer("samples", 3),
+                    args.decimal("noise", 3f),
+                    args.integer("seed", 1));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }

@@ -39,14 +39,14 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = io.editlab.api.host.Command.class)
 public final class TrainHypernetCommand extends ModelCommand {
 
-    static final Set<String> KEYS = Set.of("model", "data", "format", "method", "holdout", "validation", "limit",
-            "out");
+    static final Set<String> KEYS =
+            Set.of("model", "data", "format", "method", "holdout", "validation", "limit", "out");
 
     private final PluginCatalog catalog;
 
     @Activate
-    public TrainHypernetCommand(@Reference ModelRuntime runtime, @Reference Pretrainer pretrainer,
-            @Reference PluginCatalog catalog) {
+    public TrainHypernetCommand(
+            @Reference ModelRuntime runtime, @Reference Pretrainer pretrainer, @Reference PluginCatalog catalog) {
         super(runtime, pretrainer, catalog);
         this.catalog = catalog;
     }
@@ -65,12 +65,15 @@ public final class TrainHypernetCommand extends ModelCommand {
         Map<String, String> overrides = overrides(args.all("config"));
         MetaTrainer trainer = Plugins.await(catalog, PluginKind.META_TRAINER, MetaTrainer.class, method, 10_000)
                 .orElseThrow(() -> new Args.UsageException("no meta-trainer for method '" + method + "' is installed;"
-                        + " installed: " + catalog.plugins(PluginKind.META_TRAINER).stream().map(PluginInfo::name)
-                        .toList()));
+                        + " installed: "
+                        + catalog.plugins(PluginKind.META_TRAINER).stream()
+                                .map(PluginInfo::name)
+                                .toList()));
         String data = args.get("data", Models.BUILTIN);
         List<EditRequest> records;
         if (data.equals(Models.BUILTIN)) {
-            records = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN).edits();
+            records = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
+                    .edits();
         } else {
             records = Facts.readAll(catalog, data, args.get("format", null));
         }
@@ -81,18 +84,25 @@ public final class TrainHypernetCommand extends ModelCommand {
         records = records.subList(0, Math.min(limit, records.size()));
         int holdout = args.integer("holdout", data.equals(Models.BUILTIN) ? records.size() / 2 : 0);
         if (holdout < 0 || holdout >= records.size()) {
-            throw new Args.UsageException("--holdout must be between 0 and " + (records.size() - 1) + " (of "
-                    + records.size() + " records)");
+            throw new Args.UsageException(
+                    "--holdout must be between 0 and " + (records.size() - 1) + " (of " + records.size() + " records)");
         }
         List<EditRequest> rest = records.subList(holdout, records.size());
         int validation = validationCount(args.get("validation", "0.1"), rest.size());
         List<EditRequest> training = rest.subList(0, rest.size() - validation);
         List<EditRequest> validating = rest.subList(rest.size() - validation, rest.size());
         ModelHandle model = model(args.get("model", Models.BUILTIN), err);
-        err.println(String.format(Locale.ROOT, "editlab train-hypernet: %s on %s; %,d records: the first %,d held out"
-                + " (bench edits them), %,d training, %,d validation; %s", method, model.info().id(), records.size(),
-                holdout, training.size(), validating.size(), overrides.isEmpty() ? "configured defaults"
-                : "overrides " + overrides));
+        err.println(String.format(
+                Locale.ROOT,
+                "editlab train-hypernet: %s on %s; %,d records: the first %,d held out"
+                        + " (bench edits them), %,d training, %,d validation; %s",
+                method,
+                model.info().id(),
+                records.size(),
+                holdout,
+                training.size(),
+                validating.size(),
+                overrides.isEmpty() ? "configured defaults" : "overrides " + overrides));
         ProgressBar bar = new ProgressBar(err);
         Path written = trainer.train(model, List.copyOf(training), List.copyOf(validating), output, overrides, bar);
         bar.done();
@@ -151,7 +161,10 @@ public final class TrainHypernetCommand extends ModelCommand {
                 String entry = line.strip().replaceAll(",$", "").replace("\"", "");
                 int colon = entry.indexOf(':');
                 if (colon > 0) {
-                    out.println(String.format(Locale.ROOT, "%-30s %s", entry.substring(0, colon).strip(),
+                    out.println(String.format(
+                            Locale.ROOT,
+                            "%-30s %s",
+                            entry.substring(0, colon).strip(),
                             entry.substring(colon + 1).strip()));
                 }
             }

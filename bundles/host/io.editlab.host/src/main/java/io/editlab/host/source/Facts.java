@@ -19,8 +19,7 @@ import java.util.Set;
 /** Edit data files as the true facts a model should know before it is edited. */
 public final class Facts {
 
-    private Facts() {
-    }
+    private Facts() {}
 
     /** The format of a data file when none is given: from the keys of its first record. */
     public static String detectFormat(Path file) throws DatasetException {

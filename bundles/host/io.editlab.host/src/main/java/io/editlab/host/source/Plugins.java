@@ -11,11 +11,11 @@ public final class Plugins {
     /** How long to wait for a change before asking {@code patience} again. */
     static final long RECHECK_MILLIS = 100;
 
-    private Plugins() {
-    }
+    private Plugins() {}
 
     /** The named plugin, waiting up to {@code millis} for it to be registered. */
-    public static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
+    public static <S> Optional<S> await(
+            PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis) {
         return await(catalog, kind, type, name, millis, () -> millis);
     }
 
@@ -23,8 +23,8 @@ public final class Plugins {
      * The named plugin, waiting up to {@code millis} for it, or less once {@code patience} falls to
      * zero (asked whenever the catalog changes, and at least every {@value #RECHECK_MILLIS} ms).
      */
-    public static <S> Optional<S> await(PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis,
-            LongSupplier patience) {
+    public static <S> Optional<S> await(
+            PluginCatalog catalog, PluginKind kind, Class<S> type, String name, long millis, LongSupplier patience) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (true) {
             Optional<S> found = catalog.find(kind, type, name);
@@ -42,7 +42,8 @@ public final class Plugins {
 
     /** The named plugin, or a clear error when it is not installed. */
     public static <S> S require(PluginCatalog catalog, PluginKind kind, Class<S> type, String name) {
-        return await(catalog, kind, type, name, 10_000).orElseThrow(() -> new IllegalStateException(
-                "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + name + "' is installed"));
+        return await(catalog, kind, type, name, 10_000)
+                .orElseThrow(() -> new IllegalStateException(
+                        "no " + kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + name + "' is installed"));
     }
 }

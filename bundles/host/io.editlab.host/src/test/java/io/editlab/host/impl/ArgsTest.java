@@ -20,15 +20,26 @@ class ArgsTest {
     @Test
     void namesWhatIsWrong() {
         Set<String> keys = Set.of("out", "epochs");
-        assertEquals("unexpected argument '--oops'",
-                assertThrows(Args.UsageException.class, () -> Args.parse(List.of("--oops", "1"), keys)).getMessage());
-        assertEquals("--out needs a value",
-                assertThrows(Args.UsageException.class, () -> Args.parse(List.of("--out"), keys)).getMessage());
-        assertEquals("--out given twice", assertThrows(Args.UsageException.class,
-                () -> Args.parse(List.of("--out", "a", "--out", "b"), keys)).getMessage());
+        assertEquals(
+                "unexpected argument '--oops'",
+                assertThrows(Args.UsageException.class, () -> Args.parse(List.of("--oops", "1"), keys))
+                        .getMessage());
+        assertEquals(
+                "--out needs a value",
+                assertThrows(Args.UsageException.class, () -> Args.parse(List.of("--out"), keys))
+                        .getMessage());
+        assertEquals(
+                "--out given twice",
+                assertThrows(Args.UsageException.class, () -> Args.parse(List.of("--out", "a", "--out", "b"), keys))
+                        .getMessage());
         Args args = Args.parse(List.of("--epochs", "many"), keys);
-        assertEquals("--epochs must be a whole number, not 'many'",
-                assertThrows(Args.UsageException.class, () -> args.integer("epochs", 1)).getMessage());
-        assertEquals("--out is required", assertThrows(Args.UsageException.class, () -> args.require("out")).getMessage());
+        assertEquals(
+                "--epochs must be a whole number, not 'many'",
+                assertThrows(Args.UsageException.class, () -> args.integer("epochs", 1))
+                        .getMessage());
+        assertEquals(
+                "--out is required",
+                assertThrows(Args.UsageException.class, () -> args.require("out"))
+                        .getMessage());
     }
 }

@@ -14,8 +14,10 @@ class GridCommandTest {
         assertEquals(List.of(0, 3, 4, 5, 7), List.copyOf(GridCommand.cells("0,3-5, 7", 8)));
         assertEquals(Set.of(2), GridCommand.cells("2,2", 3));
         for (String bad : List.of("8", "3-1", "-1", "a", "1-2-3", "")) {
-            assertEquals("--cells takes indices and ranges below 8, e.g. 0,3-5; not '" + bad + "'",
-                    assertThrows(Args.UsageException.class, () -> GridCommand.cells(bad, 8)).getMessage());
+            assertEquals(
+                    "--cells takes indices and ranges below 8, e.g. 0,3-5; not '" + bad + "'",
+                    assertThrows(Args.UsageException.class, () -> GridCommand.cells(bad, 8))
+                            .getMessage());
         }
     }
 }

@@ -9,8 +9,10 @@ class TablesTest {
 
     @Test
     void alignsColumnsToTheWidestCell() {
-        String table = Tables.format(new String[] {"NAME", "VERSION"},
-                List.of(new String[] {"elder", "1.0.0"}, new String[] {"io.editlab.x", "2"}), "none");
+        String table = Tables.format(
+                new String[] {"NAME", "VERSION"},
+                List.of(new String[] {"elder", "1.0.0"}, new String[] {"io.editlab.x", "2"}),
+                "none");
         assertEquals("NAME          VERSION\nelder         1.0.0\nio.editlab.x  2", table);
     }
 

@@ -22,7 +22,8 @@ class TrainHypernetCommandTest {
 
     @Test
     void configEntriesBecomeOverrides() {
-        assertEquals(Map.of("rank", "64", "layers", "2,3"),
+        assertEquals(
+                Map.of("rank", "64", "layers", "2,3"),
                 TrainHypernetCommand.overrides(List.of("rank=64", "layers=2,3")));
         assertThrows(Args.UsageException.class, () -> TrainHypernetCommand.overrides(List.of("rank")));
         assertThrows(Args.UsageException.class, () -> TrainHypernetCommand.overrides(List.of("rank=1", "rank=2")));

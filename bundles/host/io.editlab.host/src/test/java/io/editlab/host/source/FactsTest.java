@@ -18,19 +18,37 @@ class FactsTest {
 
     @Test
     void trueFactsAreThePromptsRephrasingsAndProbesWithTheirTrueAnswersOnce() {
-        EditRequest a = new EditRequest("0", "The mother tongue of X is", "French", "X", "Dutch",
-                List.of("X speaks"), List.of(new Probe("The mother tongue of Y is", "Dutch")), List.of());
-        EditRequest b = new EditRequest("1", "Y speaks", "English", "Y", "Dutch", List.of("X speaks"),
-                List.of(new Probe("The mother tongue of Y is", "Dutch")), List.of());
-        assertEquals(List.of(new Completion("The mother tongue of X is", "Dutch"), new Completion("X speaks", "Dutch"),
-                new Completion("The mother tongue of Y is", "Dutch"), new Completion("Y speaks", "Dutch")),
+        EditRequest a = new EditRequest(
+                "0",
+                "The mother tongue of X is",
+                "French",
+                "X",
+                "Dutch",
+                List.of("X speaks"),
+                List.of(new Probe("The mother tongue of Y is", "Dutch")),
+                List.of());
+        EditRequest b = new EditRequest(
+                "1",
+                "Y speaks",
+                "English",
+                "Y",
+                "Dutch",
+                List.of("X speaks"),
+                List.of(new Probe("The mother tongue of Y is", "Dutch")),
+                List.of());
+        assertEquals(
+                List.of(
+                        new Completion("The mother tongue of X is", "Dutch"),
+                        new Completion("X speaks", "Dutch"),
+                        new Completion("The mother tongue of Y is", "Dutch"),
+                        new Completion("Y speaks", "Dutch")),
                 Facts.trueFacts(List.of(a, b)));
     }
 
     @Test
     void aRecordWithoutTheTrueAnswerCannotBePretrainedOn() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> Facts.trueFacts(List.of(EditRequest.of("17", "p", "t"))));
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class, () -> Facts.trueFacts(List.of(EditRequest.of("17", "p", "t"))));
         assertEquals("record 17 has no true answer to pretrain on", error.getMessage());
     }
 
@@ -51,13 +69,23 @@ class FactsTest {
     void severalFilesAreOneStreamEachIdOnce(@TempDir Path dir) throws Exception {
         List<EditRequest> first = List.of(EditRequest.of("1", "p1", "t1"), EditRequest.of("2", "p2", "t2"));
         List<EditRequest> second = List.of(EditRequest.of("2", "other p2", "t"), EditRequest.of("3", "p3", "t3"));
-        assertEquals(List.of("p1", "p2", "p3"), Facts.concatenate(List.of(first, second)).stream()
-                .map(EditRequest::prompt).toList(), "the first record of an id wins");
-        assertEquals(List.of(dir.resolve("a.json"), dir.resolve("b.json")),
+        assertEquals(
+                List.of("p1", "p2", "p3"),
+                Facts.concatenate(List.of(first, second)).stream()
+                        .map(EditRequest::prompt)
+                        .toList(),
+                "the first record of an id wins");
+        assertEquals(
+                List.of(dir.resolve("a.json"), dir.resolve("b.json")),
                 Facts.paths(dir.resolve("a.json") + "," + dir.resolve("b.json")));
-        assertEquals(dir.resolve("a.json") + ": named twice in the list of data files", assertThrows(DatasetException.class,
-                () -> Facts.paths(dir.resolve("a.json") + "," + dir.resolve("a.json"))).getMessage());
-        assertTrue(assertThrows(DatasetException.class, () -> Facts.paths("a.json,,b.json")).getMessage()
+        assertEquals(
+                dir.resolve("a.json") + ": named twice in the list of data files",
+                assertThrows(
+                                DatasetException.class,
+                                () -> Facts.paths(dir.resolve("a.json") + "," + dir.resolve("a.json")))
+                        .getMessage());
+        assertTrue(assertThrows(DatasetException.class, () -> Facts.paths("a.json,,b.json"))
+                .getMessage()
                 .endsWith("an empty name in the list of data files"));
     }
 }

@@ -71,14 +71,17 @@ class PluginsTest {
         later.join();
         assertEquals(Optional.of("the bench command"), found);
         assertTrue(millis >= 290 && millis < 5_000, millis + " ms");
-        assertTrue(catalog.waits >= 1 && catalog.waits <= 10, "woken by the change, not polled: " + catalog.waits + " waits");
+        assertTrue(
+                catalog.waits >= 1 && catalog.waits <= 10,
+                "woken by the change, not polled: " + catalog.waits + " waits");
     }
 
     @Test
     void patienceEndsTheWait() {
         Arriving catalog = new Arriving();
         long start = System.nanoTime();
-        assertEquals(Optional.empty(), Plugins.await(catalog, PluginKind.COMMAND, String.class, "none", 10_000, () -> 0));
+        assertEquals(
+                Optional.empty(), Plugins.await(catalog, PluginKind.COMMAND, String.class, "none", 10_000, () -> 0));
         assertTrue((System.nanoTime() - start) / 1_000_000 < 1_000);
     }
 }

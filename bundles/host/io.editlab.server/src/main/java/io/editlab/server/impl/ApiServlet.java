@@ -43,7 +43,9 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * ...}} with a 4xx status that says what is wrong. Calls that change anything need the host's bearer
  * token; reads are open to clients on this machine only.
  */
-@Component(service = Servlet.class, configurationPid = ServerConfig.PID,
+@Component(
+        service = Servlet.class,
+        configurationPid = ServerConfig.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @HttpWhiteboardServletPattern("/api/*")
 public final class ApiServlet extends HttpServlet {
@@ -52,9 +54,20 @@ public final class ApiServlet extends HttpServlet {
     private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
     /** POSTs that only read: scoring and generating with a session. */
     private static final Set<String> READING_POSTS = Set.of("generate", "score");
-    private static final Map<String, PluginKind> PLUGIN_LISTS = Map.of("editors", PluginKind.METHOD, "routers",
-            PluginKind.ROUTER, "losses", PluginKind.LOSS, "metrics", PluginKind.METRIC, "planners", PluginKind.PLANNER,
-            "datasets", PluginKind.DATASET);
+
+    private static final Map<String, PluginKind> PLUGIN_LISTS = Map.of(
+            "editors",
+            PluginKind.METHOD,
+            "routers",
+            PluginKind.ROUTER,
+            "losses",
+            PluginKind.LOSS,
+            "metrics",
+            PluginKind.METRIC,
+            "planners",
+            PluginKind.PLANNER,
+            "datasets",
+            PluginKind.DATASET);
     private static final long STARTED = System.nanoTime();
 
     private final transient ModelRuntime runtime;
@@ -73,9 +86,16 @@ public final class ApiServlet extends HttpServlet {
     private final Set<String> hostNames;
 
     @Activate
-    public ApiServlet(@Reference ModelRuntime runtime, @Reference PluginCatalog catalog, @Reference HostModels models,
-            @Reference HostSessions sessions, @Reference HostRuns runs, @Reference MetaTypeService metatype,
-            BundleContext context, ServerConfig config) throws IOException {
+    public ApiServlet(
+            @Reference ModelRuntime runtime,
+            @Reference PluginCatalog catalog,
+            @Reference HostModels models,
+            @Reference HostSessions sessions,
+            @Reference HostRuns runs,
+            @Reference MetaTypeService metatype,
+            BundleContext context,
+            ServerConfig config)
+            throws IOException {
         this.runtime = runtime;
         this.catalog = catalog;
         this.models = models;
@@ -117,24 +137,31 @@ public final class ApiServlet extends HttpServlet {
     }
 
     private static List<String> segments(String pathInfo) {
-        return pathInfo == null ? List.of() : Arrays.stream(pathInfo.split("/")).filter(s -> !s.isEmpty()).toList();
+        return pathInfo == null
+                ? List.of()
+                : Arrays.stream(pathInfo.split("/")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Mutations need the token; reads need it only from other machines. */
     private void authorize(HttpServletRequest request, String method, List<String> path) {
-        boolean reading = method.equals("GET") || method.equals("HEAD")
+        boolean reading = method.equals("GET")
+                || method.equals("HEAD")
                 || (method.equals("POST") && path.size() == 3 && READING_POSTS.contains(path.get(2)));
         if (token.accepts(request.getHeader("Authorization"))) {
             return;
         }
         String host = request.getHeader("Host");
         if (host != null && !hostNames.contains(hostName(host))) {
-            throw new ApiException(421, "this host does not answer to the name " + Text.quote(host) + " without the"
-                    + " token: use localhost, 127.0.0.1 or the bound address, or send 'Authorization: Bearer TOKEN'");
+            throw new ApiException(
+                    421,
+                    "this host does not answer to the name " + Text.quote(host) + " without the"
+                            + " token: use localhost, 127.0.0.1 or the bound address, or send 'Authorization: Bearer TOKEN'");
         }
         if (!reading) {
-            throw new ApiException(401, "this call changes the host: send the token of the host's data folder as "
-                    + "'Authorization: Bearer TOKEN'");
+            throw new ApiException(
+                    401,
+                    "this call changes the host: send the token of the host's data folder as "
+                            + "'Authorization: Bearer TOKEN'");
         }
         if (!loopback(request.getRemoteAddr())) {
             throw new ApiException(401, "reads from other machines need the token as 'Authorization: Bearer TOKEN'");
@@ -163,7 +190,8 @@ public final class ApiServlet extends HttpServlet {
     private void route(HttpServletRequest request, HttpServletResponse response, String method, List<String> path)
             throws IOException {
         String root = path.isEmpty() ? "" : path.get(0);
-        String key = method + " " + root + (path.size() > 1 ? "/{id}" : "") + (path.size() > 2 ? "/" + path.get(2) : "");
+        String key =
+                method + " " + root + (path.size() > 1 ? "/{id}" : "") + (path.size() > 2 ? "/" + path.get(2) : "");
         if (path.size() > 3) {
             throw ApiException.notFound("no such resource: " + Text.escape(request.getRequestURI()));
         }
@@ -175,8 +203,8 @@ public final class ApiServlet extends HttpServlet {
                 Deployer.Deployed deployed = deployer.deploy(bundleBody(request), fileName(request));
                 send(response, deployed.created() ? 201 : 200, deployed.bundle());
             }
-            case "PUT bundles/{id}" -> send(response, 200, deployer.update(number(id), bundleBody(request),
-                    fileName(request)));
+            case "PUT bundles/{id}" -> send(
+                    response, 200, deployer.update(number(id), bundleBody(request), fileName(request)));
             case "DELETE bundles/{id}" -> {
                 deployer.uninstall(number(id));
                 response.setStatus(204);
@@ -195,8 +223,13 @@ public final class ApiServlet extends HttpServlet {
             case "POST sessions" -> {
                 Json body = Json.object(jsonBody(request), Set.of("editor", "config", "model", "name"));
                 JsonObject created = new JsonObject();
-                created.addProperty("id", sessions.create(body.string("editor"), body.stringMap("config"),
-                        body.string("model", null), body.string("name", null)));
+                created.addProperty(
+                        "id",
+                        sessions.create(
+                                body.string("editor"),
+                                body.stringMap("config"),
+                                body.string("model", null),
+                                body.string("name", null)));
                 send(response, 201, created);
             }
             case "GET sessions/{id}" -> send(response, 200, sessions.get(id));
@@ -207,20 +240,27 @@ public final class ApiServlet extends HttpServlet {
             case "POST sessions/{id}/edits" -> {
                 Json body = Json.object(jsonBody(request), Set.of("edits"));
                 if (body.array("edits").size() > maxEdits) {
-                    throw new ApiException(413, "field 'edits' holds " + body.array("edits").size() + " edits; one"
-                            + " request takes at most " + maxEdits + " (maxEditsPerRequest): send several batches");
+                    throw new ApiException(
+                            413,
+                            "field 'edits' holds " + body.array("edits").size() + " edits; one"
+                                    + " request takes at most " + maxEdits
+                                    + " (maxEditsPerRequest): send several batches");
                 }
                 send(response, 200, sessions.apply(id, HostSessions.parseEdits(body.array("edits"), "api-")));
             }
             case "POST sessions/{id}/generate" -> {
                 Json body = Json.object(jsonBody(request), Set.of("prompt", "tokens"));
-                send(response, 200, sessions.generate(id, body.text("prompt", Json.MAX_TEXT),
-                        body.integer("tokens", 8, 1, 256)));
+                send(
+                        response,
+                        200,
+                        sessions.generate(id, body.text("prompt", Json.MAX_TEXT), body.integer("tokens", 8, 1, 256)));
             }
             case "POST sessions/{id}/score" -> {
                 Json body = Json.object(jsonBody(request), Set.of("prompt", "target"));
-                send(response, 200, sessions.score(id, body.text("prompt", Json.MAX_TEXT),
-                        body.text("target", Json.MAX_TEXT)));
+                send(
+                        response,
+                        200,
+                        sessions.score(id, body.text("prompt", Json.MAX_TEXT), body.text("target", Json.MAX_TEXT)));
             }
             case "POST sessions/{id}/snapshots" -> {
                 Json body = Json.object(orEmpty(jsonBody(request)), Set.of("label"));
@@ -251,7 +291,8 @@ public final class ApiServlet extends HttpServlet {
             default -> {
                 PluginKind kind = PLUGIN_LISTS.get(root);
                 if (kind == null || !method.equals("GET") || path.size() != 1) {
-                    throw ApiException.notFound("no such resource: " + method + " " + Text.escape(request.getRequestURI()));
+                    throw ApiException.notFound(
+                            "no such resource: " + method + " " + Text.escape(request.getRequestURI()));
                 }
                 send(response, 200, plugins(kind));
             }
@@ -283,8 +324,7 @@ public final class ApiServlet extends HttpServlet {
 
     private static String fileName(HttpServletRequest request) {
         String name = request.getHeader("X-File-Name");
-        return name == null || name.isBlank() ? "the upload"
-                : Text.escape(name.replaceAll("[^A-Za-z0-9._ -]", "_"));
+        return name == null || name.isBlank() ? "the upload" : Text.escape(name.replaceAll("[^A-Za-z0-9._ -]", "_"));
     }
 
     /** The body, refused with 413 when longer than {@code limit} bytes. */
@@ -390,7 +430,8 @@ public final class ApiServlet extends HttpServlet {
             out.flush();
             while (true) {
                 HostRuns.Event event = events.poll(15, TimeUnit.SECONDS);
-                String text = event == null ? ": keep-alive\n\n"
+                String text = event == null
+                        ? ": keep-alive\n\n"
                         : "event: " + event.name() + "\ndata: " + event.data() + "\n\n";
                 out.write(text.getBytes(StandardCharsets.UTF_8));
                 out.flush();

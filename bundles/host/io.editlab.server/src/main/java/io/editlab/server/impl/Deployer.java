@@ -27,11 +27,23 @@ import org.osgi.framework.Constants;
  */
 final class Deployer {
 
-    private static final Set<String> CORE = Set.of("io.editlab.api", "io.editlab.djl", "io.editlab.runtime",
-            "io.editlab.host", "io.editlab.harness", "io.editlab.store", "io.editlab.server", "io.editlab.dashboard",
-            "io.editlab.data.json", "com.google.gson", "com.h2database", "slf4j.api", "slf4j.simple");
-    private static final String[] CORE_PREFIXES = {"org.apache.felix.", "org.apache.aries.", "org.apache.commons.",
-            "org.osgi.", "org.owasp."};
+    private static final Set<String> CORE = Set.of(
+            "io.editlab.api",
+            "io.editlab.djl",
+            "io.editlab.runtime",
+            "io.editlab.host",
+            "io.editlab.harness",
+            "io.editlab.store",
+            "io.editlab.server",
+            "io.editlab.dashboard",
+            "io.editlab.data.json",
+            "com.google.gson",
+            "com.h2database",
+            "slf4j.api",
+            "slf4j.simple");
+    private static final String[] CORE_PREFIXES = {
+        "org.apache.felix.", "org.apache.aries.", "org.apache.commons.", "org.osgi.", "org.owasp."
+    };
     static final String LOCATION = "editlab-upload:";
 
     private final BundleContext context;
@@ -46,7 +58,8 @@ final class Deployer {
 
     /** Names of the host's own bundles and the framework's, which no upload may take. */
     static boolean coreName(String name) {
-        return name.equals(Constants.SYSTEM_BUNDLE_SYMBOLICNAME) || CORE.contains(name)
+        return name.equals(Constants.SYSTEM_BUNDLE_SYMBOLICNAME)
+                || CORE.contains(name)
                 || Arrays.stream(CORE_PREFIXES).anyMatch(name::startsWith);
     }
 
@@ -89,36 +102,38 @@ final class Deployer {
                 throw ApiException.badRequest(fileName + " is not an OSGi bundle: it is not a jar (zip) file");
             }
         } catch (IOException e) {
-            throw ApiException.badRequest(fileName + " is not an OSGi bundle: it is not a jar (zip) file ("
-                    + e.getMessage() + ")");
+            throw ApiException.badRequest(
+                    fileName + " is not an OSGi bundle: it is not a jar (zip) file (" + e.getMessage() + ")");
         }
         if (manifest == null) {
             throw ApiException.badRequest(fileName + " is not an OSGi bundle: it has no META-INF/MANIFEST.MF");
         }
         String name = manifest.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
         if (name == null || name.isBlank()) {
-            throw ApiException.badRequest(fileName + " is not an OSGi bundle: its manifest has no "
-                    + Constants.BUNDLE_SYMBOLICNAME);
+            throw ApiException.badRequest(
+                    fileName + " is not an OSGi bundle: its manifest has no " + Constants.BUNDLE_SYMBOLICNAME);
         }
         return name.split(";")[0].strip();
     }
 
     /** A deployed bundle, and whether it was new (else an installed one was updated). */
-    record Deployed(JsonObject bundle, boolean created) {
-    }
+    record Deployed(JsonObject bundle, boolean created) {}
 
     /** Installs and starts the jar, or updates the bundle of the same name. */
     Deployed deploy(byte[] jar, String fileName) {
         String name = symbolicName(jar, fileName);
-        Optional<Bundle> existing = Arrays.stream(context.getBundles()).filter(b -> name.equals(b.getSymbolicName()))
+        Optional<Bundle> existing = Arrays.stream(context.getBundles())
+                .filter(b -> name.equals(b.getSymbolicName()))
                 .findFirst();
         if (existing.isPresent()) {
             update(existing.get(), jar, fileName);
             return new Deployed(describe(existing.get()), false);
         }
         if (coreName(name)) {
-            throw new ApiException(403, fileName + " is named " + Text.quote(name) + ", a name of the host's own"
-                    + " bundles or the framework's: choose another Bundle-SymbolicName");
+            throw new ApiException(
+                    403,
+                    fileName + " is named " + Text.quote(name) + ", a name of the host's own"
+                            + " bundles or the framework's: choose another Bundle-SymbolicName");
         }
         Bundle bundle;
         try {
@@ -130,8 +145,8 @@ final class Deployer {
             start(bundle);
         } catch (BundleException e) {
             uninstallQuietly(bundle);
-            throw ApiException.badRequest(fileName + " (" + name + ") cannot start, so it was not kept: "
-                    + e.getMessage());
+            throw ApiException.badRequest(
+                    fileName + " (" + name + ") cannot start, so it was not kept: " + e.getMessage());
         }
         return new Deployed(describe(bundle), true);
     }
@@ -175,8 +190,8 @@ final class Deployer {
             copy(bundle, "META-INF/MANIFEST.MF", out);
             copyFolder(bundle, "/", out);
         } catch (IOException e) {
-            throw new ApiException(500, "cannot read the current content of " + bundle.getSymbolicName() + ": "
-                    + e.getMessage());
+            throw new ApiException(
+                    500, "cannot read the current content of " + bundle.getSymbolicName() + ": " + e.getMessage());
         }
         return bytes.toByteArray();
     }
@@ -225,8 +240,8 @@ final class Deployer {
 
     private static void refuseCore(Bundle bundle, String what) {
         if (core(bundle)) {
-            throw new ApiException(403, bundle.getSymbolicName() + " is part of the host and cannot be " + what
-                    + " over HTTP");
+            throw new ApiException(
+                    403, bundle.getSymbolicName() + " is part of the host and cannot be " + what + " over HTTP");
         }
     }
 
@@ -240,8 +255,8 @@ final class Deployer {
         try {
             bundle.uninstall();
         } catch (BundleException e) {
-            System.getLogger(Deployer.class.getName()).log(System.Logger.Level.WARNING,
-                    "could not remove " + bundle.getSymbolicName() + " again", e);
+            System.getLogger(Deployer.class.getName())
+                    .log(System.Logger.Level.WARNING, "could not remove " + bundle.getSymbolicName() + " again", e);
         }
     }
 }

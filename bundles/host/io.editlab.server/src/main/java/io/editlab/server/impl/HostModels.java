@@ -20,7 +20,9 @@ import org.osgi.service.component.annotations.Reference;
  * The host's models: the default one (loaded by {@code ./editlab serve}) and those loaded through
  * the API, which are recorded and loaded again when the host starts, before its sessions reopen.
  */
-@Component(service = HostModels.class, configurationPid = ServerConfig.PID,
+@Component(
+        service = HostModels.class,
+        configurationPid = ServerConfig.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class HostModels {
 
@@ -40,8 +42,10 @@ public final class HostModels {
         this.defaultModel = config.defaultModel();
         for (ModelRecord model : store.models()) {
             if (!model.id().matches(ModelRuntime.ID_PATTERN)) {
-                LOG.log(System.Logger.Level.WARNING, "model record " + Text.quote(model.id()) + " has an id that is no"
-                        + " longer allowed; it is forgotten");
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "model record " + Text.quote(model.id()) + " has an id that is no"
+                                + " longer allowed; it is forgotten");
                 store.removeModel(model.id());
                 continue;
             }
@@ -49,8 +53,10 @@ public final class HostModels {
                 try {
                     runtime.load(model.id(), Path.of(model.path()));
                 } catch (ModelException | RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "model " + model.id() + " could not be loaded again from "
-                            + Text.quote(model.path()) + ": " + Text.escape(e.getMessage()));
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "model " + model.id() + " could not be loaded again from " + Text.quote(model.path()) + ": "
+                                    + Text.escape(e.getMessage()));
                 }
             }
         }
@@ -78,8 +84,8 @@ public final class HostModels {
         }
         Path folder = path.equals("builtin") ? Home.models().resolve("builtin") : Path.of(path);
         if (!Files.isDirectory(folder)) {
-            throw ApiException.badRequest("field 'path': no model folder " + Text.quote(folder.toAbsolutePath()
-                    .toString()) + " on the host");
+            throw ApiException.badRequest("field 'path': no model folder "
+                    + Text.quote(folder.toAbsolutePath().toString()) + " on the host");
         }
         if (runtime.model(id).isPresent()) {
             throw ApiException.conflict("a model '" + id + "' is loaded already");
@@ -94,8 +100,8 @@ public final class HostModels {
             model.tokenizer();
         } catch (IllegalStateException e) {
             runtime.unload(id);
-            throw ApiException.badRequest("field 'path': " + e.getMessage() + "; the host answers in text, so a model"
-                    + " needs one");
+            throw ApiException.badRequest(
+                    "field 'path': " + e.getMessage() + "; the host answers in text, so a model" + " needs one");
         }
         store.addModel(new ModelRecord(id, folder.toAbsolutePath().toString(), Instant.now()));
         return describe(model);
@@ -108,8 +114,8 @@ public final class HostModels {
             throw ApiException.conflict("'" + id + "' is the host's default model");
         }
         if (!model.sessions().isEmpty()) {
-            throw ApiException.conflict("model '" + id + "' has " + model.sessions().size() + " open sessions; close "
-                    + "them first");
+            throw ApiException.conflict(
+                    "model '" + id + "' has " + model.sessions().size() + " open sessions; close " + "them first");
         }
         runtime.unload(id);
         store.removeModel(id);

@@ -59,17 +59,31 @@ import org.osgi.service.component.annotations.Reference;
  * with a resumable checkpoint of the current editor at every checkpoint. Runs that were going when
  * the host stopped are marked interrupted at the next start and can be resumed.
  */
-@Component(service = HostRuns.class, configurationPid = ServerConfig.PID,
+@Component(
+        service = HostRuns.class,
+        configurationPid = ServerConfig.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class HostRuns {
 
     private static final System.Logger LOG = System.getLogger(HostRuns.class.getName());
-    static final Set<String> FIELDS = Set.of("model", "data", "format", "editors", "config", "edits", "batch", "eval",
-            "order", "seed", "checkpoint", "generation", "rephrasings", "metrics");
+    static final Set<String> FIELDS = Set.of(
+            "model",
+            "data",
+            "format",
+            "editors",
+            "config",
+            "edits",
+            "batch",
+            "eval",
+            "order",
+            "seed",
+            "checkpoint",
+            "generation",
+            "rephrasings",
+            "metrics");
 
     /** One server-sent event. */
-    record Event(String name, JsonElement data) {
-    }
+    record Event(String name, JsonElement data) {}
 
     /** What a run is doing now, and who follows it. */
     private static final class Live {
@@ -92,8 +106,12 @@ public final class HostRuns {
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "editlab-runs"));
 
     @Activate
-    public HostRuns(@Reference Harness harness, @Reference ModelRuntime runtime, @Reference PluginCatalog catalog,
-            @Reference HostStore store, ServerConfig config) {
+    public HostRuns(
+            @Reference Harness harness,
+            @Reference ModelRuntime runtime,
+            @Reference PluginCatalog catalog,
+            @Reference HostStore store,
+            ServerConfig config) {
         this.harness = harness;
         this.runtime = runtime;
         this.catalog = catalog;
@@ -119,7 +137,11 @@ public final class HostRuns {
     String submit(Json body) {
         RunRequest request = prepare(body, List.of(), Map.of());
         String id = "r-" + UUID.randomUUID().toString().substring(0, 8);
-        store.addRun(id, body.toString(), Instant.now(), request.editors().stream().map(EditorSpec::method).toList());
+        store.addRun(
+                id,
+                body.toString(),
+                Instant.now(),
+                request.editors().stream().map(EditorSpec::method).toList());
         schedule(id, request, List.of());
         return id;
     }
@@ -154,7 +176,8 @@ public final class HostRuns {
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (CheckpointRecord record : store.checkpoints(id)) {
             if (record.editor().equals(editor.editor()) && record.edits() <= edits) {
-                checkpoints.add(Reports.checkpoint(JsonParser.parseString(record.values()).getAsJsonObject()));
+                checkpoints.add(Reports.checkpoint(
+                        JsonParser.parseString(record.values()).getAsJsonObject()));
             }
         }
         List<Map<String, Double>> perBatch = new ArrayList<>();
@@ -170,14 +193,16 @@ public final class HostRuns {
      */
     private RunRequest prepare(Json body, List<String> only, Map<String, ResumePoint> resume) {
         String modelId = body.string("model", defaultModel);
-        ModelHandle model = runtime.model(modelId).orElseThrow(() -> ApiException.badRequest(
-                "field 'model': no model " + Text.quote(modelId) + " is loaded (POST /api/models loads one)"));
+        ModelHandle model = runtime.model(modelId)
+                .orElseThrow(() -> ApiException.badRequest(
+                        "field 'model': no model " + Text.quote(modelId) + " is loaded (POST /api/models loads one)"));
         String data = body.string("data", "builtin");
         List<EditRequest> requests;
         DatasetInfo dataset;
         if (data.equals("builtin")) {
-            requests = catalog.find(PluginKind.CORPUS, KnowledgeCorpus.class, data).orElseThrow(
-                    () -> ApiException.badRequest("the built-in world is not installed")).edits();
+            requests = catalog.find(PluginKind.CORPUS, KnowledgeCorpus.class, data)
+                    .orElseThrow(() -> ApiException.badRequest("the built-in world is not installed"))
+                    .edits();
             dataset = new DatasetInfo(data, "corpus", requests.size());
         } else {
             if (data.length() > HostModels.MAX_PATH || data.indexOf('\0') >= 0) {
@@ -186,18 +211,22 @@ public final class HostRuns {
             }
             Path file = Path.of(data);
             if (!Files.isRegularFile(file)) {
-                throw ApiException.badRequest("field 'data': no file " + Text.quote(file.toAbsolutePath().toString())
-                        + " on the host");
+                throw ApiException.badRequest("field 'data': no file "
+                        + Text.quote(file.toAbsolutePath().toString()) + " on the host");
             }
             String format = body.string("format", null);
-            if (format != null && catalog.find(PluginKind.DATASET, DatasetReader.class, format).isEmpty()) {
+            if (format != null
+                    && catalog.find(PluginKind.DATASET, DatasetReader.class, format)
+                            .isEmpty()) {
                 throw ApiException.badRequest("field 'format': no data-set reader " + Text.quote(format) + " is"
                         + " installed (GET /api/datasets lists them)");
             }
             try {
                 requests = Facts.read(catalog, file, format);
-                dataset = new DatasetInfo(file.toAbsolutePath().toString(), format != null ? format
-                        : Facts.detectFormat(file), requests.size());
+                dataset = new DatasetInfo(
+                        file.toAbsolutePath().toString(),
+                        format != null ? format : Facts.detectFormat(file),
+                        requests.size());
             } catch (DatasetException | IllegalStateException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
@@ -210,9 +239,14 @@ public final class HostRuns {
         }
         Protocol protocol;
         try {
-            protocol = Protocol.of(edits, body.integer("batch", 1, 1, edits), body.string("order", "file"),
-                    body.string("eval", "final"), body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    body.integer("checkpoint", Math.max(1, edits / 10), 0, edits), body.bool("generation", false),
+            protocol = Protocol.of(
+                    edits,
+                    body.integer("batch", 1, 1, edits),
+                    body.string("order", "file"),
+                    body.string("eval", "final"),
+                    body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                    body.integer("checkpoint", Math.max(1, edits / 10), 0, edits),
+                    body.bool("generation", false),
                     body.string("rephrasings", "held-out"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
@@ -228,8 +262,8 @@ public final class HostRuns {
             }
             String name = names.get(i);
             if (catalog.find(PluginKind.METHOD, EditMethod.class, name).isEmpty()) {
-                throw ApiException.badRequest("field 'editors[" + i + "]': no editing method " + Text.quote(name)
-                        + " is installed");
+                throw ApiException.badRequest(
+                        "field 'editors[" + i + "]': no editing method " + Text.quote(name) + " is installed");
             }
         }
         Map<String, Map<String, String>> config = new LinkedHashMap<>();
@@ -244,8 +278,10 @@ public final class HostRuns {
             Json configs = Json.item(given, "config", Set.copyOf(names));
             given.keySet().forEach(editor -> config.put(editor, configs.stringMap(editor)));
         }
-        List<EditorSpec> editors = names.stream().filter(n -> only.isEmpty() || only.contains(n))
-                .map(n -> new EditorSpec(n, config.getOrDefault(n, Map.of()))).toList();
+        List<EditorSpec> editors = names.stream()
+                .filter(n -> only.isEmpty() || only.contains(n))
+                .map(n -> new EditorSpec(n, config.getOrDefault(n, Map.of())))
+                .toList();
         return new RunRequest(model, dataset, requests, editors, protocol, body.strings("metrics"), resume);
     }
 
@@ -266,8 +302,8 @@ public final class HostRuns {
             RunReport report = harness.run(request, new Listener(id, run));
             List<EditorReport> editors = new ArrayList<>(done);
             editors.addAll(report.editors());
-            RunReport whole = new RunReport(report.model(), report.dataset(), report.protocol(), editors,
-                    report.seconds());
+            RunReport whole =
+                    new RunReport(report.model(), report.dataset(), report.protocol(), editors, report.seconds());
             Path out = folder.resolve(id);
             Reports.write(whole, out);
             HtmlReport.write(whole, out);
@@ -313,7 +349,8 @@ public final class HostRuns {
 
         @Override
         public Path checkpointFile(String editor, int edits) {
-            return folder.resolve(id).resolve("checkpoint-" + editor.replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
+            return folder.resolve(id)
+                    .resolve("checkpoint-" + editor.replaceAll("[^A-Za-z0-9._-]", "_") + ".safetensors");
         }
 
         @Override
@@ -360,7 +397,8 @@ public final class HostRuns {
         RunRecord record = store.run(id).orElseThrow(() -> ApiException.notFound("no run " + id));
         Live run = live.get(id);
         if (run == null || record.ended()) {
-            throw ApiException.conflict("run " + id + " is " + record.status() + "; only queued or running runs cancel");
+            throw ApiException.conflict(
+                    "run " + id + " is " + record.status() + "; only queued or running runs cancel");
         }
         run.cancelled = true;
     }
@@ -377,8 +415,11 @@ public final class HostRuns {
             run.followers.add(queue);
         }
         for (CheckpointRecord checkpoint : store.checkpoints(id)) {
-            queue.add(new Event("checkpoint", checkpointEvent(checkpoint.editor(),
-                    JsonParser.parseString(checkpoint.values()).getAsJsonObject())));
+            queue.add(new Event(
+                    "checkpoint",
+                    checkpointEvent(
+                            checkpoint.editor(),
+                            JsonParser.parseString(checkpoint.values()).getAsJsonObject())));
         }
         RunRecord now = store.run(id).orElse(record);
         if (run == null || now.ended()) {
@@ -419,7 +460,8 @@ public final class HostRuns {
         json.addProperty("status", run.status());
         json.addProperty("created", String.valueOf(run.created()));
         json.addProperty("started", run.started() == null ? null : run.started().toString());
-        json.addProperty("finished", run.finished() == null ? null : run.finished().toString());
+        json.addProperty(
+                "finished", run.finished() == null ? null : run.finished().toString());
         json.addProperty("error", run.error());
         json.add("spec", JsonParser.parseString(run.spec()));
         Live current = live.get(run.id());

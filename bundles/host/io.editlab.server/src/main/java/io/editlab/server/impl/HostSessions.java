@@ -51,14 +51,16 @@ import org.osgi.service.component.annotations.Reference;
  * written after it (the last {@code journalKeep} files are kept, for roll-back), so a host killed at
  * any moment reopens every session at its last applied batch. A session's calls run one at a time.
  */
-@Component(service = HostSessions.class, configurationPid = ServerConfig.PID,
+@Component(
+        service = HostSessions.class,
+        configurationPid = ServerConfig.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class HostSessions {
 
     private static final System.Logger LOG = System.getLogger(HostSessions.class.getName());
-    private static final Type CONFIG = new TypeToken<Map<String, String>>() { }.getType();
-    static final Set<String> EDIT_FIELDS = Set.of("prompt", "target", "subject", "ground_truth", "rephrases",
-            "locality");
+    private static final Type CONFIG = new TypeToken<Map<String, String>>() {}.getType();
+    static final Set<String> EDIT_FIELDS =
+            Set.of("prompt", "target", "subject", "ground_truth", "rephrases", "locality");
 
     private final ModelRuntime runtime;
     private final PluginCatalog catalog;
@@ -100,8 +102,12 @@ public final class HostSessions {
      * the API are loaded again before.
      */
     @Activate
-    public HostSessions(@Reference ModelRuntime runtime, @Reference HostModels models, @Reference PluginCatalog catalog,
-            @Reference HostStore store, ServerConfig config) {
+    public HostSessions(
+            @Reference ModelRuntime runtime,
+            @Reference HostModels models,
+            @Reference PluginCatalog catalog,
+            @Reference HostStore store,
+            ServerConfig config) {
         this.runtime = runtime;
         this.catalog = catalog;
         this.store = store;
@@ -137,8 +143,16 @@ public final class HostSessions {
             throw ApiException.badRequest("field 'name' must be 1 to 200 characters, not blank");
         }
         String id = "s-" + UUID.randomUUID().toString().substring(0, 8);
-        SessionRecord record = new SessionRecord(id, name == null ? editor : name, model == null ? defaultModel : model,
-                editor, Json.GSON.toJson(config), Instant.now(), null, 0, 0);
+        SessionRecord record = new SessionRecord(
+                id,
+                name == null ? editor : name,
+                model == null ? defaultModel : model,
+                editor,
+                Json.GSON.toJson(config),
+                Instant.now(),
+                null,
+                0,
+                0);
         SessionFiles.Opened opened;
         try {
             opened = open(record, null);
@@ -157,15 +171,17 @@ public final class HostSessions {
     }
 
     private SessionFiles.Opened open(SessionRecord record, String file) throws EditException {
-        ModelHandle model = runtime.model(record.model()).orElseThrow(() -> ApiException.badRequest(
-                "no model " + Text.quote(record.model()) + " is loaded"));
-        EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, record.editor()).orElseThrow(
-                () -> ApiException.badRequest("no editing method " + Text.quote(record.editor()) + " is installed"));
+        ModelHandle model = runtime.model(record.model())
+                .orElseThrow(() -> ApiException.badRequest("no model " + Text.quote(record.model()) + " is loaded"));
+        EditMethod method = catalog.find(PluginKind.METHOD, EditMethod.class, record.editor())
+                .orElseThrow(() ->
+                        ApiException.badRequest("no editing method " + Text.quote(record.editor()) + " is installed"));
         Map<String, String> config = Json.GSON.fromJson(record.config(), CONFIG);
         try {
             return SessionFiles.open(model, "api:" + record.id(), method, config, file == null ? null : Path.of(file));
         } catch (ModelException e) {
-            throw new IllegalStateException("session " + record.id() + ": cannot read " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "session " + record.id() + ": cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -173,7 +189,8 @@ public final class HostSessions {
         Live session = live.get(id);
         if (session == null) {
             String why = detached.get(id);
-            throw why != null ? ApiException.conflict("session " + id + " could not be reopened: " + why)
+            throw why != null
+                    ? ApiException.conflict("session " + id + " could not be reopened: " + why)
                     : ApiException.notFound("no session " + Text.escape(id));
         }
         return session;
@@ -190,11 +207,15 @@ public final class HostSessions {
                 if (e instanceof SessionTransaction.RollbackFailedException) {
                     reopen(session, session.record.head()); // the journal's last batch is the truth
                 }
-                throw new ApiException(422, "editor '" + session.record.editor() + "' failed on this batch ("
-                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "); the session is as it was before it");
+                throw new ApiException(
+                        422,
+                        "editor '" + session.record.editor() + "' failed on this batch ("
+                                + e.getClass().getSimpleName() + ": " + e.getMessage()
+                                + "); the session is as it was before it");
             }
             if (session.closing) {
-                throw ApiException.conflict("session " + id + " was closed while this batch ran; the batch is discarded");
+                throw ApiException.conflict(
+                        "session " + id + " was closed while this batch ran; the batch is discarded");
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             Path file = folder.resolve(id).resolve("batch-" + seq + ".safetensors");
@@ -202,11 +223,13 @@ public final class HostSessions {
                 SessionFiles.save(session.opened.session(), session.opened.editor(), file);
             } catch (IOException e) {
                 reopen(session, session.record.head());
-                throw new ApiException(500, "the batch was applied but could not be journaled (" + e.getMessage()
-                        + "); the session is as it was before it");
+                throw new ApiException(
+                        500,
+                        "the batch was applied but could not be journaled (" + e.getMessage()
+                                + "); the session is as it was before it");
             }
-            store.addBatch(new BatchRecord(id, seq, requests(batch).toString(), batch.size(), file.toString(), seconds,
-                    Instant.now()));
+            store.addBatch(new BatchRecord(
+                    id, seq, requests(batch).toString(), batch.size(), file.toString(), seconds, Instant.now()));
             session.record = store.session(id).orElseThrow();
             prune(id, seq);
             JsonObject result = new JsonObject();
@@ -225,8 +248,8 @@ public final class HostSessions {
         Live session = live(id);
         try {
             if (!session.lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw ApiException.conflict("session " + id + " is busy with another call (e.g. applying a batch);"
-                        + " try again later");
+                throw ApiException.conflict(
+                        "session " + id + " is busy with another call (e.g. applying a batch);" + " try again later");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -275,11 +298,16 @@ public final class HostSessions {
         return locked(id, session -> {
             int batches = session.record.batches();
             List<BatchRecord> journal = store.batches(id);
-            BatchRecord last = journal.stream().filter(b -> b.seq() == batches).findFirst()
+            BatchRecord last = journal.stream()
+                    .filter(b -> b.seq() == batches)
+                    .findFirst()
                     .orElseThrow(() -> ApiException.conflict("session " + id + " has no batch to roll back"));
             String previous = null;
             if (batches > 1) {
-                previous = journal.stream().filter(b -> b.seq() == batches - 1).findFirst().map(BatchRecord::file)
+                previous = journal.stream()
+                        .filter(b -> b.seq() == batches - 1)
+                        .findFirst()
+                        .map(BatchRecord::file)
                         .orElse(null); // a pruned batch has no file
                 if (previous == null) {
                     throw ApiException.conflict("the state before batch " + batches + " is no longer kept (the last "
@@ -302,7 +330,11 @@ public final class HostSessions {
      */
     JsonObject snapshot(String id, String label) {
         return locked(id, session -> {
-            int number = store.snapshots(id).stream().mapToInt(SnapshotRecord::number).max().orElse(0) + 1;
+            int number = store.snapshots(id).stream()
+                            .mapToInt(SnapshotRecord::number)
+                            .max()
+                            .orElse(0)
+                    + 1;
             Path copy = null;
             try {
                 if (session.record.head() != null) {
@@ -311,15 +343,23 @@ public final class HostSessions {
                     Files.copy(Path.of(session.record.head()), partial, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
-                store.addSnapshot(new SnapshotRecord(id, number, label, session.record.batches(),
-                        session.record.edits(), copy == null ? null : copy.toString(), Instant.now()));
+                store.addSnapshot(new SnapshotRecord(
+                        id,
+                        number,
+                        label,
+                        session.record.batches(),
+                        session.record.edits(),
+                        copy == null ? null : copy.toString(),
+                        Instant.now()));
             } catch (IOException | RuntimeException e) {
                 if (copy != null) {
                     delete(copy);
                     delete(copy.resolveSibling(copy.getFileName() + ".partial"));
                 }
-                throw new ApiException(500, "cannot write snapshot " + number + " of session " + id + ": "
-                        + e.getMessage() + "; nothing was kept");
+                throw new ApiException(
+                        500,
+                        "cannot write snapshot " + number + " of session " + id + ": " + e.getMessage()
+                                + "; nothing was kept");
             }
             JsonObject result = new JsonObject();
             result.addProperty("number", number);
@@ -329,7 +369,9 @@ public final class HostSessions {
 
     JsonObject restore(String id, int number) {
         return locked(id, session -> {
-            SnapshotRecord snapshot = store.snapshots(id).stream().filter(s -> s.number() == number).findFirst()
+            SnapshotRecord snapshot = store.snapshots(id).stream()
+                    .filter(s -> s.number() == number)
+                    .findFirst()
                     .orElseThrow(() -> ApiException.notFound("session " + id + " has no snapshot " + number));
             reopen(session, snapshot.file());
             for (BatchRecord batch : store.batches(id)) {
@@ -357,7 +399,10 @@ public final class HostSessions {
 
     /** Base and edited greedy continuations of a prompt. */
     JsonObject generate(String id, String prompt, int tokens) {
-        return baseAndEdited(id, model -> new JsonPrimitive(model.generate(List.of(prompt), tokens).get(0).text()));
+        return baseAndEdited(
+                id,
+                model -> new JsonPrimitive(
+                        model.generate(List.of(prompt), tokens).get(0).text()));
     }
 
     /** Base and edited teacher-forced scores of a target. */
@@ -482,8 +527,15 @@ public final class HostSessions {
             if (prompt.isBlank() || target.isBlank()) {
                 throw ApiException.badRequest("'" + where + "': prompt and target must not be blank");
             }
-            requests.add(new EditRequest(prefix + requests.size(), prompt, target, edit.string("subject", null),
-                    edit.string("ground_truth", null), edit.strings("rephrases"), locality, List.of()));
+            requests.add(new EditRequest(
+                    prefix + requests.size(),
+                    prompt,
+                    target,
+                    edit.string("subject", null),
+                    edit.string("ground_truth", null),
+                    edit.strings("rephrases"),
+                    locality,
+                    List.of()));
         }
         return requests;
     }

@@ -23,7 +23,8 @@ final class Json {
     /** Longest prompt, target or other free text a request may carry. */
     static final int MAX_TEXT = 10_000;
 
-    static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+    static final Gson GSON =
+            new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
 
     private final JsonObject object;
     private final String where;
@@ -50,8 +51,8 @@ final class Json {
     private static Json of(JsonObject object, String where, Set<String> allowed) {
         for (String key : object.keySet()) {
             if (!allowed.contains(key)) {
-                throw ApiException.badRequest("unknown field " + Text.quote(where + key) + " (allowed: " + String.join(", ",
-                        allowed.stream().sorted().toList()) + ")");
+                throw ApiException.badRequest("unknown field " + Text.quote(where + key) + " (allowed: "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
             }
         }
         return new Json(object, where);
@@ -79,8 +80,8 @@ final class Json {
             throw ApiException.badRequest("field '" + where + field + "' must not be blank");
         }
         if (value.length() > max) {
-            throw ApiException.badRequest("field '" + where + field + "' has " + value.length() + " characters; at most "
-                    + max + " are allowed");
+            throw ApiException.badRequest("field '" + where + field + "' has " + value.length()
+                    + " characters; at most " + max + " are allowed");
         }
         return value;
     }
@@ -90,7 +91,8 @@ final class Json {
             return fallback;
         }
         JsonElement value = object.get(field);
-        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()
+        if (!value.isJsonPrimitive()
+                || !value.getAsJsonPrimitive().isNumber()
                 || value.getAsDouble() != Math.rint(value.getAsDouble())) {
             throw ApiException.badRequest("field '" + where + field + "' must be a whole number");
         }

@@ -4,7 +4,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** The HTTP host's configuration (PID {@value #PID}), written by {@code ./editlab serve}. */
-@ObjectClassDefinition(pid = ServerConfig.PID, name = "EditLab HTTP host",
+@ObjectClassDefinition(
+        pid = ServerConfig.PID,
+        name = "EditLab HTTP host",
         description = "Data folder, default model and request limits of the long-running evaluation host.")
 @interface ServerConfig {
 
@@ -25,8 +27,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most edits one POST /api/sessions/ID/edits may carry.")
     int maxEditsPerRequest() default 64;
 
-    @AttributeDefinition(description = "Address the host is bound to; reads without the token must name it,"
-            + " localhost, 127.0.0.1 or [::1] in their Host header.")
+    @AttributeDefinition(
+            description = "Address the host is bound to; reads without the token must name it,"
+                    + " localhost, 127.0.0.1 or [::1] in their Host header.")
     String bind() default "127.0.0.1";
 
     @AttributeDefinition(description = "How many batches of each session keep their state file, for roll-back.")

@@ -9,8 +9,7 @@ final class Text {
     /** Longest piece of user text quoted in an answer or a log line. */
     static final int QUOTE = 120;
 
-    private Text() {
-    }
+    private Text() {}
 
     /** {@code value} in single quotes, escaped and cut to {@link #QUOTE} characters (the cut says how long it was). */
     static String quote(String value) {

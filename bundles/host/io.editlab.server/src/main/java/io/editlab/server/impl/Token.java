@@ -33,7 +33,8 @@ final class Token {
             new SecureRandom().nextBytes(random);
             String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, fresh + "\n");
             } catch (FileAlreadyExistsException raced) {
                 // another start wrote it first: use that one

@@ -31,7 +31,8 @@ class RequestChecksTest {
 
     @Test
     void bodiesAreReadStrictly() {
-        Json body = Json.object("{\"editor\":\"grace\",\"edits\":8,\"config\":{\"k\":1.5,\"on\":true}}",
+        Json body = Json.object(
+                "{\"editor\":\"grace\",\"edits\":8,\"config\":{\"k\":1.5,\"on\":true}}",
                 Set.of("editor", "edits", "config"));
         assertEquals("grace", body.string("editor"));
         assertEquals(8, body.integer("edits", 1, 1, 10));
@@ -41,32 +42,44 @@ class RequestChecksTest {
         assertTrue(refusal(() -> Json.object("[]", Set.of())).contains("must be a JSON object"));
         assertTrue(refusal(() -> Json.object("{", Set.of())).contains("not valid JSON"));
         assertTrue(refusal(() -> body.integer("edits", 1, 1, 4)).contains("between 1 and 4, not 8"));
-        assertTrue(refusal(() -> Json.object("{\"n\":1.5}", Set.of("n")).integer("n", 0, 0, 9)).contains("whole number"));
-        assertTrue(refusal(() -> Json.object("{\"b\":\"yes\"}", Set.of("b")).bool("b", false)).contains("true or false"));
+        assertTrue(refusal(() -> Json.object("{\"n\":1.5}", Set.of("n")).integer("n", 0, 0, 9))
+                .contains("whole number"));
+        assertTrue(refusal(() -> Json.object("{\"b\":\"yes\"}", Set.of("b")).bool("b", false))
+                .contains("true or false"));
         assertTrue(refusal(() -> body.string("absent")).contains("'absent' is required"));
     }
 
     @Test
     void editsNameTheRecordAndFieldThatIsWrong() {
-        List<EditRequest> edits = HostSessions.parseEdits(JsonParser.parseString("[{\"prompt\":\"The sky is\","
-                + "\"target\":\"green\",\"rephrases\":[\"Sky colour:\"],\"locality\":[{\"prompt\":\"Grass is\","
-                + "\"answer\":\"green\"}]}]").getAsJsonArray(), "api-");
+        List<EditRequest> edits = HostSessions.parseEdits(
+                JsonParser.parseString("[{\"prompt\":\"The sky is\","
+                                + "\"target\":\"green\",\"rephrases\":[\"Sky colour:\"],\"locality\":[{\"prompt\":\"Grass is\","
+                                + "\"answer\":\"green\"}]}]")
+                        .getAsJsonArray(),
+                "api-");
         assertEquals("api-0", edits.get(0).id());
         assertEquals(List.of("Sky colour:"), edits.get(0).rephrases());
         assertEquals("Grass is", edits.get(0).locality().get(0).prompt());
-        assertTrue(refusal(() -> HostSessions.parseEdits(JsonParser.parseString("[{\"prompt\":\"a\",\"target\":\"b\"},"
-                + "{\"prompt\":\"c\"}]").getAsJsonArray(), "x")).contains("'edits[1].target' is required"));
-        assertTrue(refusal(() -> HostSessions.parseEdits(JsonParser.parseString("[{\"prompt\":\"a\",\"target\":\"b\","
-                + "\"locality\":[{\"prompt\":\"c\"}]}]").getAsJsonArray(), "x"))
+        assertTrue(refusal(() -> HostSessions.parseEdits(
+                        JsonParser.parseString("[{\"prompt\":\"a\",\"target\":\"b\"}," + "{\"prompt\":\"c\"}]")
+                                .getAsJsonArray(),
+                        "x"))
+                .contains("'edits[1].target' is required"));
+        assertTrue(refusal(() -> HostSessions.parseEdits(
+                        JsonParser.parseString(
+                                        "[{\"prompt\":\"a\",\"target\":\"b\"," + "\"locality\":[{\"prompt\":\"c\"}]}]")
+                                .getAsJsonArray(),
+                        "x"))
                 .contains("'edits[0].locality[0].answer' is required"));
-        assertTrue(refusal(() -> HostSessions.parseEdits(JsonParser.parseString("[]").getAsJsonArray(), "x"))
+        assertTrue(refusal(() ->
+                        HostSessions.parseEdits(JsonParser.parseString("[]").getAsJsonArray(), "x"))
                 .contains("at least one edit"));
     }
 
     @Test
     void uploadsMustBeBundles() throws Exception {
-        assertTrue(refusal(() -> Deployer.symbolicName("text".getBytes(), "a.txt")).contains("a.txt is not an OSGi "
-                + "bundle: it is not a jar"));
+        assertTrue(refusal(() -> Deployer.symbolicName("text".getBytes(), "a.txt"))
+                .contains("a.txt is not an OSGi " + "bundle: it is not a jar"));
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         byte[] library = jar(manifest);
@@ -130,7 +143,8 @@ class RequestChecksTest {
 
     @Test
     void blankOrOverlongTextFieldsAreRefused() {
-        Json body = Json.object("{\"prompt\":\" \",\"label\":\"" + "x".repeat(201) + "\",\"ok\":\"fine\"}",
+        Json body = Json.object(
+                "{\"prompt\":\" \",\"label\":\"" + "x".repeat(201) + "\",\"ok\":\"fine\"}",
                 Set.of("prompt", "label", "ok"));
         assertTrue(refusal(() -> body.text("prompt", 10)).contains("'prompt' must not be blank"));
         assertTrue(refusal(() -> body.text("label", 200)).contains("'label' has 201 characters; at most 200"));
@@ -139,7 +153,8 @@ class RequestChecksTest {
 
     @Test
     void theFrameworksNamesAndTheHostsOwnAreReserved() {
-        for (String name : List.of("system.bundle", "io.editlab.runtime", "org.apache.felix.scr", "org.osgi.anything")) {
+        for (String name :
+                List.of("system.bundle", "io.editlab.runtime", "org.apache.felix.scr", "org.osgi.anything")) {
             assertTrue(Deployer.coreName(name), name);
         }
         assertFalse(Deployer.coreName("io.example.editor"));

@@ -20,8 +20,7 @@ final class Migrations {
     /** Every migration, oldest first; add new ones at the end, never change a released one. */
     static final List<String> SCRIPTS = List.of("V1__host.sql", "V2__models.sql");
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Applies the missing migrations and returns the schema version. */
     static int apply(Connection connection) throws SQLException {
@@ -41,8 +40,8 @@ final class Migrations {
                 for (String sql : statements(read(script))) {
                     statement.execute(sql);
                 }
-                statement.execute("INSERT INTO schema_history (version, script) VALUES (" + version + ", '" + script
-                        + "')");
+                statement.execute(
+                        "INSERT INTO schema_history (version, script) VALUES (" + version + ", '" + script + "')");
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -70,8 +69,10 @@ final class Migrations {
                 text.append(line).append('\n');
             }
         }
-        return Arrays.stream(text.toString().split(";\\s*\n")).map(String::strip)
-                .filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(text.toString().split(";\\s*\n"))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static String read(String script) throws SQLException {

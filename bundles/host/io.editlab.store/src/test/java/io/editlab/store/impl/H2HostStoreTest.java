@@ -51,13 +51,18 @@ class H2HostStoreTest {
         assertTrue(r1.ended());
         assertEquals(RunRecord.FINISHED, reopened.run("r2").orElseThrow().status());
         assertEquals("{\"editors\":[]}", reopened.run("r2").orElseThrow().results());
-        assertEquals(List.of("grace@2", "grace@4", "ft-l@2"), reopened.checkpoints("r1").stream()
-                .map(c -> c.editor() + "@" + c.edits()).toList(), "by editor in run order, then edits");
+        assertEquals(
+                List.of("grace@2", "grace@4", "ft-l@2"),
+                reopened.checkpoints("r1").stream()
+                        .map(c -> c.editor() + "@" + c.edits())
+                        .toList(),
+                "by editor in run order, then edits");
         List<RunEditorRecord> editors = reopened.editors("r1");
         assertEquals("ok", editors.get(0).status());
         assertEquals(RunEditorRecord.PENDING, editors.get(1).status());
         assertEquals("{\"edits\":2}", editors.get(1).resume());
-        assertEquals(List.of("r1", "r2"), reopened.runs().stream().map(RunRecord::id).toList());
+        assertEquals(
+                List.of("r1", "r2"), reopened.runs().stream().map(RunRecord::id).toList());
         reopened.close();
     }
 
@@ -74,7 +79,8 @@ class H2HostStoreTest {
         assertEquals(3, s1.edits());
 
         store.resetSession("s1", "snap1.safetensors", 1, 1);
-        assertEquals(List.of(1), store.batches("s1").stream().map(BatchRecord::seq).toList());
+        assertEquals(
+                List.of(1), store.batches("s1").stream().map(BatchRecord::seq).toList());
         store.forgetBatchFile("s1", 1);
         assertNull(store.batches("s1").get(0).file());
         assertEquals("one edit", store.snapshots("s1").get(0).label());
@@ -103,10 +109,12 @@ class H2HostStoreTest {
     void aDatabaseOfTheFirstSchemaIsMigratedKeepingItsRecords() throws Exception {
         JdbcDataSource source = new JdbcDataSource();
         source.setURL("jdbc:h2:file:" + folder.toAbsolutePath().resolve("db").resolve("editlab"));
-        try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = source.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE schema_history (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL, "
                     + "applied TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
-            String v1 = new String(Migrations.class.getResourceAsStream("V1__host.sql").readAllBytes());
+            String v1 = new String(
+                    Migrations.class.getResourceAsStream("V1__host.sql").readAllBytes());
             for (String sql : Migrations.statements(v1)) {
                 statement.execute(sql);
             }
@@ -123,7 +131,8 @@ class H2HostStoreTest {
 
     @Test
     void scriptsSplitIntoStatements() {
-        assertEquals(List.of("CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"),
+        assertEquals(
+                List.of("CREATE TABLE a (x INT)", "CREATE TABLE b (y INT)"),
                 Migrations.statements("-- two tables\nCREATE TABLE a (x INT);\n\nCREATE TABLE b (y INT);\n"));
     }
 }

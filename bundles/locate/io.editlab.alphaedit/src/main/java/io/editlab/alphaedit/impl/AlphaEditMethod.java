@@ -35,22 +35,29 @@ public final class AlphaEditMethod implements EditMethod {
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
-    public AlphaEditMethod(AlphaEditConfig config, @Reference(name = "corpora",
-            cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
-            List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
+    public AlphaEditMethod(
+            AlphaEditConfig config,
+            @Reference(
+                            name = "corpora",
+                            cardinality = ReferenceCardinality.MULTIPLE,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
         this.config = config;
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, AlphaEditConfig.class, config, overrides,
-                AlphaEditPresets.ALL, session.model());
+        LocateSettings.Resolved resolved = LocateSettings.resolve(
+                ID, AlphaEditConfig.class, config, overrides, AlphaEditPresets.ALL, session.model());
         String preset = resolved.preset().id();
-        double threshold = resolved.orPreset("nullSpaceThreshold", config.nullSpaceThreshold(),
-                AlphaEditPresets.THRESHOLD.get(preset), false);
+        double threshold = resolved.orPreset(
+                "nullSpaceThreshold", config.nullSpaceThreshold(), AlphaEditPresets.THRESHOLD.get(preset), false);
         double l2 = resolved.orPreset("l2", config.l2(), AlphaEditPresets.L2.get(preset), false);
-        return LocateEditor.open(session, resolved.settings(), corpora,
+        return LocateEditor.open(
+                session,
+                resolved.settings(),
+                corpora,
                 (moments, manager) -> new AlphaEditRule(moments, threshold, l2, manager));
     }
 }

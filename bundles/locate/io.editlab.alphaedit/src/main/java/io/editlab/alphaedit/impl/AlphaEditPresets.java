@@ -18,6 +18,5 @@ final class AlphaEditPresets {
     /** L2 of each preset. */
     static final Map<String, Double> L2 = Map.of("gpt2-xl", 10.0, "gpt-j", 10.0, "llama", 10.0, "small", 10.0);
 
-    private AlphaEditPresets() {
-    }
+    private AlphaEditPresets() {}
 }

@@ -67,7 +67,8 @@ final class AlphaEditRule implements UpdateRule {
     public void restore(EditorState state) throws EditException {
         List<NDArray> saved = new ArrayList<>();
         for (int i = 0; i < previous.size(); i++) {
-            saved.add(state.tensor(AlphaEditMethod.ID, PREVIOUS + i, previous.get(i).getShape()));
+            saved.add(state.tensor(
+                    AlphaEditMethod.ID, PREVIOUS + i, previous.get(i).getShape()));
         }
         for (int i = 0; i < previous.size(); i++) {
             try (NDArray value = saved.get(i).toType(DataType.FLOAT64, true)) {

@@ -30,6 +30,7 @@ class AlphaEditEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<EditRequest> edits;
 
@@ -38,8 +39,15 @@ class AlphaEditEditorTest {
         tiny = TinyModel.pretrain(dir, 2);
         edits = new ArrayList<>();
         for (int person = 0; person < 4; person++) {
-            edits.add(new EditRequest("e" + person, TinyModel.PEOPLE[person] + " lives in", TinyModel.otherCity(person),
-                    TinyModel.PEOPLE[person], TinyModel.city(person), List.of(), List.of(), List.of()));
+            edits.add(new EditRequest(
+                    "e" + person,
+                    TinyModel.PEOPLE[person] + " lives in",
+                    TinyModel.otherCity(person),
+                    TinyModel.PEOPLE[person],
+                    TinyModel.city(person),
+                    List.of(),
+                    List.of(),
+                    List.of()));
         }
     }
 
@@ -51,22 +59,36 @@ class AlphaEditEditorTest {
     }
 
     static AlphaEditMethod method() {
-        return new AlphaEditMethod(Configs.of(AlphaEditConfig.class, Map.of("cache", dir.resolve("keystats").toString(),
-                "corpus", "tiny", "nullSpaceThreshold", 2.0, "l2", 0.1)),
+        return new AlphaEditMethod(
+                Configs.of(
+                        AlphaEditConfig.class,
+                        Map.of(
+                                "cache",
+                                dir.resolve("keystats").toString(),
+                                "corpus",
+                                "tiny",
+                                "nullSpaceThreshold",
+                                2.0,
+                                "l2",
+                                0.1)),
                 List.of(Map.entry(Map.of(KnowledgeCorpus.NAME, "tiny"), TinyModel.corpus())));
     }
 
     @Test
     void editsTakeAndTheirKeysAreRememberedAcrossSaveAndRestore() throws Exception {
-        try (EditSession session = tiny.model.openSession("edited"); NDManager scratch = session.manager()
-                .newSubManager()) {
+        try (EditSession session = tiny.model.openSession("edited");
+                NDManager scratch = session.manager().newSubManager()) {
             Editor editor = method().create(session, Map.of());
             NDArray before = editor.state(scratch).tensors().get("alphaedit.previous.0");
             assertEquals(0, before.abs().sum().getDouble(), "nothing edited yet");
             EditResult result = editor.apply(edits.subList(0, 2));
             int took = 0;
             for (EditRequest edit : edits.subList(0, 2)) {
-                took += session.score(List.of(new Completion(edit.prompt(), edit.target()))).get(0).exactMatch() ? 1 : 0;
+                took += session.score(List.of(new Completion(edit.prompt(), edit.target())))
+                                .get(0)
+                                .exactMatch()
+                        ? 1
+                        : 0;
             }
             assertEquals(2, took, "both edits take: " + result.stats());
             EditorState state = editor.state(scratch);
@@ -83,11 +105,12 @@ class AlphaEditEditorTest {
 
     @Test
     void aStateOfAnotherShapeIsRefused() throws Exception {
-        try (EditSession session = tiny.model.openSession("shape"); NDManager scratch = session.manager()
-                .newSubManager()) {
+        try (EditSession session = tiny.model.openSession("shape");
+                NDManager scratch = session.manager().newSubManager()) {
             Editor editor = method().create(session, Map.of());
-            EditorState wrong = new EditorState(Map.of("alphaedit.previous.0", scratch.zeros(new ai.djl.ndarray.types
-                    .Shape(3, 3))), editor.state(scratch).metadata());
+            EditorState wrong = new EditorState(
+                    Map.of("alphaedit.previous.0", scratch.zeros(new ai.djl.ndarray.types.Shape(3, 3))),
+                    editor.state(scratch).metadata());
             EditException error = assertThrows(EditException.class, () -> editor.restore(wrong));
             assertTrue(error.getMessage().contains("alphaedit.previous.0 of shape"), error.getMessage());
             EditException l2 = assertThrows(EditException.class, () -> method().create(session, Map.of("l2", 0)));

@@ -35,19 +35,27 @@ public final class MemitMethod implements EditMethod {
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
-    public MemitMethod(MemitConfig config, @Reference(name = "corpora", cardinality = ReferenceCardinality.MULTIPLE,
-            policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
+    public MemitMethod(
+            MemitConfig config,
+            @Reference(
+                            name = "corpora",
+                            cardinality = ReferenceCardinality.MULTIPLE,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
         this.config = config;
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, MemitConfig.class, config, overrides,
-                MemitPresets.ALL, session.model());
-        double lambda = resolved.orPreset("covarianceWeight", config.covarianceWeight(),
-                MemitPresets.COVARIANCE_WEIGHT.get(resolved.preset().id()), false);
-        return LocateEditor.open(session, resolved.settings(), corpora,
-                (moments, manager) -> new MemitRule(moments, lambda, manager));
+        LocateSettings.Resolved resolved =
+                LocateSettings.resolve(ID, MemitConfig.class, config, overrides, MemitPresets.ALL, session.model());
+        double lambda = resolved.orPreset(
+                "covarianceWeight",
+                config.covarianceWeight(),
+                MemitPresets.COVARIANCE_WEIGHT.get(resolved.preset().id()),
+                false);
+        return LocateEditor.open(
+                session, resolved.settings(), corpora, (moments, manager) -> new MemitRule(moments, lambda, manager));
     }
 }

@@ -13,9 +13,8 @@ final class MemitPresets {
     static final List<LocatePreset> ALL = LocatePreset.MASS_EDITING;
 
     /** lambda ({@code mom2_update_weight}) of each preset. */
-    static final Map<String, Double> COVARIANCE_WEIGHT = Map.of("gpt2-xl", 20000.0, "gpt-j", 15000.0, "llama",
-            15000.0, "small", 200.0);
+    static final Map<String, Double> COVARIANCE_WEIGHT =
+            Map.of("gpt2-xl", 20000.0, "gpt-j", 15000.0, "llama", 15000.0, "small", 200.0);
 
-    private MemitPresets() {
-    }
+    private MemitPresets() {}
 }

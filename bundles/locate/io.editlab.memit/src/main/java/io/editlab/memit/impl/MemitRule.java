@@ -15,7 +15,8 @@ final class MemitRule implements UpdateRule {
     private final double weight;
 
     MemitRule(List<KeyStatistics.Stats> stats, double weight, NDManager manager) {
-        this.moments = stats.stream().map(s -> manager.create(s.secondMoment(), new Shape(s.width(), s.width())))
+        this.moments = stats.stream()
+                .map(s -> manager.create(s.secondMoment(), new Shape(s.width(), s.width())))
                 .toList();
         this.weight = weight;
     }

@@ -32,6 +32,7 @@ class MemitEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<Completion> facts;
     static List<TargetScore> baseScores;
@@ -47,8 +48,15 @@ class MemitEditorTest {
         baseScores = tiny.model.score(facts);
         edits = new ArrayList<>();
         for (int person = 0; person < 4; person++) {
-            edits.add(new EditRequest("e" + person, TinyModel.PEOPLE[person] + " lives in", TinyModel.otherCity(person),
-                    TinyModel.PEOPLE[person], TinyModel.city(person), List.of(), List.of(), List.of()));
+            edits.add(new EditRequest(
+                    "e" + person,
+                    TinyModel.PEOPLE[person] + " lives in",
+                    TinyModel.otherCity(person),
+                    TinyModel.PEOPLE[person],
+                    TinyModel.city(person),
+                    List.of(),
+                    List.of(),
+                    List.of()));
         }
         edited = tiny.model.openSession("edited");
         editor = method().create(edited, Map.of());
@@ -67,10 +75,11 @@ class MemitEditorTest {
     }
 
     static MemitMethod method(Map<String, Object> config) {
-        Map<String, Object> values = new java.util.HashMap<>(Map.of("cache", dir.resolve("keystats").toString(),
-                "corpus", "tiny", "covarianceWeight", 5.0));
+        Map<String, Object> values = new java.util.HashMap<>(
+                Map.of("cache", dir.resolve("keystats").toString(), "corpus", "tiny", "covarianceWeight", 5.0));
         values.putAll(config);
-        return new MemitMethod(Configs.of(MemitConfig.class, values),
+        return new MemitMethod(
+                Configs.of(MemitConfig.class, values),
                 List.of(Map.entry(Map.of(KnowledgeCorpus.NAME, "tiny"), TinyModel.corpus())));
     }
 
@@ -82,7 +91,8 @@ class MemitEditorTest {
             assertFalse(tiny.model.score(List.of(target)).get(0).exactMatch(), "the base model disagrees");
         }
         assertEquals(4, result.edits());
-        assertTrue(result.stats().get("residual_left") < result.stats().get("residual_norm") / 4,
+        assertTrue(
+                result.stats().get("residual_left") < result.stats().get("residual_norm") / 4,
                 "the update writes most of what the target values ask for: " + result.stats());
         assertTrue(result.stats().get(EditResult.STEP_SECONDS) > 0);
         assertEquals(java.util.Set.of("transformer.h.1.mlp.c_proj.weight"), result.touched());
@@ -111,11 +121,11 @@ class MemitEditorTest {
             fresh.apply(edits.subList(0, 1));
             List<TargetScore> before = session.score(facts);
             EditRequest noSubject = EditRequest.of("bad", "Bo lives in", "Oslo");
-            EditException error = assertThrows(EditException.class,
-                    () -> fresh.apply(List.of(edits.get(1), noSubject)));
+            EditException error =
+                    assertThrows(EditException.class, () -> fresh.apply(List.of(edits.get(1), noSubject)));
             assertTrue(error.getMessage().contains("'bad' has no subject"), error.getMessage());
-            EditRequest elsewhere = new EditRequest("far", "Bo lives in", "Oslo", "Zed", null, List.of(), List.of(),
-                    List.of());
+            EditRequest elsewhere =
+                    new EditRequest("far", "Bo lives in", "Oslo", "Zed", null, List.of(), List.of(), List.of());
             error = assertThrows(EditException.class, () -> fresh.apply(List.of(elsewhere)));
             assertTrue(error.getMessage().contains("'Zed' does not occur"), error.getMessage());
             assertEquals(before, session.score(facts), "nothing of the failed calls remains");
@@ -140,12 +150,30 @@ class MemitEditorTest {
     @Test
     void badSettingsAreRefusedByName() {
         try (EditSession session = tiny.model.openSession("bad")) {
-            for (Map.Entry<String, String> bad : Map.of("layers", "0-5", "keyPosition", "middle", "steps", "0",
-                    "prefixes", "9", "covarianceWeight", "-3", "corpus", "nowhere", "preset", "gpt-5").entrySet()) {
-                EditException error = assertThrows(EditException.class,
-                        () -> method().create(session, Map.of(bad.getKey(), bad.getValue())), bad.toString());
-                assertTrue(error.getMessage().startsWith("memit: " + bad.getKey() + " must be")
-                        || error.getMessage().startsWith("memit: " + bad.getKey()), error.getMessage());
+            for (Map.Entry<String, String> bad : Map.of(
+                            "layers",
+                            "0-5",
+                            "keyPosition",
+                            "middle",
+                            "steps",
+                            "0",
+                            "prefixes",
+                            "9",
+                            "covarianceWeight",
+                            "-3",
+                            "corpus",
+                            "nowhere",
+                            "preset",
+                            "gpt-5")
+                    .entrySet()) {
+                EditException error = assertThrows(
+                        EditException.class,
+                        () -> method().create(session, Map.of(bad.getKey(), bad.getValue())),
+                        bad.toString());
+                assertTrue(
+                        error.getMessage().startsWith("memit: " + bad.getKey() + " must be")
+                                || error.getMessage().startsWith("memit: " + bad.getKey()),
+                        error.getMessage());
             }
             EditException unknown = assertThrows(EditException.class, () -> method().create(session, Map.of("lr", 1)));
             assertTrue(unknown.getMessage().contains("unknown configuration [lr]"), unknown.getMessage());
@@ -166,7 +194,8 @@ class MemitEditorTest {
             assertEquals(before, files.count(), "a second editor of the same layer reads the cache");
         }
         NDArray delta = edited.deltas().values().iterator().next();
-        try (NDArray abs = delta.abs(); NDArray sum = abs.sum()) {
+        try (NDArray abs = delta.abs();
+                NDArray sum = abs.sum()) {
             assertTrue(sum.getFloat() > 0, "the edit is in the session's deltas");
         }
     }

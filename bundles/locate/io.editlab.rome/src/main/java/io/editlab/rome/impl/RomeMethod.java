@@ -35,20 +35,25 @@ public final class RomeMethod implements EditMethod {
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
-    public RomeMethod(RomeConfig config, @Reference(name = "corpora", cardinality = ReferenceCardinality.MULTIPLE,
-            policyOption = ReferencePolicyOption.GREEDY) List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
+    public RomeMethod(
+            RomeConfig config,
+            @Reference(
+                            name = "corpora",
+                            cardinality = ReferenceCardinality.MULTIPLE,
+                            policyOption = ReferencePolicyOption.GREEDY)
+                    List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
         this.config = config;
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, RomeConfig.class, config, overrides,
-                RomePresets.ALL, session.model());
+        LocateSettings.Resolved resolved =
+                LocateSettings.resolve(ID, RomeConfig.class, config, overrides, RomePresets.ALL, session.model());
         if (resolved.settings().layers().size() != 1) {
             throw resolved.values().invalid("layers", resolved.settings().layers(), "one block: ROME edits one layer");
         }
-        return LocateEditor.open(session, resolved.settings(), corpora,
-                (moments, manager) -> new RomeRule(moments.get(0), manager));
+        return LocateEditor.open(
+                session, resolved.settings(), corpora, (moments, manager) -> new RomeRule(moments.get(0), manager));
     }
 }

@@ -26,6 +26,7 @@ class RomeEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
 
     @BeforeAll
@@ -46,19 +47,39 @@ class RomeEditorTest {
      * with a wide clamp.
      */
     static RomeMethod method() {
-        return new RomeMethod(Configs.of(RomeConfig.class, Map.of("cache", dir.resolve("keystats").toString(),
-                "corpus", "tiny", "clampNormFactor", 50.0, "weightDecay", 0.0)), List.of(Map.entry(Map.of(KnowledgeCorpus.NAME, "tiny"),
-                TinyModel.corpus())));
+        return new RomeMethod(
+                Configs.of(
+                        RomeConfig.class,
+                        Map.of(
+                                "cache",
+                                dir.resolve("keystats").toString(),
+                                "corpus",
+                                "tiny",
+                                "clampNormFactor",
+                                50.0,
+                                "weightDecay",
+                                0.0)),
+                List.of(Map.entry(Map.of(KnowledgeCorpus.NAME, "tiny"), TinyModel.corpus())));
     }
 
     @Test
     void eachEditIsARankOneUpdateThatTakes() throws Exception {
         try (EditSession session = tiny.model.openSession("edited")) {
             Editor editor = method().create(session, Map.of());
-            EditRequest edit = new EditRequest("e0", "Ana lives in", TinyModel.otherCity(0), "Ana", TinyModel.city(0),
-                    List.of(), List.of(), List.of());
+            EditRequest edit = new EditRequest(
+                    "e0",
+                    "Ana lives in",
+                    TinyModel.otherCity(0),
+                    "Ana",
+                    TinyModel.city(0),
+                    List.of(),
+                    List.of(),
+                    List.of());
             EditResult result = editor.apply(List.of(edit));
-            assertTrue(session.score(List.of(new Completion(edit.prompt(), edit.target()))).get(0).exactMatch(),
+            assertTrue(
+                    session.score(List.of(new Completion(edit.prompt(), edit.target())))
+                            .get(0)
+                            .exactMatch(),
                     "the edit takes: " + result.stats());
             float[] delta = session.delta("transformer.h.1.mlp.c_proj.weight").toFloatArray();
             assertEquals(1, rank(delta, 128, 32), "one request, one rank-one update");
@@ -68,8 +89,8 @@ class RomeEditorTest {
     @Test
     void romeEditsOneLayer() {
         try (EditSession session = tiny.model.openSession("two")) {
-            EditException error = assertThrows(EditException.class, () -> method().create(session, Map.of("layers",
-                    "0,1")));
+            EditException error =
+                    assertThrows(EditException.class, () -> method().create(session, Map.of("layers", "0,1")));
             assertTrue(error.getMessage().startsWith("rome: layers must be one block"), error.getMessage());
         }
     }

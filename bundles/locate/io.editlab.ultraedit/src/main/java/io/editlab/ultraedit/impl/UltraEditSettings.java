@@ -30,9 +30,8 @@ record UltraEditSettings(String preset, List<ParameterInfo> weights, double lear
     /**
      * A preset: the edited blocks (empty: the last block), the module role, the learning rate.
      */
-    record Preset(String id, String modelType, int blocks, List<Integer> layers, ModuleRole module,
-            double learningRate) {
-    }
+    record Preset(
+            String id, String modelType, int blocks, List<Integer> layers, ModuleRole module, double learningRate) {}
 
     /**
      * GPT-J, Mistral-7B and Llama-3-8B from the official configuration files (README), and one measured
@@ -48,21 +47,32 @@ record UltraEditSettings(String preset, List<ParameterInfo> weights, double lear
             throws EditException {
         ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
         String presetName = values.text("preset", defaults.preset()).strip().toLowerCase(Locale.ROOT);
-        Preset preset = preset(presetName, model).orElseThrow(() -> values.invalid("preset", presetName,
-                "auto or one of " + PRESETS.stream().map(Preset::id).toList()));
+        Preset preset = preset(presetName, model)
+                .orElseThrow(() -> values.invalid(
+                        "preset",
+                        presetName,
+                        "auto or one of " + PRESETS.stream().map(Preset::id).toList()));
         String roleName = values.text("module", defaults.module()).strip();
-        ModuleRole role = roleName.isEmpty() ? preset.module() : Arrays.stream(ModuleRole.values())
-                .filter(r -> r.name().equalsIgnoreCase(roleName) && (r == ModuleRole.MLP_UP || r == ModuleRole.MLP_DOWN))
-                .findFirst().orElseThrow(() -> values.invalid("module", roleName, "empty (the preset's), MLP_DOWN or"
-                        + " MLP_UP"));
-        List<Integer> layers = Layers.parse(values, values.text("layers", defaults.layers()),
-                preset.layers().isEmpty() ? List.of(model.layers() - 1) : preset.layers(), model);
+        ModuleRole role = roleName.isEmpty()
+                ? preset.module()
+                : Arrays.stream(ModuleRole.values())
+                        .filter(r -> r.name().equalsIgnoreCase(roleName)
+                                && (r == ModuleRole.MLP_UP || r == ModuleRole.MLP_DOWN))
+                        .findFirst()
+                        .orElseThrow(() ->
+                                values.invalid("module", roleName, "empty (the preset's), MLP_DOWN or" + " MLP_UP"));
+        List<Integer> layers = Layers.parse(
+                values,
+                values.text("layers", defaults.layers()),
+                preset.layers().isEmpty() ? List.of(model.layers() - 1) : preset.layers(),
+                model);
         List<ParameterInfo> weights = new ArrayList<>();
         for (int layer : layers) {
             String name = model.module(layer, role) + ".weight";
-            weights.add(model.parameterInfo(name).filter(p -> p.layout() != WeightLayout.NONE
-                    && p.shape().dimension() == 2).orElseThrow(() -> values.invalid("module", role, "a linear module;"
-                            + " the model has no weight " + name)));
+            weights.add(model.parameterInfo(name)
+                    .filter(p -> p.layout() != WeightLayout.NONE && p.shape().dimension() == 2)
+                    .orElseThrow(() ->
+                            values.invalid("module", role, "a linear module;" + " the model has no weight " + name)));
         }
         double learningRate = values.decimal("learningRate", defaults.learningRate());
         if (learningRate == -1) {
@@ -76,8 +86,11 @@ record UltraEditSettings(String preset, List<ParameterInfo> weights, double lear
     private static Optional<Preset> preset(String id, ModelHandle model) {
         if (id.equals("auto")) {
             String type = model.info().modelType().toLowerCase(Locale.ROOT);
-            return PRESETS.stream().filter(p -> type.equals(p.modelType()) && p.blocks() == model.layers()).findFirst()
-                    .or(() -> PRESETS.stream().filter(p -> p.modelType() == null).findFirst());
+            return PRESETS.stream()
+                    .filter(p -> type.equals(p.modelType()) && p.blocks() == model.layers())
+                    .findFirst()
+                    .or(() ->
+                            PRESETS.stream().filter(p -> p.modelType() == null).findFirst());
         }
         return PRESETS.stream().filter(p -> p.id().equals(id)).findFirst();
     }

@@ -44,6 +44,7 @@ final class UltraEditor implements Editor {
     private final UltraEditSettings settings;
     /** One set of running statistics per module shape ({@code in x out}), shared by modules of that shape. */
     private final Map<String, RunningStatistics> statistics = new LinkedHashMap<>();
+
     private boolean closed;
 
     UltraEditor(EditSession session, UltraEditSettings settings) {
@@ -62,25 +63,33 @@ final class UltraEditor implements Editor {
         if (batch.isEmpty()) {
             return new EditResult(0, System.nanoTime() - start, Set.of(), Map.of());
         }
-        List<Completion> completions = batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
-        Set<String> modules = settings.weights().stream().map(UltraEditor::module).collect(Collectors.toSet());
+        List<Completion> completions =
+                batch.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        Set<String> modules =
+                settings.weights().stream().map(UltraEditor::module).collect(Collectors.toSet());
         try (NDManager scratch = session.manager().newSubManager()) {
             float loss;
             Map<String, float[]> keys = new LinkedHashMap<>();
             Map<String, float[]> gradients = new LinkedHashMap<>();
             try (GradientCollector collector = session.newGradientCollector()) {
-                ForwardResult result = session.forward(scratch, completions,
-                        new ForwardOptions(true, modules, ForwardOptions.CaptureTokens.TARGET));
+                ForwardResult result = session.forward(
+                        scratch, completions, new ForwardOptions(true, modules, ForwardOptions.CaptureTokens.TARGET));
                 loss = result.loss().getFloat();
                 if (!Float.isFinite(loss)) {
                     throw new EditException(UltraEditSettings.METHOD + ": the batch's loss is " + loss);
                 }
                 collector.backward(result.loss());
                 for (String module : modules) {
-                    Capture capture = result.capture(module).orElseThrow(() -> new IllegalStateException(
-                            "no capture of " + module));
-                    keys.put(module, capture.inputs().toType(DataType.FLOAT32, false).toFloatArray());
-                    gradients.put(module, capture.outputGradients().toType(DataType.FLOAT32, false).toFloatArray());
+                    Capture capture = result.capture(module)
+                            .orElseThrow(() -> new IllegalStateException("no capture of " + module));
+                    keys.put(
+                            module,
+                            capture.inputs().toType(DataType.FLOAT32, false).toFloatArray());
+                    gradients.put(
+                            module,
+                            capture.outputGradients()
+                                    .toType(DataType.FLOAT32, false)
+                                    .toFloatArray());
                 }
             } catch (IllegalArgumentException e) {
                 throw new EditException(UltraEditSettings.METHOD + ": " + e.getMessage(), e);
@@ -89,8 +98,9 @@ final class UltraEditor implements Editor {
             double squared = 0;
             for (ParameterInfo weight : settings.weights()) {
                 String module = module(weight);
-                statistics.get(shape(weight)).update(features(keys.get(module), gradients.get(module), in(weight),
-                        out(weight)));
+                statistics
+                        .get(shape(weight))
+                        .update(features(keys.get(module), gradients.get(module), in(weight), out(weight)));
             }
             for (ParameterInfo weight : settings.weights()) {
                 NDArray shift = shift(weight, keys.get(module(weight)), gradients.get(module(weight)), scratch);
@@ -103,10 +113,14 @@ final class UltraEditor implements Editor {
             for (int i = 0; i < shifts.size(); i++) {
                 ParameterInfo weight = settings.weights().get(i);
                 NDArray delta = session.delta(weight.name());
-                NDArray oriented = weight.layout() == WeightLayout.IN_OUT ? shifts.get(i) : shifts.get(i).transpose();
+                NDArray oriented = weight.layout() == WeightLayout.IN_OUT
+                        ? shifts.get(i)
+                        : shifts.get(i).transpose();
                 delta.addi(oriented.toType(delta.getDataType(), false));
             }
-            return new EditResult(batch.size(), System.nanoTime() - start,
+            return new EditResult(
+                    batch.size(),
+                    System.nanoTime() - start,
                     settings.weights().stream().map(ParameterInfo::name).collect(Collectors.toSet()),
                     Map.of("loss", (double) loss, "shift_norm", Math.sqrt(squared)));
         }
@@ -162,7 +176,9 @@ final class UltraEditor implements Editor {
         state.expect(UltraEditSettings.METHOD, WEIGHTS_KEY, weightsText());
         Map<String, double[]> loaded = new LinkedHashMap<>();
         for (Map.Entry<String, RunningStatistics> entry : statistics.entrySet()) {
-            NDArray saved = state.tensor(UltraEditSettings.METHOD, STATISTICS + entry.getKey(),
+            NDArray saved = state.tensor(
+                    UltraEditSettings.METHOD,
+                    STATISTICS + entry.getKey(),
                     new Shape(1 + 2L * entry.getValue().width()));
             loaded.put(entry.getKey(), saved.toType(DataType.FLOAT64, false).toDoubleArray());
         }
@@ -189,11 +205,17 @@ final class UltraEditor implements Editor {
     }
 
     private static int in(ParameterInfo weight) {
-        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(0) : weight.shape().get(1));
+        return Math.toIntExact(
+                weight.layout() == WeightLayout.IN_OUT
+                        ? weight.shape().get(0)
+                        : weight.shape().get(1));
     }
 
     private static int out(ParameterInfo weight) {
-        return Math.toIntExact(weight.layout() == WeightLayout.IN_OUT ? weight.shape().get(1) : weight.shape().get(0));
+        return Math.toIntExact(
+                weight.layout() == WeightLayout.IN_OUT
+                        ? weight.shape().get(1)
+                        : weight.shape().get(0));
     }
 
     private static String shape(ParameterInfo weight) {

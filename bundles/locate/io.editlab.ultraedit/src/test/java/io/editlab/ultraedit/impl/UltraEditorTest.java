@@ -29,6 +29,7 @@ class UltraEditorTest {
 
     @TempDir
     static Path dir;
+
     static TinyModel tiny;
     static List<EditRequest> edits;
 
@@ -37,7 +38,8 @@ class UltraEditorTest {
         tiny = TinyModel.pretrain(dir, 2);
         edits = new ArrayList<>();
         for (int person = 0; person < 4; person++) {
-            edits.add(EditRequest.of("e" + person, TinyModel.PEOPLE[person] + " lives in", TinyModel.otherCity(person)));
+            edits.add(
+                    EditRequest.of("e" + person, TinyModel.PEOPLE[person] + " lives in", TinyModel.otherCity(person)));
         }
     }
 
@@ -54,12 +56,14 @@ class UltraEditorTest {
 
     @Test
     void editsOneAtATimeRaiseTheirTargetsAndTheStatisticsTravelWithTheState() throws Exception {
-        try (EditSession session = tiny.model.openSession("edited"); NDManager scratch = session.manager()
-                .newSubManager()) {
+        try (EditSession session = tiny.model.openSession("edited");
+                NDManager scratch = session.manager().newSubManager()) {
             Editor editor = method().create(session, Map.of("learningRate", 1e-2));
             for (EditRequest edit : edits) {
                 EditResult result = editor.apply(List.of(edit)); // one target token: a single row per module
-                assertTrue(Double.isFinite(result.stats().get("shift_norm")), result.stats().toString());
+                assertTrue(
+                        Double.isFinite(result.stats().get("shift_norm")),
+                        result.stats().toString());
             }
             // the first call's single row normalises to zero (its running deviation is still 0): it moves
             // nothing; every later call raises its target's probability over the base model's (by 0.47 to
@@ -79,8 +83,12 @@ class UltraEditorTest {
             try (EditSession other = tiny.model.openSession("other")) {
                 Editor restored = method().create(other, Map.of("learningRate", 1e-2));
                 restored.restore(state);
-                assertArrayEquals(saved, restored.state(scratch).tensors().get("ultraedit.statistics.128x32")
-                        .toDoubleArray());
+                assertArrayEquals(
+                        saved,
+                        restored.state(scratch)
+                                .tensors()
+                                .get("ultraedit.statistics.128x32")
+                                .toDoubleArray());
                 Editor otherLayers = method().create(other, Map.of("layers", "0"));
                 EditException error = assertThrows(EditException.class, () -> otherLayers.restore(state));
                 assertTrue(error.getMessage().contains("ultraedit.weights"), error.getMessage());
@@ -91,11 +99,13 @@ class UltraEditorTest {
     @Test
     void badSettingsAreRefusedByName() {
         try (EditSession session = tiny.model.openSession("bad")) {
-            for (Map.Entry<String, Object> bad : Map.<String, Object>of("layers", "3", "module", "ATTENTION",
-                    "learningRate", -2, "preset", "gpt-5").entrySet()) {
-                EditException error = assertThrows(EditException.class,
-                        () -> method().create(session, Map.of(bad.getKey(), bad.getValue())));
-                assertTrue(error.getMessage().startsWith("ultraedit: " + bad.getKey() + " must be"), error.getMessage());
+            for (Map.Entry<String, Object> bad : Map.<String, Object>of(
+                            "layers", "3", "module", "ATTENTION", "learningRate", -2, "preset", "gpt-5")
+                    .entrySet()) {
+                EditException error = assertThrows(
+                        EditException.class, () -> method().create(session, Map.of(bad.getKey(), bad.getValue())));
+                assertTrue(
+                        error.getMessage().startsWith("ultraedit: " + bad.getKey() + " must be"), error.getMessage());
             }
         }
     }

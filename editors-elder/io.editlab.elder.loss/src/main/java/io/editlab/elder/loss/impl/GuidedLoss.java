@@ -27,12 +27,12 @@ public final class GuidedLoss implements Loss {
     @Override
     public NDArray compute(NDArray prediction, NDArray target) {
         if (!prediction.getShape().equals(target.getShape())) {
-            throw new IllegalArgumentException("prediction " + prediction.getShape() + " and target "
-                    + target.getShape() + " differ in shape");
+            throw new IllegalArgumentException(
+                    "prediction " + prediction.getShape() + " and target " + target.getShape() + " differ in shape");
         }
         if (prediction.getShape().dimension() < 2) {
-            throw new IllegalArgumentException("prediction must be [batch, experts] or [batch, layers, experts], not "
-                    + prediction.getShape());
+            throw new IllegalArgumentException(
+                    "prediction must be [batch, experts] or [batch, layers, experts], not " + prediction.getShape());
         }
         long batch = prediction.getShape().get(0);
         NDArray logP = prediction.clip(FLOOR, 1f).log();

@@ -31,12 +31,22 @@ class GuidedLossTest {
     @Test
     void sumsOverLayersAndAllocatedExpertsAndAveragesOverTheBatch() {
         // 2 edits, 2 layers, 3 LoRAs, k = 2
-        NDArray p = manager.create(new float[] {
-            0.5f, 0.3f, 0.2f, /* edit 0, layer 0 */ 0.1f, 0.6f, 0.3f, /* edit 0, layer 1 */
-            0.2f, 0.2f, 0.6f, /* edit 1, layer 0 */ 0.7f, 0.1f, 0.2f /* edit 1, layer 1 */}, new Shape(2, 2, 3));
+        NDArray p = manager.create(
+                new float[] {
+                    0.5f, 0.3f, 0.2f, /* edit 0, layer 0 */ 0.1f, 0.6f, 0.3f, /* edit 0, layer 1 */
+                    0.2f, 0.2f, 0.6f, /* edit 1, layer 0 */ 0.7f, 0.1f, 0.2f /* edit 1, layer 1 */
+                },
+                new Shape(2, 2, 3));
         NDArray a = manager.create(new float[] {1, 1, 0, 0, 1, 1, 1, 0, 1, 1, 0, 1}, new Shape(2, 2, 3));
-        double expected = -(Math.log(0.5) + Math.log(0.3) + Math.log(0.6) + Math.log(0.3)
-                + Math.log(0.2) + Math.log(0.6) + Math.log(0.7) + Math.log(0.2)) / 2;
+        double expected = -(Math.log(0.5)
+                        + Math.log(0.3)
+                        + Math.log(0.6)
+                        + Math.log(0.3)
+                        + Math.log(0.2)
+                        + Math.log(0.6)
+                        + Math.log(0.7)
+                        + Math.log(0.2))
+                / 2;
         assertEquals(expected, loss.compute(p, a).getFloat(), 1e-5);
     }
 
@@ -63,9 +73,11 @@ class GuidedLossTest {
 
     @Test
     void shapesMustAgree() {
-        assertThrows(IllegalArgumentException.class, () -> loss.compute(manager.ones(new Shape(2, 3)),
-                manager.ones(new Shape(2, 4))));
-        assertThrows(IllegalArgumentException.class, () -> loss.compute(manager.ones(new Shape(3)),
-                manager.ones(new Shape(3))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> loss.compute(manager.ones(new Shape(2, 3)), manager.ones(new Shape(2, 4))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> loss.compute(manager.ones(new Shape(3)), manager.ones(new Shape(3))));
     }
 }

@@ -34,7 +34,8 @@ public final class TopKRouter implements Router {
 
     /** 1 at the k largest entries of each row, 0 elsewhere (float32, no gradient): one-hot rows of the top k, summed. */
     static NDArray selection(NDArray probabilities, int topK) {
-        int experts = (int) probabilities.getShape().get(probabilities.getShape().dimension() - 1);
+        int experts =
+                (int) probabilities.getShape().get(probabilities.getShape().dimension() - 1);
         NDList top = probabilities.stopGradient().topK(topK, -1);
         return top.get(1).oneHot(experts).sum(new int[] {-2}).toType(probabilities.getDataType(), false);
     }

@@ -54,7 +54,8 @@ class TopKRouterTest {
         NDArray weights = manager.create(new float[] {1, 0, 0, 1, 0, 0}, new Shape(3, 2));
         NDArray bias = manager.create(new float[] {0, 0, 5});
         Routing routing = router.route(queries, weights, bias, 1);
-        assertArrayEquals(new float[] {0, 0, 1, 0, 0, 1}, routing.selected().toFloatArray(), "the bias makes expert 2 win");
+        assertArrayEquals(
+                new float[] {0, 0, 1, 0, 0, 1}, routing.selected().toFloatArray(), "the bias makes expert 2 win");
         assertEquals(new Shape(2, 3), routing.gates().getShape());
     }
 

@@ -52,7 +52,8 @@ public final class KvAnchorRouter implements Router {
      * type). For k = 1 the first maximum wins, so ties are broken the same way at every call.
      */
     static NDArray selection(NDArray probabilities, int topK) {
-        int experts = Math.toIntExact(probabilities.getShape().get(probabilities.getShape().dimension() - 1));
+        int experts = Math.toIntExact(
+                probabilities.getShape().get(probabilities.getShape().dimension() - 1));
         NDArray detached = probabilities.stopGradient();
         NDArray oneHot;
         if (topK == 1) {

@@ -61,8 +61,10 @@ class KvAnchorRouterTest {
         NDArray value = manager.create(new float[] {1, 1, 2, 2}, new Shape(2, 2));
         NDArray keys = manager.create(new float[] {0, 0, 1, 1, 2, 0}, new Shape(3, 2));
         for (int i = 0; i < 3; i++) {
-            assertArrayEquals(new float[] {0, 1, 0, 0, 1, 0}, router.route(value, keys, null, 1).selected()
-                    .toFloatArray(), "experts 1 and 2 tie; 1 wins");
+            assertArrayEquals(
+                    new float[] {0, 1, 0, 0, 1, 0},
+                    router.route(value, keys, null, 1).selected().toFloatArray(),
+                    "experts 1 and 2 tie; 1 wins");
         }
     }
 
@@ -71,7 +73,9 @@ class KvAnchorRouterTest {
         NDArray values = manager.create(new float[] {1, 0, 0, 1}, new Shape(2, 2));
         NDArray keys = manager.create(new float[] {1, 0, 0, 1, 0, 0}, new Shape(3, 2));
         NDArray bias = manager.create(new float[] {0, 0, 5});
-        assertArrayEquals(new float[] {0, 0, 1, 0, 0, 1}, router.route(values, keys, bias, 1).selected().toFloatArray());
+        assertArrayEquals(
+                new float[] {0, 0, 1, 0, 0, 1},
+                router.route(values, keys, bias, 1).selected().toFloatArray());
         Routing two = router.route(values, keys, null, 2);
         assertArrayEquals(new float[] {2, 2}, two.selected().sum(new int[] {1}).toFloatArray(), "k = 2 keeps two");
     }
@@ -85,7 +89,8 @@ class KvAnchorRouterTest {
         try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
             collector.backward(router.route(value, keys, null, 1).gates().sum());
         }
-        try (NDArray k = keys.getGradient(); NDArray v = value.getGradient()) {
+        try (NDArray k = keys.getGradient();
+                NDArray v = value.getGradient()) {
             assertTrue(k.abs().sum().getFloat() > 0, "the gate depends on the keys");
             assertTrue(v.abs().sum().getFloat() > 0, "the gate depends on the value");
         }

@@ -78,13 +78,16 @@ final class MetaTraining {
     }
 
     /** A fact with the tuples of the meta-loss. */
-    record Fact(String id, Completion edit, List<Completion> equivalents, List<Completion> unrelated) {
-    }
+    record Fact(String id, Completion edit, List<Completion> equivalents, List<Completion> unrelated) {}
 
     /** Validation scores: the meta-loss and teacher-forced token accuracies. */
-    record Scores(double loss, double generalizationLoss, double localityLoss, double editSuccess,
-            double generalization, double locality) {
-    }
+    record Scores(
+            double loss,
+            double generalizationLoss,
+            double localityLoss,
+            double editSuccess,
+            double generalization,
+            double locality) {}
 
     Path run(List<EditRequest> training, List<EditRequest> validation, Path output) throws EditException {
         try {
@@ -95,8 +98,8 @@ final class MetaTraining {
                 throw e;
             }
             String prefix = variant.id() + " meta-trainer: ";
-            String message = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
-                    : e.getMessage();
+            String message =
+                    e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
             throw new EditException(prefix + culprit + message, e);
         }
     }
@@ -129,16 +132,22 @@ final class MetaTraining {
         List<Fact> valid = facts(validation);
         HypernetConfig config;
         try {
-            config = HypernetConfig.of(model, variant, settings.modules(model), settings.rank(), settings.blocks(),
-                    settings.tokens(), settings.lmBatchSize());
+            config = HypernetConfig.of(
+                    model,
+                    variant,
+                    settings.modules(model),
+                    settings.rank(),
+                    settings.blocks(),
+                    settings.tokens(),
+                    settings.lmBatchSize());
         } catch (IllegalArgumentException e) {
             throw new EditException(variant.id() + " meta-trainer: " + e.getMessage(), e);
         }
         int chunk = Math.min(settings.editsPerStep(), train.size());
         int stepsPerEpoch = train.size() / chunk;
         try (EditSession session = model.openSession("train-hypernet:" + variant.id());
-                HyperNetwork network = HyperNetwork.create(config, settings.initialLr(), settings.seed(),
-                        session.manager());
+                HyperNetwork network =
+                        HyperNetwork.create(config, settings.initialLr(), settings.seed(), session.manager());
                 NDManager state = session.manager().newSubManager()) {
             network.setTrainable(true);
             Adam adam = new Adam(state, network.parameters(), (float) settings.metaLr());
@@ -164,25 +173,48 @@ final class MetaTraining {
                         lossSum += loss;
                         finite++;
                     }
-                    progress.progress(String.format(Locale.ROOT, "%s meta-training, loss %.4f", label,
-                            lossSum / Math.max(1, finite)), s + 1, stepsPerEpoch);
+                    progress.progress(
+                            String.format(
+                                    Locale.ROOT, "%s meta-training, loss %.4f", label, lossSum / Math.max(1, finite)),
+                            s + 1,
+                            stepsPerEpoch);
                 }
                 lastTrainLoss = finite == 0 ? Double.NaN : lossSum / finite;
                 Scores scores = valid.isEmpty() ? null : trainer.evaluate(valid, chunk, label);
                 double criterion = scores == null ? lastTrainLoss : scores.loss();
                 if (scores != null) {
-                    progress.progress(String.format(Locale.ROOT, "%s validation: loss %.4f (gen %.4f, loc %.4f)"
-                            + " ES %.3f GS %.3f LS %.3f", label, scores.loss(), scores.generalizationLoss(),
-                            scores.localityLoss(), scores.editSuccess(), scores.generalization(), scores.locality()),
-                            1, 1);
+                    progress.progress(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s validation: loss %.4f (gen %.4f, loc %.4f)" + " ES %.3f GS %.3f LS %.3f",
+                                    label,
+                                    scores.loss(),
+                                    scores.generalizationLoss(),
+                                    scores.localityLoss(),
+                                    scores.editSuccess(),
+                                    scores.generalization(),
+                                    scores.locality()),
+                            1,
+                            1);
                 }
                 if (criterion < best) {
                     best = criterion;
                     bestEpoch = epoch;
                     bestScores = scores;
                     sinceBest = 0;
-                    save(network, output, record(epoch, epochsRun, bestEpoch, lastTrainLoss, bestScores,
-                            trainer, train.size(), valid.size(), started));
+                    save(
+                            network,
+                            output,
+                            record(
+                                    epoch,
+                                    epochsRun,
+                                    bestEpoch,
+                                    lastTrainLoss,
+                                    bestScores,
+                                    trainer,
+                                    train.size(),
+                                    valid.size(),
+                                    started));
                 } else if (++sinceBest >= settings.patience()) {
                     break;
                 }
@@ -193,8 +225,19 @@ final class MetaTraining {
             }
             // the checkpoint holds the best epoch's parameters; update its record with the whole run
             try (HyperNetwork saved = HypernetCheckpoint.load(output, state)) {
-                save(saved, output, record(bestEpoch, epochsRun, bestEpoch, lastTrainLoss, bestScores, trainer,
-                        train.size(), valid.size(), started));
+                save(
+                        saved,
+                        output,
+                        record(
+                                bestEpoch,
+                                epochsRun,
+                                bestEpoch,
+                                lastTrainLoss,
+                                bestScores,
+                                trainer,
+                                train.size(),
+                                valid.size(),
+                                started));
             }
             return output;
         }
@@ -208,8 +251,16 @@ final class MetaTraining {
         }
     }
 
-    private Map<String, String> record(int epoch, int epochsRun, int bestEpoch, double trainLoss, Scores scores,
-            Trainer trainer, int trainFacts, int validFacts, long started) {
+    private Map<String, String> record(
+            int epoch,
+            int epochsRun,
+            int bestEpoch,
+            double trainLoss,
+            Scores scores,
+            Trainer trainer,
+            int trainFacts,
+            int validFacts,
+            long started) {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("epochs_run", Integer.toString(epochsRun));
         r.put("best_epoch", Integer.toString(bestEpoch));
@@ -245,7 +296,8 @@ final class MetaTraining {
             List<String> rephrases = r.rephrases().isEmpty() ? List.of(r.prompt()) : r.rephrases();
             int count = settings.rephrases() < 0 ? rephrases.size() : Math.min(settings.rephrases(), rephrases.size());
             List<Completion> equivalents = rephrases.subList(0, count).stream()
-                    .map(p -> new Completion(p, r.target())).toList();
+                    .map(p -> new Completion(p, r.target()))
+                    .toList();
             List<Completion> unrelated = new ArrayList<>();
             for (Probe probe : r.locality()) {
                 if (!probe.answer().isBlank()) {
@@ -266,6 +318,7 @@ final class MetaTraining {
         final GuardedSteps guard;
         /** Seconds spent in language-model work (tracing, losses) and in hyper-network work (prediction, meta-gradients). */
         double lmSeconds;
+
         double hypernetSeconds;
 
         Trainer(EditSession session, HyperNetwork network, Adam adam) {
@@ -311,10 +364,16 @@ final class MetaTraining {
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
                 if (!moved) {
                     if (guard.diverged()) {
-                        throw new EditException(String.format(Locale.ROOT, "%s meta-trainer: meta-training diverged:"
-                                + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
-                                + " (now %s) or initialLr (now %s)", variant.id(), GuardedSteps.TOLERATED_IN_A_ROW + 1, loss,
-                                settings.metaLr(), settings.initialLr()));
+                        throw new EditException(String.format(
+                                Locale.ROOT,
+                                "%s meta-trainer: meta-training diverged:"
+                                        + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
+                                        + " (now %s) or initialLr (now %s)",
+                                variant.id(),
+                                GuardedSteps.TOLERATED_IN_A_ROW + 1,
+                                loss,
+                                settings.metaLr(),
+                                settings.initialLr()));
                     }
                     LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
                     return Double.NaN;
@@ -335,8 +394,14 @@ final class MetaTraining {
             List<Completion> edits = chunk.stream().map(Fact::edit).toList();
             for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), edits, settings.lmBatchSize())) {
                 try (NDManager scratch = step.newSubManager()) {
-                    KeyTracer.trace(session, scratch, batch, modules, network.config().tokens(),
-                            settings.lmBatchSize(), (m, u, g) -> {
+                    KeyTracer.trace(
+                            session,
+                            scratch,
+                            batch,
+                            modules,
+                            network.config().tokens(),
+                            settings.lmBatchSize(),
+                            (m, u, g) -> {
                                 network.observe(m, u, g);
                                 keys.get(m).add(keep(u, step));
                                 grads.get(m).add(keep(g, step));
@@ -353,7 +418,10 @@ final class MetaTraining {
         }
 
         /** Step 2: each module's shift, without recording gradients; MALMEN's solutions are kept for step 6. */
-        void predict(NDManager step, Cache cache, Map<EditedModule, NDArray> shifts,
+        void predict(
+                NDManager step,
+                Cache cache,
+                Map<EditedModule, NDArray> shifts,
                 Map<EditedModule, NormalEquation.Solution> solutions) {
             network.setTrainable(false);
             try {
@@ -361,7 +429,8 @@ final class MetaTraining {
                     try (ShiftAggregator aggregator = new ShiftAggregator(network, m, step)) {
                         forChunks(step, cache, m, aggregator::add);
                         if (aggregator.equation() != null) {
-                            NormalEquation.Solution solution = aggregator.equation().solve(network.lambda(m), step);
+                            NormalEquation.Solution solution =
+                                    aggregator.equation().solve(network.lambda(m), step);
                             solutions.put(m, solution);
                             shifts.put(m, solution.shift(step));
                         } else {
@@ -379,14 +448,17 @@ final class MetaTraining {
          * losses into the deltas. Returns their per-mini-batch means.
          */
         double[] lossGradients(NDManager step, List<Fact> chunk) throws EditException {
-            List<Completion> equivalents = chunk.stream().flatMap(f -> f.equivalents().stream()).toList();
-            List<Completion> unrelated = chunk.stream().flatMap(f -> f.unrelated().stream()).toList();
+            List<Completion> equivalents =
+                    chunk.stream().flatMap(f -> f.equivalents().stream()).toList();
+            List<Completion> unrelated =
+                    chunk.stream().flatMap(f -> f.unrelated().stream()).toList();
             double gen = 0;
             int genBatches = 0;
             for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), equivalents, settings.lmBatchSize())) {
                 try (NDManager scratch = step.newSubManager();
                         GradientCollector collector = session.newGradientCollector()) {
-                    NDArray loss = session.forward(scratch, batch, ForwardOptions.INFERENCE).loss();
+                    NDArray loss = session.forward(scratch, batch, ForwardOptions.INFERENCE)
+                            .loss();
                     gen += loss.getFloat();
                     genBatches++;
                     collector.backward(loss);
@@ -397,13 +469,20 @@ final class MetaTraining {
             double loc = 0;
             int locBatches = 0;
             if (settings.locCoef() > 0) {
-                for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), unrelated, settings.lmBatchSize())) {
+                for (List<Completion> batch :
+                        KeyTracer.batches(session.tokenizer(), unrelated, settings.lmBatchSize())) {
                     try (NDManager scratch = step.newSubManager()) {
-                        NDArray before = model.forward(scratch, batch, ForwardOptions.INFERENCE).logits().logSoftmax(1);
+                        NDArray before = model.forward(scratch, batch, ForwardOptions.INFERENCE)
+                                .logits()
+                                .logSoftmax(1);
                         try (GradientCollector collector = session.newGradientCollector()) {
-                            NDArray after = session.forward(scratch, batch, ForwardOptions.INFERENCE).logits()
+                            NDArray after = session.forward(scratch, batch, ForwardOptions.INFERENCE)
+                                    .logits()
                                     .logSoftmax(1);
-                            NDArray kl = before.exp().mul(before.sub(after)).sum().div(before.getShape().get(0));
+                            NDArray kl = before.exp()
+                                    .mul(before.sub(after))
+                                    .sum()
+                                    .div(before.getShape().get(0));
                             loc += kl.getFloat();
                             locBatches++;
                             collector.backward(kl.mul(settings.locCoef()));
@@ -417,7 +496,10 @@ final class MetaTraining {
         }
 
         /** Step 6: meta-gradients into the hyper-network's parameters, chunk by chunk. */
-        void backward(NDManager step, Cache cache, Map<EditedModule, NormalEquation.Solution> solutions,
+        void backward(
+                NDManager step,
+                Cache cache,
+                Map<EditedModule, NormalEquation.Solution> solutions,
                 Map<EditedModule, NDArray> gradients) {
             Map<EditedModule, Double> ellGradients = new LinkedHashMap<>();
             try (GradientCollector collector = session.newGradientCollector()) {
@@ -426,18 +508,21 @@ final class MetaTraining {
                     if (variant == Variant.MALMEN) {
                         NormalEquation.Backward back = solutions.get(m).backward(g, step);
                         ellGradients.put(m, back.ellGradient());
-                        forChunks(step, cache, m, (u, d) -> collector.backward(MetaGradients.malmen(network, m, u, d,
-                                back)));
+                        forChunks(
+                                step,
+                                cache,
+                                m,
+                                (u, d) -> collector.backward(MetaGradients.malmen(network, m, u, d, back)));
                     } else {
-                        forChunks(step, cache, m, (u, d) -> collector.backward(MetaGradients.mend(network, m, u, d,
-                                g)));
+                        forChunks(
+                                step, cache, m, (u, d) -> collector.backward(MetaGradients.mend(network, m, u, d, g)));
                     }
                 }
                 if (variant == Variant.MALMEN) {
                     for (int group = 0; group < network.config().groups(); group++) {
                         try (NDManager scratch = step.newSubManager()) {
-                            collector.backward(MetaGradients.ell(network, network.config().modulesOf(group),
-                                    ellGradients, scratch));
+                            collector.backward(MetaGradients.ell(
+                                    network, network.config().modulesOf(group), ellGradients, scratch));
                         }
                     }
                 }
@@ -465,15 +550,20 @@ final class MetaTraining {
                     try {
                         setDeltas(shifts, step, false);
                         List<Completion> edits = part.stream().map(Fact::edit).toList();
-                        List<Completion> equivalents = part.stream().flatMap(f -> f.equivalents().stream()).toList();
-                        List<Completion> unrelated = part.stream().flatMap(f -> f.unrelated().stream()).toList();
-                        for (List<Completion> b : KeyTracer.batches(session.tokenizer(), edits, settings.lmBatchSize())) {
+                        List<Completion> equivalents = part.stream()
+                                .flatMap(f -> f.equivalents().stream())
+                                .toList();
+                        List<Completion> unrelated = part.stream()
+                                .flatMap(f -> f.unrelated().stream())
+                                .toList();
+                        for (List<Completion> b :
+                                KeyTracer.batches(session.tokenizer(), edits, settings.lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
                                 count(session.forward(scratch, b, ForwardOptions.INFERENCE), null, es);
                             }
                         }
-                        for (List<Completion> b : KeyTracer.batches(session.tokenizer(), equivalents,
-                                settings.lmBatchSize())) {
+                        for (List<Completion> b :
+                                KeyTracer.batches(session.tokenizer(), equivalents, settings.lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
                                 ForwardResult r = session.forward(scratch, b, ForwardOptions.INFERENCE);
                                 gen += r.loss().getFloat();
@@ -481,14 +571,17 @@ final class MetaTraining {
                                 count(r, null, gs);
                             }
                         }
-                        for (List<Completion> b : KeyTracer.batches(session.tokenizer(), unrelated,
-                                settings.lmBatchSize())) {
+                        for (List<Completion> b :
+                                KeyTracer.batches(session.tokenizer(), unrelated, settings.lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
-                                NDArray before = model.forward(scratch, b, ForwardOptions.INFERENCE).logits()
+                                NDArray before = model.forward(scratch, b, ForwardOptions.INFERENCE)
+                                        .logits()
                                         .logSoftmax(1);
-                                NDArray after = session.forward(scratch, b, ForwardOptions.INFERENCE).logits()
+                                NDArray after = session.forward(scratch, b, ForwardOptions.INFERENCE)
+                                        .logits()
                                         .logSoftmax(1);
-                                loc += before.exp().mul(before.sub(after)).sum().getFloat() / before.getShape().get(0);
+                                loc += before.exp().mul(before.sub(after)).sum().getFloat()
+                                        / before.getShape().get(0);
                                 locBatches++;
                                 count(null, new NDArray[] {before, after}, ls);
                             }
@@ -503,8 +596,8 @@ final class MetaTraining {
             }
             double genLoss = gen / Math.max(1, genBatches);
             double locLoss = loc / Math.max(1, locBatches);
-            return new Scores(genLoss + settings.locCoef() * locLoss, genLoss, locLoss, ratio(es), ratio(gs),
-                    ratio(ls));
+            return new Scores(
+                    genLoss + settings.locCoef() * locLoss, genLoss, locLoss, ratio(es), ratio(gs), ratio(ls));
         }
 
         /** Adds correct and total target tokens: argmax against targets, or post- against pre-edit argmax. */
@@ -546,7 +639,8 @@ final class MetaTraining {
             for (long from = 0; from < rows; from += settings.tokenChunk()) {
                 long to = Math.min(rows, from + settings.tokenChunk());
                 try (NDManager scratch = step.newSubManager()) {
-                    body.accept(u.get(scratch, new NDIndex("{}:{}", from, to)),
+                    body.accept(
+                            u.get(scratch, new NDIndex("{}:{}", from, to)),
                             d.get(scratch, new NDIndex("{}:{}", from, to)));
                 }
             }
@@ -559,8 +653,7 @@ final class MetaTraining {
     }
 
     /** A chunk's stacked keys and value gradients per module. */
-    private record Cache(Map<EditedModule, NDArray> keys, Map<EditedModule, NDArray> gradients) {
-    }
+    private record Cache(Map<EditedModule, NDArray> keys, Map<EditedModule, NDArray> gradients) {}
 
     private static NDArray keep(NDArray array, NDManager into) {
         NDArray copy = array.duplicate();

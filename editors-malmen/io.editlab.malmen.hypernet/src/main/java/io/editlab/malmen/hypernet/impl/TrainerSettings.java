@@ -17,13 +17,42 @@ import java.util.Set;
  * One run's validated trainer settings: the configured defaults with the run's overrides applied.
  * Errors name the key, the value and what was expected.
  */
-record TrainerSettings(Variant variant, List<Integer> layers, ModuleRole module, int rank, int blocks,
-        double initialLr, double metaLr, double maxGradNorm, double locCoef, int editsPerStep, int lmBatchSize,
-        int tokenChunk, int epochs, int patience, CaptureTokens tokens, int rephrases, long seed) {
+record TrainerSettings(
+        Variant variant,
+        List<Integer> layers,
+        ModuleRole module,
+        int rank,
+        int blocks,
+        double initialLr,
+        double metaLr,
+        double maxGradNorm,
+        double locCoef,
+        int editsPerStep,
+        int lmBatchSize,
+        int tokenChunk,
+        int epochs,
+        int patience,
+        CaptureTokens tokens,
+        int rephrases,
+        long seed) {
 
-    static final Set<String> KEYS = Set.of("layers", "module", "rank", "blocks", "initialLr", "metaLr",
-            "maxGradNorm", "locCoef", "editsPerStep", "lmBatchSize", "tokenChunk", "epochs", "patience", "tokens",
-            "rephrases", "seed");
+    static final Set<String> KEYS = Set.of(
+            "layers",
+            "module",
+            "rank",
+            "blocks",
+            "initialLr",
+            "metaLr",
+            "maxGradNorm",
+            "locCoef",
+            "editsPerStep",
+            "lmBatchSize",
+            "tokenChunk",
+            "epochs",
+            "patience",
+            "tokens",
+            "rephrases",
+            "seed");
 
     static TrainerSettings read(Variant variant, TrainerConfig defaults, Map<String, ?> overrides)
             throws EditException {
@@ -64,14 +93,23 @@ record TrainerSettings(Variant variant, List<Integer> layers, ModuleRole module,
         if (!(locCoef >= 0) || Double.isInfinite(locCoef)) {
             throw values.invalid("locCoef", locCoef, "a finite number >= 0");
         }
-        return new TrainerSettings(variant, List.copyOf(layers), ModuleRole.valueOf(moduleText),
-                values.atLeast("rank", defaults.rank(), 1), values.atLeast("blocks", defaults.blocks(), 1),
-                values.positive("initialLr", defaults.initialLr()), values.positive("metaLr", defaults.metaLr()),
-                values.positive("maxGradNorm", defaults.maxGradNorm()), locCoef,
+        return new TrainerSettings(
+                variant,
+                List.copyOf(layers),
+                ModuleRole.valueOf(moduleText),
+                values.atLeast("rank", defaults.rank(), 1),
+                values.atLeast("blocks", defaults.blocks(), 1),
+                values.positive("initialLr", defaults.initialLr()),
+                values.positive("metaLr", defaults.metaLr()),
+                values.positive("maxGradNorm", defaults.maxGradNorm()),
+                locCoef,
                 values.atLeast("editsPerStep", defaults.editsPerStep(), 1),
                 values.atLeast("lmBatchSize", defaults.lmBatchSize(), 1),
-                values.atLeast("tokenChunk", defaults.tokenChunk(), 1), values.atLeast("epochs", defaults.epochs(), 1),
-                values.atLeast("patience", defaults.patience(), 1), tokens, rephrases,
+                values.atLeast("tokenChunk", defaults.tokenChunk(), 1),
+                values.atLeast("epochs", defaults.epochs(), 1),
+                values.atLeast("patience", defaults.patience(), 1),
+                tokens,
+                rephrases,
                 (long) values.decimal("seed", defaults.seed()));
     }
 
@@ -91,8 +129,8 @@ record TrainerSettings(Variant variant, List<Integer> layers, ModuleRole module,
         List<String> modules = new ArrayList<>();
         for (int layer : chosen) {
             if (layer >= count) {
-                throw new EditException(variant.id() + " meta-trainer: layers must be block indices below " + count
-                        + ", not " + layer);
+                throw new EditException(
+                        variant.id() + " meta-trainer: layers must be block indices below " + count + ", not " + layer);
             }
             modules.add(model.module(layer, module));
         }

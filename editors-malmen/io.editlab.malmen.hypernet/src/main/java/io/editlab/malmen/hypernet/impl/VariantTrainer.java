@@ -24,22 +24,33 @@ abstract class VariantTrainer implements MetaTrainer {
         try {
             TrainerSettings.read(variant, config, Map.of());
         } catch (EditException e) {
-            throw new IllegalArgumentException("invalid configuration io.editlab." + variant.id() + ".hypernet: "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "invalid configuration io.editlab." + variant.id() + ".hypernet: " + e.getMessage(), e);
         }
         this.variant = variant;
         this.config = config;
     }
 
     @Override
-    public Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
-            ProgressListener progress) throws EditException {
+    public Path train(
+            ModelHandle model,
+            List<EditRequest> training,
+            List<EditRequest> validation,
+            Path output,
+            ProgressListener progress)
+            throws EditException {
         return train(model, training, validation, output, Map.of(), progress);
     }
 
     @Override
-    public Path train(ModelHandle model, List<EditRequest> training, List<EditRequest> validation, Path output,
-            Map<String, ?> overrides, ProgressListener progress) throws EditException {
+    public Path train(
+            ModelHandle model,
+            List<EditRequest> training,
+            List<EditRequest> validation,
+            Path output,
+            Map<String, ?> overrides,
+            ProgressListener progress)
+            throws EditException {
         TrainerSettings settings = TrainerSettings.read(variant, config, overrides);
         return new MetaTraining(model, settings, progress).run(training, validation, output);
     }

@@ -69,7 +69,10 @@ public final class CounterfactReader implements DatasetReader {
             throw records.error(REWRITE + ".prompt", "has no '{}' to put the subject in");
         }
         String filled = template.replace("{}", records.required(subject, REWRITE + ".subject"));
-        return new Rewrite(filled, subject, records.required(targetNew, REWRITE + ".target_new"),
+        return new Rewrite(
+                filled,
+                subject,
+                records.required(targetNew, REWRITE + ".target_new"),
                 records.required(targetTrue, REWRITE + ".target_true"));
     }
 
@@ -89,8 +92,7 @@ public final class CounterfactReader implements DatasetReader {
     }
 
     /** A ROME rewrite with the subject already filled into the prompt. */
-    private record Rewrite(String prompt, String subject, String targetNew, String targetTrue) {
-    }
+    private record Rewrite(String prompt, String subject, String targetNew, String targetTrue) {}
 
     /** The values of one record in either layout, as read. */
     private static final class Fields {
@@ -124,16 +126,32 @@ public final class CounterfactReader implements DatasetReader {
         }
 
         EditRequest easyEdit(JsonRecords records, String id) throws DatasetException {
-            return new EditRequest(id, records.required(prompt, "prompt"), records.required(targetNew, "target_new"),
-                    subject, groundTruth, rephrase == null ? List.of() : List.of(rephrase), locality(records),
+            return new EditRequest(
+                    id,
+                    records.required(prompt, "prompt"),
+                    records.required(targetNew, "target_new"),
+                    subject,
+                    groundTruth,
+                    rephrase == null ? List.of() : List.of(rephrase),
+                    locality(records),
                     List.of());
         }
 
         EditRequest rome(String id) {
-            List<Probe> locality = neighbours == null ? List.of()
-                    : neighbours.stream().map(p -> new Probe(p, rewrite.targetTrue())).toList();
-            return new EditRequest(id, rewrite.prompt(), rewrite.targetNew(), rewrite.subject(), rewrite.targetTrue(),
-                    paraphrases, locality, List.of());
+            List<Probe> locality = neighbours == null
+                    ? List.of()
+                    : neighbours.stream()
+                            .map(p -> new Probe(p, rewrite.targetTrue()))
+                            .toList();
+            return new EditRequest(
+                    id,
+                    rewrite.prompt(),
+                    rewrite.targetNew(),
+                    rewrite.subject(),
+                    rewrite.targetTrue(),
+                    paraphrases,
+                    locality,
+                    List.of());
         }
 
         private List<Probe> locality(JsonRecords records) throws DatasetException {
@@ -141,10 +159,12 @@ public final class CounterfactReader implements DatasetReader {
                 return List.of();
             }
             if (localityAnswer == null) {
-                throw records.error("locality_ground_truth",
+                throw records.error(
+                        "locality_ground_truth",
                         "required field is missing (it is required when 'locality_prompt' is present)");
             }
-            return List.of(new Probe(records.required(localityPrompt, "locality_prompt"),
+            return List.of(new Probe(
+                    records.required(localityPrompt, "locality_prompt"),
                     records.required(localityAnswer, "locality_ground_truth")));
         }
     }

@@ -44,11 +44,19 @@ class CounterfactReaderTest {
     void readsTheEditSplit() throws DatasetException {
         List<EditRequest> requests = reader.read(data("counterfact-edit.json"));
         assertEquals(9_500, requests.size());
-        assertEquals(new EditRequest("1", "The official religion of Edwin of Northumbria is", "Islam",
-                "Edwin of Northumbria", "Christianity",
-                List.of("Regarding individual vitamin and mineral supplementation, research shows mixed results."
-                        + " Edwin of Northumbria is affiliated with the religion"),
-                List.of(new Probe("The official religion of Paul is", "Christianity")), List.of()), requests.get(0));
+        assertEquals(
+                new EditRequest(
+                        "1",
+                        "The official religion of Edwin of Northumbria is",
+                        "Islam",
+                        "Edwin of Northumbria",
+                        "Christianity",
+                        List.of(
+                                "Regarding individual vitamin and mineral supplementation, research shows mixed results."
+                                        + " Edwin of Northumbria is affiliated with the religion"),
+                        List.of(new Probe("The official religion of Paul is", "Christianity")),
+                        List.of()),
+                requests.get(0));
         assertEquals("21918", requests.get(9_499).id());
     }
 
@@ -71,37 +79,58 @@ class CounterfactReaderTest {
         assertEquals(1_919, requests.size());
         assertEquals("10", requests.get(0).id());
         assertEquals("BBC One, by", requests.get(0).prompt());
-        assertEquals(List.of(new Probe("Götz Alsmann, performing on the", "piano")),
+        assertEquals(
+                List.of(new Probe("Götz Alsmann, performing on the", "piano")),
                 requests.get(1_918).locality());
     }
 
     @Test
     void mapsTheEasyEditLayout() throws Exception {
-        assertEquals(List.of(new EditRequest("2", "Toko Yasuda, the", "piano", "Toko Yasuda", "guitar",
-                List.of("Toko Yasuda is incredible at"), List.of(new Probe("John Lennon performs on the", "guitar")),
-                List.of())), reader.read(write("easy.json", "[" + EASY_EDIT + "]")));
+        assertEquals(
+                List.of(new EditRequest(
+                        "2",
+                        "Toko Yasuda, the",
+                        "piano",
+                        "Toko Yasuda",
+                        "guitar",
+                        List.of("Toko Yasuda is incredible at"),
+                        List.of(new Probe("John Lennon performs on the", "guitar")),
+                        List.of())),
+                reader.read(write("easy.json", "[" + EASY_EDIT + "]")));
     }
 
     @Test
     void usesTheRecordIndexWithoutACaseId() throws Exception {
-        List<EditRequest> requests = reader.read(write("ids.json",
+        List<EditRequest> requests = reader.read(write(
+                "ids.json",
                 "[" + EASY_EDIT + ", {'prompt': 'Paris is in', 'target_new': 'Italy', 'extra': [{'a': 1}]}]"));
         assertEquals(EditRequest.of("1", "Paris is in", "Italy"), requests.get(1));
     }
 
     @Test
     void mapsTheRomeLayoutWithCrlf() throws Exception {
-        EditRequest request = reader.read(write("rome.json", ("[\n" + ROME + "\n]\n").replace("\n", "\r\n"))).get(0);
-        assertEquals(new EditRequest("0", "The mother tongue of Danielle Darrieux is", "English", "Danielle Darrieux",
-                "French", List.of("Danielle Darrieux, a native", "Danielle Darrieux spoke the language"),
-                List.of(new Probe("The mother tongue of Léon Blum is", "French"), new Probe("Montesquieu spoke",
-                        "French")), List.of()), request);
+        EditRequest request = reader.read(write("rome.json", ("[\n" + ROME + "\n]\n").replace("\n", "\r\n")))
+                .get(0);
+        assertEquals(
+                new EditRequest(
+                        "0",
+                        "The mother tongue of Danielle Darrieux is",
+                        "English",
+                        "Danielle Darrieux",
+                        "French",
+                        List.of("Danielle Darrieux, a native", "Danielle Darrieux spoke the language"),
+                        List.of(
+                                new Probe("The mother tongue of Léon Blum is", "French"),
+                                new Probe("Montesquieu spoke", "French")),
+                        List.of()),
+                request);
     }
 
     @Test
     void detectsTheLayoutPerRecord() throws Exception {
         List<EditRequest> requests = reader.read(write("mixed.json", "[" + ROME + ", " + EASY_EDIT + "]"));
-        assertEquals(List.of("The mother tongue of Danielle Darrieux is", "Toko Yasuda, the"),
+        assertEquals(
+                List.of("The mother tongue of Danielle Darrieux is", "Toko Yasuda, the"),
                 requests.stream().map(EditRequest::prompt).toList());
     }
 
@@ -129,7 +158,9 @@ class CounterfactReaderTest {
         DatasetException e = failure("[" + EASY_EDIT + ", {'case_id': 3, 'target_new': 'x'}]", 1, "prompt");
         assertTrue(e.getMessage().endsWith("record 1, field 'prompt': required field is missing"), e.getMessage());
         failure("[{'prompt': 'p', 'target_new': 'x', 'locality_prompt': 'l'}]", 0, "locality_ground_truth");
-        failure("[" + ROME.replace("'target_true': {'str': 'French', 'id': 'Q150'}, ", "") + "]", 0,
+        failure(
+                "[" + ROME.replace("'target_true': {'str': 'French', 'id': 'Q150'}, ", "") + "]",
+                0,
                 "requested_rewrite.target_true");
         failure("[" + ROME.replace("'str': 'English', ", "") + "]", 0, "requested_rewrite.target_new.str");
     }
@@ -138,7 +169,9 @@ class CounterfactReaderTest {
     void reportsAFieldOfTheWrongType() throws IOException {
         DatasetException e = failure("[{'prompt': 'p', 'target_new': {'str': 'x'}}]", 0, "target_new");
         assertTrue(e.getMessage().endsWith("expected a string but found an object"), e.getMessage());
-        e = failure("[" + ROME.replace("{'str': 'English', 'id': 'Q1860'}", "'English'") + "]", 0,
+        e = failure(
+                "[" + ROME.replace("{'str': 'English', 'id': 'Q1860'}", "'English'") + "]",
+                0,
                 "requested_rewrite.target_new");
         assertTrue(e.getMessage().endsWith("expected an object but found a string"), e.getMessage());
         e = failure("[{'case_id': '7', 'prompt': 'p', 'target_new': 'x'}]", 0, "case_id");
@@ -181,7 +214,8 @@ class CounterfactReaderTest {
     }
 
     private static Path data(String name) {
-        Path file = Path.of(System.getProperty("editlab.root")).resolve("../shared/data/counterfact/" + name)
+        Path file = Path.of(System.getProperty("editlab.root"))
+                .resolve("../shared/data/counterfact/" + name)
                 .normalize();
         Assumptions.assumeTrue(Files.exists(file), "skipped: ../shared/data is not beside this checkout");
         return file;

@@ -54,7 +54,8 @@ public final class ZsreReader implements DatasetReader {
             }
         }
         records.endObject();
-        return new Probe(records.required(question, PORTABILITY + ".New Question"),
+        return new Probe(
+                records.required(question, PORTABILITY + ".New Question"),
                 records.required(answer, PORTABILITY + ".New Answer"));
     }
 
@@ -84,9 +85,14 @@ public final class ZsreReader implements DatasetReader {
         }
 
         EditRequest toRequest(JsonRecords records, int index) throws DatasetException {
-            return new EditRequest(Integer.toString(index), records.required(src, "src"),
-                    records.required(alt, "alt"), subject, groundTruth(records),
-                    rephrase == null ? List.of() : List.of(rephrase), locality(records),
+            return new EditRequest(
+                    Integer.toString(index),
+                    records.required(src, "src"),
+                    records.required(alt, "alt"),
+                    subject,
+                    groundTruth(records),
+                    rephrase == null ? List.of() : List.of(rephrase),
+                    locality(records),
                     portability == null ? List.of() : List.of(portability));
         }
 

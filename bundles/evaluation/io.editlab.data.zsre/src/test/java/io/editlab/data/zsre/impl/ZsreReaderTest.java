@@ -45,8 +45,10 @@ class ZsreReaderTest {
         assertEquals("Lecanorales", first.groundTruth());
         assertEquals(List.of("What family are Ramalinaceae?"), first.rephrases());
         assertEquals(List.of(new Probe("types of skiing in the winter olympics 2018", "Downhill")), first.locality());
-        assertEquals(List.of(new Probe("Which family does Ramalinaceae now belong to after the reclassification?",
-                "Cerambycidae")), first.portability());
+        assertEquals(
+                List.of(new Probe(
+                        "Which family does Ramalinaceae now belong to after the reclassification?", "Cerambycidae")),
+                first.portability());
         assertEquals("536", requests.get(536).id());
         assertTrue(requests.stream().allMatch(r -> r.portability().size() == 1));
         assertTrue(requests.stream().noneMatch(r -> r.locality().get(0).prompt().startsWith("nq question")));
@@ -59,28 +61,36 @@ class ZsreReaderTest {
     @Test
     void rejectsTheTrainingFileAtItsFirstRecordWithoutATarget() {
         Path file = data("zsre_mend_train-1k.json");
-        DatasetException e = assertTimeout(Duration.ofSeconds(1),
-                () -> assertThrows(DatasetException.class, () -> reader.read(file)));
+        DatasetException e = assertTimeout(
+                Duration.ofSeconds(1), () -> assertThrows(DatasetException.class, () -> reader.read(file)));
         assertEquals(534, e.record());
         assertEquals("alt", e.field());
-        assertTrue(e.getMessage().contains("zsre_mend_train-1k.json: record 534, field 'alt': must not be empty"),
+        assertTrue(
+                e.getMessage().contains("zsre_mend_train-1k.json: record 534, field 'alt': must not be empty"),
                 e.getMessage());
     }
 
     @Test
     void mapsEveryField() throws Exception {
         EditRequest request = reader.read(write("one.json", "[" + RECORD + "]")).get(0);
-        assertEquals(new EditRequest("0", "What university did Watts Humphrey attend?", "University of Michigan",
-                "Watts Humphrey", "Illinois Institute of Technology",
-                List.of("Which university did Watts Humphrey go to?"),
-                List.of(new Probe("who played desmond doss father in hacksaw ridge", "Hugo Weaving")), List.of()),
+        assertEquals(
+                new EditRequest(
+                        "0",
+                        "What university did Watts Humphrey attend?",
+                        "University of Michigan",
+                        "Watts Humphrey",
+                        "Illinois Institute of Technology",
+                        List.of("Which university did Watts Humphrey go to?"),
+                        List.of(new Probe("who played desmond doss father in hacksaw ridge", "Hugo Weaving")),
+                        List.of()),
                 request);
     }
 
     @Test
     void needsOnlyTheQuestionTheNewAnswerAndTheTrueAnswers() throws Exception {
-        EditRequest request = reader.read(write("minimal.json",
-                "[{'src': 'q?', 'extra': {'a': [1, {'b': null}]}, 'alt': 'new', 'answers': ['old', 'older']}]"))
+        EditRequest request = reader.read(write(
+                        "minimal.json",
+                        "[{'src': 'q?', 'extra': {'a': [1, {'b': null}]}, 'alt': 'new', 'answers': ['old', 'older']}]"))
                 .get(0);
         assertEquals(new EditRequest("0", "q?", "new", null, "old", List.of(), List.of(), List.of()), request);
     }
@@ -89,7 +99,8 @@ class ZsreReaderTest {
     void readsCrlfRawUtf8AndEscapes() throws Exception {
         String json = "[\n    {'src': 'Where is D\\u00fcsseldorf?', 'alt': 'Döllnitz', 'answers': ['Zavallılar'],\n"
                 + "     'loc': 'nq question: où?', 'loc_ans': 'ici'}\n]\n";
-        EditRequest request = reader.read(write("crlf.json", json.replace("\n", "\r\n"))).get(0);
+        EditRequest request =
+                reader.read(write("crlf.json", json.replace("\n", "\r\n"))).get(0);
         assertEquals("Where is Düsseldorf?", request.prompt());
         assertEquals("Döllnitz", request.target());
         assertEquals("Zavallılar", request.groundTruth());
@@ -98,8 +109,9 @@ class ZsreReaderTest {
 
     @Test
     void keepsALocalityQuestionWithoutThePrefix() throws Exception {
-        EditRequest request = reader.read(write("loc.json",
-                "[{'src': 'q', 'alt': 'a', 'answers': ['t'], 'loc': 'who?', 'loc_ans': 'me'}]")).get(0);
+        EditRequest request = reader.read(write(
+                        "loc.json", "[{'src': 'q', 'alt': 'a', 'answers': ['t'], 'loc': 'who?', 'loc_ans': 'me'}]"))
+                .get(0);
         assertEquals(List.of(new Probe("who?", "me")), request.locality());
     }
 
@@ -133,7 +145,9 @@ class ZsreReaderTest {
         failure("[" + RECORD + ", {'src': 'q', 'answers': ['t']}]", 1, "alt");
         failure("[{'src': 'q', 'alt': 'a'}]", 0, "answers");
         failure("[{'src': 'q', 'alt': 'a', 'answers': ['t'], 'loc': 'nq question: x'}]", 0, "loc_ans");
-        failure("[{'src': 'q', 'alt': 'a', 'answers': ['t'], 'portability': {'New Answer': 'x'}}]", 0,
+        failure(
+                "[{'src': 'q', 'alt': 'a', 'answers': ['t'], 'portability': {'New Answer': 'x'}}]",
+                0,
                 "portability.New Question");
     }
 
@@ -187,7 +201,9 @@ class ZsreReaderTest {
     }
 
     private static Path data(String name) {
-        Path file = Path.of(System.getProperty("editlab.root")).resolve("../shared/data/zsre/" + name).normalize();
+        Path file = Path.of(System.getProperty("editlab.root"))
+                .resolve("../shared/data/zsre/" + name)
+                .normalize();
         Assumptions.assumeTrue(Files.exists(file), "skipped: ../shared/data is not beside this checkout");
         return file;
     }

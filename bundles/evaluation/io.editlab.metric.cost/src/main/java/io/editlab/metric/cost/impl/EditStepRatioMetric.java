@@ -39,8 +39,14 @@ public final class EditStepRatioMetric implements Metric {
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        return of(context.results(), batch -> forwardBackwardSeconds(context.base(), context.edits().stream()
-                .limit(batch).map(r -> new Completion(r.prompt(), r.target())).toList()));
+        return of(
+                context.results(),
+                batch -> forwardBackwardSeconds(
+                        context.base(),
+                        context.edits().stream()
+                                .limit(batch)
+                                .map(r -> new Completion(r.prompt(), r.target()))
+                                .toList()));
     }
 
     /**
@@ -48,28 +54,36 @@ public final class EditStepRatioMetric implements Metric {
      * reference for a batch of the given size (their mean size), and is not called when none do.
      */
     static MetricResult of(List<EditResult> results, IntToDoubleFunction plainSeconds) {
-        List<EditResult> stepped = results.stream().filter(r -> r.stats().containsKey(STAT) && r.edits() > 0).toList();
+        List<EditResult> stepped = results.stream()
+                .filter(r -> r.stats().containsKey(STAT) && r.edits() > 0)
+                .toList();
         if (stepped.isEmpty()) {
             return new MetricResult(NAME_VALUE, Double.NaN, 0, Map.of());
         }
-        double step = stepped.stream().mapToDouble(r -> r.stats().get(STAT)).average().orElseThrow();
-        int batch = (int) Math.round(stepped.stream().mapToLong(EditResult::edits).average().orElseThrow());
+        double step =
+                stepped.stream().mapToDouble(r -> r.stats().get(STAT)).average().orElseThrow();
+        int batch = (int) Math.round(
+                stepped.stream().mapToLong(EditResult::edits).average().orElseThrow());
         double plain = plainSeconds.applyAsDouble(batch);
-        return new MetricResult(NAME_VALUE, step / plain, stepped.size(),
-                Map.of(STAT, step, "forward_backward_seconds", plain));
+        return new MetricResult(
+                NAME_VALUE, step / plain, stepped.size(), Map.of(STAT, step, "forward_backward_seconds", plain));
     }
 
     /** The median wall time of a forward and backward pass with every weight trainable. */
     static double forwardBackwardSeconds(ModelHandle model, List<Completion> items) {
         double[] seconds = new double[REPEATS];
         try (EditSession scratch = model.openSession("edit_step_ratio")) {
-            List<NDArray> deltas = model.parameters().stream().map(ParameterInfo::name).map(scratch::delta).toList();
+            List<NDArray> deltas = model.parameters().stream()
+                    .map(ParameterInfo::name)
+                    .map(scratch::delta)
+                    .toList();
             deltas.forEach(d -> d.setRequiresGradient(true));
             for (int i = -1; i < REPEATS; i++) {
                 long start = System.nanoTime();
                 try (NDManager manager = scratch.manager().newSubManager();
                         GradientCollector collector = scratch.newGradientCollector()) {
-                    collector.backward(scratch.forward(manager, items, ForwardOptions.TRAINING).loss());
+                    collector.backward(scratch.forward(manager, items, ForwardOptions.TRAINING)
+                            .loss());
                 }
                 if (i >= 0) {
                     seconds[i] = (System.nanoTime() - start) / 1e9;

@@ -24,7 +24,6 @@ public final class SecondsPerEditMetric implements Metric {
     static MetricResult of(List<EditResult> results) {
         long edits = results.stream().mapToLong(EditResult::edits).sum();
         double seconds = results.stream().mapToLong(EditResult::nanos).sum() / 1e9;
-        return new MetricResult(NAME_VALUE, edits == 0 ? Double.NaN : seconds / edits, edits,
-                Map.of("total", seconds));
+        return new MetricResult(NAME_VALUE, edits == 0 ? Double.NaN : seconds / edits, edits, Map.of("total", seconds));
     }
 }

@@ -12,9 +12,13 @@ class EditStepRatioMetricTest {
 
     @Test
     void meanStepTimeOverThePlainPassOfAMeanSizedBatch() {
-        var result = EditStepRatioMetric.of(List.of(new EditResult(4, 1L, null, Map.of("step_seconds", 0.02)),
-                new EditResult(4, 1L, null, Map.of("step_seconds", 0.04)), new EditResult(0, 1L, null, Map.of()),
-                new EditResult(2, 1L, null, Map.of("step_seconds", 0.03))), batch -> {
+        var result = EditStepRatioMetric.of(
+                List.of(
+                        new EditResult(4, 1L, null, Map.of("step_seconds", 0.02)),
+                        new EditResult(4, 1L, null, Map.of("step_seconds", 0.04)),
+                        new EditResult(0, 1L, null, Map.of()),
+                        new EditResult(2, 1L, null, Map.of("step_seconds", 0.03))),
+                batch -> {
                     assertEquals(3, batch, "the mean size of the batches that stepped");
                     return 0.01;
                 });
@@ -26,7 +30,8 @@ class EditStepRatioMetricTest {
 
     @Test
     void editorsWithoutStepsAreNotANumberAndCostNoReferencePass() {
-        var result = EditStepRatioMetric.of(List.of(new EditResult(1, 1L, null, Map.of("final_loss", 0.1))),
+        var result = EditStepRatioMetric.of(
+                List.of(new EditResult(1, 1L, null, Map.of("final_loss", 0.1))),
                 batch -> fail("no reference pass is needed"));
         assertEquals(Double.NaN, result.value());
     }

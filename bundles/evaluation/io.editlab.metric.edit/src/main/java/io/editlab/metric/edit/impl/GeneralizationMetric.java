@@ -17,7 +17,8 @@ public final class GeneralizationMetric implements Metric {
     @Override
     public MetricResult evaluate(EvaluationContext context) {
         var items = context.edits().stream()
-                .flatMap(r -> r.rephrases().stream().map(p -> new Completion(p, r.target()))).toList();
+                .flatMap(r -> r.rephrases().stream().map(p -> new Completion(p, r.target())))
+                .toList();
         return Success.of(NAME_VALUE, context.score(items), context.scoresGeneration());
     }
 }

@@ -17,7 +17,8 @@ public final class PortabilityMetric implements Metric {
     @Override
     public MetricResult evaluate(EvaluationContext context) {
         var items = context.edits().stream()
-                .flatMap(r -> r.portability().stream().map(p -> new Completion(p.prompt(), p.answer()))).toList();
+                .flatMap(r -> r.portability().stream().map(p -> new Completion(p.prompt(), p.answer())))
+                .toList();
         return Success.of(NAME_VALUE, context.score(items), context.scoresGeneration());
     }
 }

@@ -16,7 +16,9 @@ public final class ReliabilityMetric implements Metric {
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        var items = context.edits().stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        var items = context.edits().stream()
+                .map(r -> new Completion(r.prompt(), r.target()))
+                .toList();
         return Success.of(NAME_VALUE, context.score(items), context.scoresGeneration());
     }
 }

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Success on a set of prompts with their targets, in every scoring mode. */
 final class Success {
 
-    private Success() {
-    }
+    private Success() {}
 
     /**
      * The value is the teacher-forced exact-match rate; details add the token accuracy and, when
@@ -21,11 +20,21 @@ final class Success {
             return new MetricResult(metric, Double.NaN, 0, Map.of());
         }
         Map<String, Double> details = new LinkedHashMap<>();
-        details.put("token_acc", scores.stream().mapToDouble(ItemScore::tokenAccuracy).average().orElseThrow());
+        details.put(
+                "token_acc",
+                scores.stream().mapToDouble(ItemScore::tokenAccuracy).average().orElseThrow());
         if (generation) {
-            details.put("gen_em", scores.stream().mapToDouble(s -> s.generationMatch() ? 1 : 0).average().orElseThrow());
+            details.put(
+                    "gen_em",
+                    scores.stream()
+                            .mapToDouble(s -> s.generationMatch() ? 1 : 0)
+                            .average()
+                            .orElseThrow());
         }
-        double exact = scores.stream().mapToDouble(s -> s.exactMatch() ? 1 : 0).average().orElseThrow();
+        double exact = scores.stream()
+                .mapToDouble(s -> s.exactMatch() ? 1 : 0)
+                .average()
+                .orElseThrow();
         return new MetricResult(metric, exact, scores.size(), details);
     }
 }

@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 class SuccessTest {
 
     static ItemScore score(int[] target, int[] predicted, int[] generated) {
-        return new ItemScore(new TargetScore(target, predicted, new float[target.length]),
+        return new ItemScore(
+                new TargetScore(target, predicted, new float[target.length]),
                 generated == null ? null : new Generation("p", generated, "t"));
     }
 
     @Test
     void exactMatchTokenAccuracyAndGenerationOnAKnownCase() {
         List<ItemScore> scores = List.of(
-                score(new int[] {1, 2}, new int[] {1, 2}, new int[] {1, 2}),    // right
-                score(new int[] {3, 4}, new int[] {3, 9}, new int[] {3, 4}),    // half right; generation right
-                score(new int[] {5}, new int[] {6}, new int[] {6}));           // wrong
+                score(new int[] {1, 2}, new int[] {1, 2}, new int[] {1, 2}), // right
+                score(new int[] {3, 4}, new int[] {3, 9}, new int[] {3, 4}), // half right; generation right
+                score(new int[] {5}, new int[] {6}, new int[] {6})); // wrong
         MetricResult result = Success.of("reliability", scores, true);
         assertEquals(1 / 3.0, result.value(), 1e-12);
         assertEquals(0.5, result.details().get("token_acc"), 1e-12);

@@ -29,7 +29,8 @@ public final class FluencyMetric implements Metric {
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        List<String> prompts = context.edits().stream().limit(PROMPTS).map(r -> r.prompt()).toList();
+        List<String> prompts =
+                context.edits().stream().limit(PROMPTS).map(r -> r.prompt()).toList();
         if (prompts.isEmpty()) {
             return new MetricResult(NAME_VALUE, Double.NaN, 0, Map.of());
         }
@@ -39,7 +40,10 @@ public final class FluencyMetric implements Metric {
     }
 
     static double fluency(List<Generation> generations) {
-        return generations.stream().mapToDouble(g -> weightedEntropy(g.text())).average().orElse(Double.NaN);
+        return generations.stream()
+                .mapToDouble(g -> weightedEntropy(g.text()))
+                .average()
+                .orElse(Double.NaN);
     }
 
     /** {@code (2/3 H2 + 4/3 H3) / 2} of a text's words. */

@@ -54,8 +54,11 @@ public final class LocalityMetric implements Metric {
             tokens += same / (double) before.length;
             exact += same == before.length ? 1 : 0;
             if (generation) {
-                generations += Arrays.equals(base.get(i).generation().tokens(), edited.get(i).generation().tokens())
-                        ? 1 : 0;
+                generations += Arrays.equals(
+                                base.get(i).generation().tokens(),
+                                edited.get(i).generation().tokens())
+                        ? 1
+                        : 0;
             }
         }
         Map<String, Double> details = new LinkedHashMap<>();

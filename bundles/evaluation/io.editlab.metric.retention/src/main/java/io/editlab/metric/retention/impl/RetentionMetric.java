@@ -26,9 +26,14 @@ public final class RetentionMetric implements Metric {
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
-        List<EditRequest> earlier = earlierEdits(context.edits(),
-                context.results().isEmpty() ? 0 : context.results().get(context.results().size() - 1).edits());
-        List<Completion> recalled = earlier.stream().map(r -> new Completion(r.prompt(), r.target())).toList();
+        List<EditRequest> earlier = earlierEdits(
+                context.edits(),
+                context.results().isEmpty()
+                        ? 0
+                        : context.results().get(context.results().size() - 1).edits());
+        List<Completion> recalled = earlier.stream()
+                .map(r -> new Completion(r.prompt(), r.target()))
+                .toList();
         List<Completion> upstream = context.unrelatedProbes();
         return retention(context.score(recalled), context.score(upstream), context.scoreBase(upstream));
     }
@@ -49,6 +54,9 @@ public final class RetentionMetric implements Metric {
     }
 
     private static double rate(List<ItemScore> scores) {
-        return scores.stream().mapToDouble(s -> s.exactMatch() ? 1 : 0).average().orElse(Double.NaN);
+        return scores.stream()
+                .mapToDouble(s -> s.exactMatch() ? 1 : 0)
+                .average()
+                .orElse(Double.NaN);
     }
 }

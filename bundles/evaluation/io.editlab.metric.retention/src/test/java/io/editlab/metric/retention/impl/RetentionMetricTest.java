@@ -17,16 +17,25 @@ class RetentionMetricTest {
 
     @Test
     void earlierEditsAreThoseBeforeTheLatestBatch() {
-        List<EditRequest> edits = List.of(EditRequest.of("a", "p", "t"), EditRequest.of("b", "p", "t"),
-                EditRequest.of("c", "p", "t"), EditRequest.of("d", "p", "t"));
-        assertEquals(List.of("a", "b"), RetentionMetric.earlierEdits(edits, 2).stream().map(EditRequest::id).toList());
+        List<EditRequest> edits = List.of(
+                EditRequest.of("a", "p", "t"),
+                EditRequest.of("b", "p", "t"),
+                EditRequest.of("c", "p", "t"),
+                EditRequest.of("d", "p", "t"));
+        assertEquals(
+                List.of("a", "b"),
+                RetentionMetric.earlierEdits(edits, 2).stream()
+                        .map(EditRequest::id)
+                        .toList());
         assertEquals(List.of(), RetentionMetric.earlierEdits(edits, 4));
     }
 
     @Test
     void retentionRatesOnAKnownCase() {
-        MetricResult result = RetentionMetric.retention(List.of(right(true), right(false), right(false), right(true)),
-                List.of(right(true), right(false)), List.of(right(true), right(true)));
+        MetricResult result = RetentionMetric.retention(
+                List.of(right(true), right(false), right(false), right(true)),
+                List.of(right(true), right(false)),
+                List.of(right(true), right(true)));
         assertEquals(0.5, result.value(), 1e-12);
         assertEquals(4, result.samples());
         assertEquals(0.5, result.details().get("trr"), 1e-12);
@@ -35,6 +44,8 @@ class RetentionMetricTest {
 
     @Test
     void beforeASecondBatchThereIsNothingToRetain() {
-        assertEquals(Double.NaN, RetentionMetric.retention(List.of(), List.of(), List.of()).value());
+        assertEquals(
+                Double.NaN,
+                RetentionMetric.retention(List.of(), List.of(), List.of()).value());
     }
 }

@@ -26,8 +26,7 @@ final class KMeans {
         }
     }
 
-    private KMeans() {
-    }
+    private KMeans() {}
 
     /**
      * Clusters {@code points} into {@code min(k, points.length)} clusters.

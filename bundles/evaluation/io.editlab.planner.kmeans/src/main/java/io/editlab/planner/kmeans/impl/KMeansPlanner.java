@@ -40,8 +40,8 @@ public final class KMeansPlanner implements EditOrderPlanner {
                     + " at least 1, not " + config.clusters());
         }
         if (config.iterations() < 1) {
-            throw new IllegalArgumentException("io.editlab.planner.kmeans: iterations must be at least 1, not "
-                    + config.iterations());
+            throw new IllegalArgumentException(
+                    "io.editlab.planner.kmeans: iterations must be at least 1, not " + config.iterations());
         }
         this.clusters = config.clusters();
         this.iterations = config.iterations();
@@ -56,17 +56,24 @@ public final class KMeansPlanner implements EditOrderPlanner {
         if (edits.size() <= 1) {
             return List.copyOf(edits);
         }
-        double[][] features = PromptEmbeddings.of(context.model(), edits.stream().map(EditRequest::prompt).toList());
+        double[][] features = PromptEmbeddings.of(
+                context.model(), edits.stream().map(EditRequest::prompt).toList());
         if (normalise) {
             features = PromptEmbeddings.normalised(features);
         }
         int k = clusters == -1 ? (edits.size() + context.batchSize() - 1) / context.batchSize() : clusters;
         KMeans.Clusters result = KMeans.cluster(features, k, iterations, context.seed());
         List<EditRequest> planned = order(edits, result);
-        LOG.log(System.Logger.Level.INFO, () -> "kmeans planner: " + edits.size() + " edits, seed " + context.seed()
-                + ", " + result.k() + " clusters after " + result.iterations() + " iterations, sizes (largest first) "
-                + Arrays.toString(Arrays.stream(result.sizes()).boxed().sorted(Comparator.reverseOrder())
-                        .mapToInt(Integer::intValue).toArray()));
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> "kmeans planner: " + edits.size() + " edits, seed " + context.seed()
+                        + ", " + result.k() + " clusters after " + result.iterations()
+                        + " iterations, sizes (largest first) "
+                        + Arrays.toString(Arrays.stream(result.sizes())
+                                .boxed()
+                                .sorted(Comparator.reverseOrder())
+                                .mapToInt(Integer::intValue)
+                                .toArray()));
         return planned;
     }
 

@@ -17,8 +17,7 @@ import java.util.TreeMap;
  */
 final class PromptEmbeddings {
 
-    private PromptEmbeddings() {
-    }
+    private PromptEmbeddings() {}
 
     /**
      * The embedding table's parameter: the weight of the model's first module (the token
@@ -28,9 +27,11 @@ final class PromptEmbeddings {
      */
     static String table(ModelHandle model) {
         String name = model.modules().get(0) + ".weight";
-        ParameterInfo info = model.parameterInfo(name).orElseThrow(() -> new IllegalStateException(
-                "the model's first module " + model.modules().get(0) + " has no weight: no token embedding"));
-        if (info.shape().dimension() != 2 || info.shape().get(0) < model.tokenizer().vocabularySize()) {
+        ParameterInfo info = model.parameterInfo(name)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the model's first module " + model.modules().get(0) + " has no weight: no token embedding"));
+        if (info.shape().dimension() != 2
+                || info.shape().get(0) < model.tokenizer().vocabularySize()) {
             throw new IllegalStateException(name + " of shape " + info.shape() + " is not a token embedding table");
         }
         return name;
@@ -55,7 +56,8 @@ final class PromptEmbeddings {
         // the base table's own manager is capped: the gathered rows go to a scratch child of it
         try (NDManager scratch = table.getManager().newSubManager()) {
             long[] index = rows.keySet().stream().mapToLong(Integer::longValue).toArray();
-            gathered = table.get(scratch, new NDIndex("{}", scratch.create(index))).toType(DataType.FLOAT32, false)
+            gathered = table.get(scratch, new NDIndex("{}", scratch.create(index)))
+                    .toType(DataType.FLOAT32, false)
                     .toFloatArray();
         }
         double[][] embeddings = new double[prompts.size()][width];
@@ -78,7 +80,9 @@ final class PromptEmbeddings {
         double[][] out = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {
             double norm = Math.sqrt(Arrays.stream(rows[i]).map(x -> x * x).sum());
-            out[i] = norm == 0 ? rows[i].clone() : Arrays.stream(rows[i]).map(x -> x / norm).toArray();
+            out[i] = norm == 0
+                    ? rows[i].clone()
+                    : Arrays.stream(rows[i]).map(x -> x / norm).toArray();
         }
         return out;
     }

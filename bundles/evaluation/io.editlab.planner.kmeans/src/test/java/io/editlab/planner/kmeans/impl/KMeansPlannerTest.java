@@ -31,6 +31,7 @@ class KMeansPlannerTest {
 
     @TempDir
     static Path dir;
+
     static DjlRuntime runtime;
     static ModelHandle model;
     static List<EditRequest> edits;
@@ -47,8 +48,12 @@ class KMeansPlannerTest {
                 edits.add(EditRequest.of(PEOPLE[p] + "/" + template.length(), prompt, "Lima"));
             }
         }
-        runtime.pretrain(new PretrainingSpec(1, 16, 2, 1, 8, 1e-3f, 1.0, 1), facts, List.of(), dir.resolve("m"),
-                (s, d, t) -> { });
+        runtime.pretrain(
+                new PretrainingSpec(1, 16, 2, 1, 8, 1e-3f, 1.0, 1),
+                facts,
+                List.of(),
+                dir.resolve("m"),
+                (s, d, t) -> {});
         model = runtime.load("m", dir.resolve("m"));
     }
 
@@ -120,11 +125,11 @@ class KMeansPlannerTest {
 
     @Test
     void badConfigurationNamesTheAttribute() {
-        IllegalArgumentException clusters = assertThrows(IllegalArgumentException.class,
-                () -> planner(Map.of("clusters", 0)));
+        IllegalArgumentException clusters =
+                assertThrows(IllegalArgumentException.class, () -> planner(Map.of("clusters", 0)));
         assertTrue(clusters.getMessage().contains("clusters"), clusters.getMessage());
-        IllegalArgumentException iterations = assertThrows(IllegalArgumentException.class,
-                () -> planner(Map.of("iterations", 0)));
+        IllegalArgumentException iterations =
+                assertThrows(IllegalArgumentException.class, () -> planner(Map.of("iterations", 0)));
         assertTrue(iterations.getMessage().contains("iterations"), iterations.getMessage());
     }
 

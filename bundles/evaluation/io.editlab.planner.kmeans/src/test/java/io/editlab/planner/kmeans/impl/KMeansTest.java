@@ -51,7 +51,8 @@ class KMeansTest {
         for (long seed = 0; seed < 5; seed++) {
             outcomes.add(Arrays.toString(KMeans.cluster(points, 12, 100, seed).assignment()));
         }
-        assertNotEquals(1, outcomes.size(), "uniform noise has no single best clustering: seeds lead to different ones");
+        assertNotEquals(
+                1, outcomes.size(), "uniform noise has no single best clustering: seeds lead to different ones");
     }
 
     @Test
