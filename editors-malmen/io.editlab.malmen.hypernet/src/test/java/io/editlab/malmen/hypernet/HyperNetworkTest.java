@@ -12,7 +12,9 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.editlab.api.edit.EditException;
 import io.editlab.api.model.WeightLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,6 +135,35 @@ class HyperNetworkTest {
             assertArrayEquals(m2, tensors.get("g0.norm.m2").toDoubleArray(), 1e-8);
             assertEquals(0, network.observed(MODULES.get(2)), "the other shape's statistics are apart");
         }
+    }
+
+    @Test
+    void aCheckpointRoundTripsAndReportsBrokenFiles() throws Exception {
+        Path folder = dir.resolve("net");
+        NDArray u = manager.randomNormal(new Shape(7, 4));
+        NDArray d = manager.randomNormal(new Shape(7, 6));
+        EditedModule m = MODULES.get(2);
+        float[] before;
+        try (HyperNetwork network = HyperNetwork.create(config(Variant.MALMEN, 5), 1e-4, 3, manager)) {
+            network.observe(m, u, d);
+            randomise(network, new Random(4));
+            before = network.valueDifferences(m, u, network.transform(m, u, d)).toFloatArray();
+            HypernetCheckpoint.save(network, folder, Map.of("best_epoch", "2"));
+        }
+        try (HyperNetwork loaded = HypernetCheckpoint.load(folder, manager)) {
+            assertEquals(config(Variant.MALMEN, 5), loaded.config());
+            assertEquals("2", loaded.training().get("best_epoch"));
+            assertArrayEquals(
+                    before,
+                    loaded.valueDifferences(m, u, loaded.transform(m, u, d)).toFloatArray());
+        }
+        EditException missing =
+                assertThrows(EditException.class, () -> HypernetCheckpoint.load(dir.resolve("none"), manager));
+        assertTrue(missing.getMessage().contains("config.json"), missing.getMessage());
+        Path config = folder.resolve(HypernetCheckpoint.CONFIG);
+        Files.writeString(config, Files.readString(config).replace("\"rank\": 5", "\"rank\": 6"));
+        EditException shape = assertThrows(EditException.class, () -> HypernetCheckpoint.load(folder, manager));
+        assertTrue(shape.getMessage().contains("g0.b0.a"), shape.getMessage());
     }
 
     /**
