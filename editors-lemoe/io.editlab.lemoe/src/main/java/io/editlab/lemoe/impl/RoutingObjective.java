@@ -27,7 +27,12 @@ final class RoutingObjective {
      */
     static final double SETTLED_PROBABILITY = 0.98;
 
-    /** Below this a probability counts as this for the log in the cross-entropy. */
+    /**
+     * A routing probability below this has underflowed (float32: scores about 70 apart) and its log
+     * has no useful gradient; the cross-entropy then takes that row's log-softmax of the scores
+     * instead, which the KV-anchor router's softmax equals, so that router-only training can still
+     * win the prompt for its expert.
+     */
     private static final float SMALLEST_PROBABILITY = 1e-30f;
 
     private final ExpertBank bank;
@@ -128,15 +133,13 @@ final class RoutingObjective {
      * their owners, each group's mean, summed.
      */
     private NDArray anchorLoss(NDManager scratch, NDArray positive) {
-        NDArray loss = crossEntropy(
-                scratch,
-                probabilities(scores(scratch, positive, local(scratch, oldPositive))),
-                filled(ePositive, index));
+        NDArray own = scores(scratch, positive, local(scratch, oldPositive));
+        NDArray loss = crossEntropy(scratch, own, probabilities(own), filled(ePositive, index));
         if (eEarlier == null) {
             return loss;
         }
-        return loss.add(crossEntropy(
-                scratch, probabilities(scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier))), owners));
+        NDArray earlier = scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier));
+        return loss.add(crossEntropy(scratch, earlier, probabilities(earlier), owners));
     }
 
     /**
@@ -161,17 +164,25 @@ final class RoutingObjective {
         return router.get().route(scores, identity, null, 1).probabilities();
     }
 
-    private static NDArray crossEntropy(NDManager scratch, NDArray probabilities, int[] targets) {
+    /**
+     * The mean of {@code -log p(target)} over the rows, {@code p} the router's {@code probabilities};
+     * a row whose target probability underflowed uses the log-softmax of its {@code scores}.
+     */
+    private static NDArray crossEntropy(NDManager scratch, NDArray scores, NDArray probabilities, int[] targets) {
         int classes = Math.toIntExact(probabilities.getShape().get(1));
         float[] oneHot = new float[targets.length * classes];
         for (int r = 0; r < targets.length; r++) {
             oneHot[r * classes + targets[r]] = 1;
         }
-        NDArray picked = probabilities
+        NDArray target = scratch.create(oneHot, new Shape(targets.length, classes));
+        NDArray underflowed =
+                probabilities.stopGradient().lt(SMALLEST_PROBABILITY).toType(probabilities.getDataType(), false);
+        NDArray logProbabilities = probabilities
                 .maximum(SMALLEST_PROBABILITY)
                 .log()
-                .mul(scratch.create(oneHot, new Shape(targets.length, classes)));
-        return picked.sum().div(targets.length).neg();
+                .mul(underflowed.neg().add(1))
+                .add(scores.logSoftmax(1).mul(underflowed));
+        return logProbabilities.mul(target).sum().div(targets.length).neg();
     }
 
     /** The logistic loss of the new expert's score: positive on the batch, negative on {@code negative}. */

@@ -6,6 +6,8 @@ import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.EditorConfig;
+import io.editlab.malmen.hypernet.editor.HypernetEditor;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,12 +29,12 @@ public final class MalmenMethod implements EditMethod {
     /** @throws IllegalArgumentException when the configured defaults are invalid */
     @Activate
     public MalmenMethod(EditorConfig config) {
-        EditorSettings.checkDefaults(Variant.MALMEN.id(), config);
+        HypernetEditor.checkDefaults(Variant.MALMEN, config);
         this.config = config;
     }
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new HypernetEditor(session, Variant.MALMEN, EditorSettings.read(Variant.MALMEN.id(), config, overrides));
+        return HypernetEditor.create(session, Variant.MALMEN, config, overrides);
     }
 }

@@ -1,7 +1,6 @@
 /**
- * MALMEN and MEND as EditLab methods ({@code editlab.method=malmen}, {@code editlab.method=mend}):
- * the editors that apply a hyper-network trained by {@code train-hypernet} to a session's weights.
- * Algorithm: the bundle's README. Private implementation; the bundle exports nothing and
- * registers two {@link io.editlab.api.edit.EditMethod} services.
+ * MALMEN as an EditLab method ({@code editlab.method=malmen}): the editing method and the
+ * meta-trainer, both built on the hyper-network library {@code io.editlab.malmen.hypernet}.
+ * Algorithm: the bundle's README. Private implementation; the bundle exports nothing of its own.
  */
 package io.editlab.malmen.impl;

@@ -1,4 +1,4 @@
-package io.editlab.malmen.hypernet.impl;
+package io.editlab.malmen.hypernet.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.mend.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
@@ -6,6 +6,8 @@ import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.EditorConfig;
+import io.editlab.malmen.hypernet.editor.HypernetEditor;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,12 +29,12 @@ public final class MendMethod implements EditMethod {
     /** @throws IllegalArgumentException when the configured defaults are invalid */
     @Activate
     public MendMethod(EditorConfig config) {
-        EditorSettings.checkDefaults(Variant.MEND.id(), config);
+        HypernetEditor.checkDefaults(Variant.MEND, config);
         this.config = config;
     }
 
     @Override
     public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new HypernetEditor(session, Variant.MEND, EditorSettings.read(Variant.MEND.id(), config, overrides));
+        return HypernetEditor.create(session, Variant.MEND, config, overrides);
     }
 }

@@ -1,8 +1,10 @@
-package io.editlab.malmen.hypernet.impl;
+package io.editlab.malmen.impl;
 
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.TrainerConfig;
+import io.editlab.malmen.hypernet.training.VariantTrainer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;

@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.editor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +18,7 @@ import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
 import io.editlab.malmen.hypernet.ShiftAggregator;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.EditorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -46,10 +47,10 @@ import java.util.Set;
  *
  * Modes for repeated calls: {@code sequential} traces the session as earlier calls left it and adds
  * each call's shift; {@code joint} traces the unedited model, keeps every call's sums and sets the
- * delta to the solution over all facts so far, which equals editing them all in one call. A call
- * that fails leaves the deltas and the editor's sums exactly as before it.
+ * delta to the solution over all facts so far, which equals editing them all in one call. A failed
+ * call is undone by the session's transaction ({@link Editor#applyAtomically}).
  */
-final class HypernetEditor implements Editor {
+public final class HypernetEditor implements Editor {
 
     static final String FORMAT_KEY = "malmen.format";
     static final String FORMAT = "1";
@@ -80,6 +81,29 @@ final class HypernetEditor implements Editor {
     private long calls;
     private long facts;
     private boolean closed;
+
+    /**
+     * An editor of {@code variant} for {@code session}: {@code overrides} (keys {@code hypernet},
+     * {@code lmBatchSize}, {@code tokenChunk}, {@code mode}) over the method's configured {@code
+     * defaults}.
+     *
+     * @throws EditException when a value is invalid, or the hyper-network cannot be read, is of the
+     *     other method or does not fit the model
+     */
+    public static HypernetEditor create(
+            EditSession session, Variant variant, EditorConfig defaults, Map<String, ?> overrides)
+            throws EditException {
+        return new HypernetEditor(session, variant, EditorSettings.read(variant.id(), defaults, overrides));
+    }
+
+    /**
+     * Checks a method's configured defaults when its component activates.
+     *
+     * @throws IllegalArgumentException naming the PID and the bad key
+     */
+    public static void checkDefaults(Variant variant, EditorConfig defaults) {
+        EditorSettings.checkDefaults(variant.id(), defaults);
+    }
 
     /** @throws EditException when the hyper-network cannot be read, is of the other method or does not fit the model */
     HypernetEditor(EditSession session, Variant variant, EditorSettings settings) throws EditException {

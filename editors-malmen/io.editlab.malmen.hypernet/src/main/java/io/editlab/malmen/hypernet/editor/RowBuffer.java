@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.editor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;

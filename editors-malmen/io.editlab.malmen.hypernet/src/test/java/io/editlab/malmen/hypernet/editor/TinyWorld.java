@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.editor;
 
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.Probe;
@@ -6,6 +6,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.LanguageModel;
 import io.editlab.api.model.TargetScore;
 import io.editlab.api.train.PretrainingSpec;
+import io.editlab.malmen.hypernet.config.EditorConfig;
 import io.editlab.runtime.impl.DjlRuntime;
 import io.editlab.runtime.testing.Configs;
 import java.nio.file.Path;

@@ -1,7 +1,8 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.editor;
 
 import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
+import io.editlab.malmen.hypernet.config.EditorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.editlab.malmen.hypernet.impl;
+package io.editlab.malmen.hypernet.config;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.Option;
 @ObjectClassDefinition(
         name = "EditLab MALMEN/MEND meta-trainer",
         description = "Meta-trains the hyper-network of MALMEN or MEND on a training split of edits.")
-@interface TrainerConfig {
+public @interface TrainerConfig {
 
     @AttributeDefinition(
             name = "Layers",

@@ -1,4 +1,4 @@
-package io.editlab.malmen.hypernet.impl;
+package io.editlab.malmen.hypernet.training;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
@@ -6,6 +6,7 @@ import io.editlab.api.edit.MetaTrainer;
 import io.editlab.api.edit.ProgressListener;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.TrainerConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +15,13 @@ import java.util.Map;
  * The meta-trainer of one {@link Variant}: its configured defaults, checked when the component
  * activates, overridable per run. The two trainer components differ only in variant and PID.
  */
-abstract class VariantTrainer implements MetaTrainer {
+public abstract class VariantTrainer implements MetaTrainer {
 
     private final Variant variant;
     private final TrainerConfig config;
 
     /** @throws IllegalArgumentException naming the PID and the bad key when the defaults are invalid */
-    VariantTrainer(Variant variant, TrainerConfig config) {
+    protected VariantTrainer(Variant variant, TrainerConfig config) {
         try {
             TrainerSettings.read(variant, config, Map.of());
         } catch (EditException e) {

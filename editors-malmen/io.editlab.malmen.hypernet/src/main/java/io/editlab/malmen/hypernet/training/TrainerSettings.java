@@ -1,4 +1,4 @@
-package io.editlab.malmen.hypernet.impl;
+package io.editlab.malmen.hypernet.training;
 
 import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
@@ -6,6 +6,7 @@ import io.editlab.api.model.ForwardOptions.CaptureTokens;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.TrainerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

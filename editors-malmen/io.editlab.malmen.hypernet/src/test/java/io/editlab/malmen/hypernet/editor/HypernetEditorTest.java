@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.editor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,9 +30,11 @@ import io.editlab.malmen.hypernet.Layouts;
 import io.editlab.malmen.hypernet.Reference;
 import io.editlab.malmen.hypernet.TinyModels;
 import io.editlab.malmen.hypernet.Variant;
+import io.editlab.malmen.hypernet.config.EditorConfig;
+import io.editlab.malmen.hypernet.config.TrainerConfig;
+import io.editlab.malmen.hypernet.training.VariantTrainer;
 import io.editlab.runtime.impl.DjlRuntime;
 import io.editlab.runtime.testing.Configs;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,10 +91,10 @@ class HypernetEditorTest {
         TinyWorld.pretrain(runtime, dir.resolve("tiny"));
         model = runtime.load("tiny", dir.resolve("tiny"));
         manager = ai.djl.engine.Engine.getEngine("PyTorch").newBaseManager();
-        malmenNet = trainer("MalmenTrainer")
+        malmenNet = trainer(Variant.MALMEN)
                 .train(model, TRAINING, VALIDATION, dir.resolve("malmen"), TRAINER, (s, d, t) -> {});
-        mendNet = trainer("MendTrainer")
-                .train(model, TRAINING, VALIDATION, dir.resolve("mend"), TRAINER, (s, d, t) -> {});
+        mendNet =
+                trainer(Variant.MEND).train(model, TRAINING, VALIDATION, dir.resolve("mend"), TRAINER, (s, d, t) -> {});
     }
 
     @AfterAll
@@ -101,19 +103,15 @@ class HypernetEditorTest {
         runtime.close();
     }
 
-    /** A meta-trainer of the hyper-network bundle with its built-in defaults, created as SCR would. */
-    static MetaTrainer trainer(String name) throws Exception {
-        Class<?> config = Class.forName("io.editlab.malmen.hypernet.impl.TrainerConfig");
-        Object defaults = Configs.defaults(config.asSubclass(Annotation.class));
-        return (MetaTrainer) Class.forName("io.editlab.malmen.hypernet.impl." + name)
-                .getConstructor(config)
-                .newInstance(defaults);
+    /** The meta-trainer of {@code variant} with its built-in defaults, as a method bundle registers it. */
+    static MetaTrainer trainer(Variant variant) {
+        return new VariantTrainer(variant, Configs.defaults(TrainerConfig.class)) {};
     }
 
     static Editor malmen(EditSession session, Map<String, Object> overrides) throws EditException {
         Map<String, Object> all = new HashMap<>(overrides);
         all.putIfAbsent("hypernet", malmenNet.toString());
-        return new MalmenMethod(TinyWorld.config(Map.of())).create(session, all);
+        return HypernetEditor.create(session, Variant.MALMEN, TinyWorld.config(Map.of()), all);
     }
 
     @Test
@@ -145,14 +143,15 @@ class HypernetEditorTest {
      */
     @Test
     void metaTrainingLowersTheMetaLossOfItsTrainingFacts() throws Exception {
-        for (String name : List.of("MalmenTrainer", "MendTrainer")) {
+        for (Variant variant : Variant.values()) {
+            String name = variant.id();
             double[] losses = new double[2];
             int i = 0;
             for (String epochs : List.of("1", "6")) {
                 Map<String, Object> overrides = new HashMap<>(TRAINER);
                 overrides.put("epochs", epochs);
                 overrides.put("metaLr", "1e-3");
-                Path folder = trainer(name)
+                Path folder = trainer(variant)
                         .train(model, TRAINING, TRAINING, dir.resolve(name + epochs), overrides, (s, d, t) -> {});
                 try (NDManager scratch = manager.newSubManager();
                         HyperNetwork network = HypernetCheckpoint.load(folder, scratch)) {
@@ -174,10 +173,10 @@ class HypernetEditorTest {
         List<EditRequest> validation = List.of(VALIDATION.get(0), EditRequest.of("long", tooLong, "Oslo"));
         Map<String, Object> overrides = new HashMap<>(TRAINER);
         overrides.put("epochs", "1");
-        EditException e = assertThrows(EditException.class, () -> trainer("MalmenTrainer")
+        EditException e = assertThrows(EditException.class, () -> trainer(Variant.MALMEN)
                 .train(model, TRAINING, validation, dir.resolve("refused"), overrides, (s, d, t) -> {}));
         assertTrue(e.getMessage().startsWith("malmen meta-trainer: record long: "), e.getMessage());
-        EditException unknown = assertThrows(EditException.class, () -> trainer("MendTrainer")
+        EditException unknown = assertThrows(EditException.class, () -> trainer(Variant.MEND)
                 .train(model, TRAINING, VALIDATION, dir.resolve("refused"), Map.of("ranks", 3), (s, d, t) -> {}));
         assertTrue(unknown.getMessage().contains("unknown configuration [ranks]"), unknown.getMessage());
     }
@@ -240,8 +239,11 @@ class HypernetEditorTest {
                                     });
                         }
                     }
-                    try (Editor editor = new MalmenMethod(TinyWorld.config(Map.of()))
-                            .create(session, Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
+                    try (Editor editor = HypernetEditor.create(
+                            session,
+                            Variant.MALMEN,
+                            TinyWorld.config(Map.of()),
+                            Map.of("hypernet", net.toString(), "tokenChunk", 2))) {
                         editor.apply(c.edits());
                     }
                     for (EditedModule m : network.config().modules()) {
@@ -280,8 +282,8 @@ class HypernetEditorTest {
     void mendSumsShiftsWithItsOwnNetworkAndTheMethodsRefuseEachOthers() throws Exception {
         double before = TinyWorld.meanLogProb(model, HELD_OUT);
         try (EditSession session = model.openSession("mend");
-                Editor editor = new MendMethod(TinyWorld.config(Map.of()))
-                        .create(session, Map.of("hypernet", mendNet.toString()))) {
+                Editor editor = HypernetEditor.create(
+                        session, Variant.MEND, TinyWorld.config(Map.of()), Map.of("hypernet", mendNet.toString()))) {
             EditResult result = editor.apply(HELD_OUT);
             assertTrue(
                     result.stats().get("tokens") > HELD_OUT.size(),
@@ -291,8 +293,13 @@ class HypernetEditorTest {
             EditException wrong =
                     assertThrows(EditException.class, () -> malmen(session, Map.of("hypernet", mendNet.toString())));
             assertTrue(wrong.getMessage().contains("trained for mend"), wrong.getMessage());
-            EditException other = assertThrows(EditException.class, () -> new MendMethod(TinyWorld.config(Map.of()))
-                    .create(session, Map.of("hypernet", malmenNet.toString())));
+            EditException other = assertThrows(
+                    EditException.class,
+                    () -> HypernetEditor.create(
+                            session,
+                            Variant.MEND,
+                            TinyWorld.config(Map.of()),
+                            Map.of("hypernet", malmenNet.toString())));
             assertTrue(other.getMessage().contains("trained for malmen"), other.getMessage());
         }
     }
@@ -395,32 +402,45 @@ class HypernetEditorTest {
     @Test
     void badConfigurationNamesTheKey() throws Exception {
         try (EditSession session = model.openSession("config")) {
-            MalmenMethod method = new MalmenMethod(TinyWorld.config(Map.of()));
-            EditException missing = assertThrows(EditException.class, () -> method.create(session, Map.of()));
+            EditorConfig defaults = TinyWorld.config(Map.of());
+            EditException missing = assertThrows(
+                    EditException.class, () -> HypernetEditor.create(session, Variant.MALMEN, defaults, Map.of()));
             assertTrue(missing.getMessage().startsWith("malmen: hypernet must be"), missing.getMessage());
             EditException absent = assertThrows(
                     EditException.class,
-                    () -> method.create(
-                            session, Map.of("hypernet", dir.resolve("nowhere").toString())));
+                    () -> HypernetEditor.create(
+                            session,
+                            Variant.MALMEN,
+                            defaults,
+                            Map.of("hypernet", dir.resolve("nowhere").toString())));
             assertTrue(absent.getMessage().contains("hypernet"), absent.getMessage());
             EditException unknown = assertThrows(
                     EditException.class,
-                    () -> method.create(session, Map.of("hypernet", malmenNet.toString(), "rank", 3)));
+                    () -> HypernetEditor.create(
+                            session, Variant.MALMEN, defaults, Map.of("hypernet", malmenNet.toString(), "rank", 3)));
             assertTrue(unknown.getMessage().contains("unknown configuration [rank]"), unknown.getMessage());
             EditException mode = assertThrows(
                     EditException.class,
-                    () -> method.create(session, Map.of("hypernet", malmenNet.toString(), "mode", "massive")));
+                    () -> HypernetEditor.create(
+                            session,
+                            Variant.MALMEN,
+                            defaults,
+                            Map.of("hypernet", malmenNet.toString(), "mode", "massive")));
             assertTrue(mode.getMessage().contains("mode"), mode.getMessage());
             EditException notANet = assertThrows(
                     EditException.class,
-                    () -> method.create(
-                            session, Map.of("hypernet", dir.resolve("tiny").toString())));
+                    () -> HypernetEditor.create(
+                            session,
+                            Variant.MALMEN,
+                            defaults,
+                            Map.of("hypernet", dir.resolve("tiny").toString())));
             assertTrue(
                     notANet.getMessage().contains("config.json")
                             || notANet.getMessage().contains("format"),
                     notANet.getMessage());
             assertThrows(
-                    IllegalArgumentException.class, () -> new MalmenMethod(TinyWorld.config(Map.of("mode", "other"))));
+                    IllegalArgumentException.class,
+                    () -> HypernetEditor.checkDefaults(Variant.MALMEN, TinyWorld.config(Map.of("mode", "other"))));
             assertTrue(session.deltas().isEmpty(), "nothing was edited");
         }
     }

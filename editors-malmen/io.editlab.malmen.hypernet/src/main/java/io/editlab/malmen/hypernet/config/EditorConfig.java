@@ -1,4 +1,4 @@
-package io.editlab.malmen.impl;
+package io.editlab.malmen.hypernet.config;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -12,7 +12,7 @@ import org.osgi.service.metatype.annotations.Option;
 @ObjectClassDefinition(
         name = "EditLab MALMEN/MEND editor",
         description = "Applies a meta-trained hyper-network (a folder written by train-hypernet) to a session.")
-@interface EditorConfig {
+public @interface EditorConfig {
 
     @AttributeDefinition(
             name = "Hyper-network",
