@@ -168,7 +168,7 @@ final class RoutingObjective {
      * The mean of {@code -log p(target)} over the rows, {@code p} the router's {@code probabilities};
      * a row whose target probability underflowed uses the log-softmax of its {@code scores}.
      */
-    private static NDArray crossEntropy(NDManager scratch, NDArray scores, NDArray probabilities, int[] targets) {
+    static NDArray crossEntropy(NDManager scratch, NDArray scores, NDArray probabilities, int[] targets) {
         int classes = Math.toIntExact(probabilities.getShape().get(1));
         float[] oneHot = new float[targets.length * classes];
         for (int r = 0; r < targets.length; r++) {
