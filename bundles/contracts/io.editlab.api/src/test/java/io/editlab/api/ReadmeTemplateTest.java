@@ -56,24 +56,22 @@ class ReadmeTemplateTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "tests run on a JDK");
         StringWriter errors = new StringWriter();
-        int status = javac.getTask(
-                                errors,
-                                null,
-                                null,
-                                List.of(
-                                        "-classpath",
-                                        String.join(File.pathSeparator, apiOnly),
-                                        "-d",
-                                        dir.resolve("out").toString(),
-                                        "-proc:none"),
-                                null,
-                                javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile()))
-                        .call()
-                ? 0
-                : 1;
-        assertEquals(
-                0,
-                status,
+        List<String> options = List.of(
+                "-classpath",
+                String.join(File.pathSeparator, apiOnly),
+                "-d",
+                dir.resolve("out").toString(),
+                "-proc:none");
+        boolean compiled = javac.getTask(
+                        errors,
+                        null,
+                        null,
+                        options,
+                        null,
+                        javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile()))
+                .call();
+        assertTrue(
+                compiled,
                 "the template does not compile against "
                         + apiOnly.stream()
                                 .map(e -> Path.of(e).getFileName().toString())

@@ -7,7 +7,7 @@
  * io.editlab.editkit.Home} (the data folder).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.editlab.editkit;
 
 import org.osgi.annotation.bundle.Export;

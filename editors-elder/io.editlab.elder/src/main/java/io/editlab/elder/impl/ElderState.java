@@ -2,6 +2,7 @@ package io.editlab.elder.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.editlab.editkit.Copies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -82,11 +83,7 @@ final class ElderState implements AutoCloseable {
     List<NDArray> copyParameters(NDManager into) {
         List<NDArray> copies = new ArrayList<>();
         for (NDArray parameter : parameters()) {
-            try (NDArray detached = parameter.stopGradient()) {
-                NDArray copy = detached.duplicate();
-                copy.attach(into);
-                copies.add(copy);
-            }
+            copies.add(Copies.detached(into, parameter));
         }
         return copies;
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditorState;
+import io.editlab.editkit.Copies;
 import io.editlab.editkit.StateLists;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,16 +41,18 @@ final class StateCodec {
         float[] thresholds = new float[experts.size()];
         for (int i = 0; i < experts.size(); i++) {
             for (Map.Entry<String, NDArray> part : experts.get(i).parts().entrySet()) {
-                tensors.put("expert" + i + "." + part.getKey(), copy(part.getValue(), into));
+                tensors.put("expert" + i + "." + part.getKey(), Copies.detached(into, part.getValue()));
             }
             thresholds[i] = experts.get(i).threshold();
             float[] radii = experts.get(i).radii();
-            tensors.put("expert" + i + ".anchors", copy(experts.get(i).anchors(), into));
+            tensors.put(
+                    "expert" + i + ".anchors",
+                    Copies.detached(into, experts.get(i).anchors()));
             tensors.put("expert" + i + ".radii", into.create(radii, new Shape(radii.length)));
         }
         if (bank.shared() != null) {
-            tensors.put("shared.projDown", copy(bank.shared().down(), into));
-            tensors.put("shared.projUp", copy(bank.shared().up(), into));
+            tensors.put("shared.projDown", Copies.detached(into, bank.shared().down()));
+            tensors.put("shared.projUp", Copies.detached(into, bank.shared().up()));
         }
         tensors.put(THRESHOLDS, into.create(thresholds, new Shape(experts.size())));
         List<Anchor> anchors = bank.anchors();
@@ -169,14 +172,6 @@ final class StateCodec {
         shape.put("projectionWidth", Integer.toString(settings.projectionWidth()));
         shape.put("projection", settings.sharedProjection() ? "shared-trainable" : "per-expert");
         return shape;
-    }
-
-    private static NDArray copy(NDArray array, NDManager into) {
-        try (NDArray detached = array.stopGradient()) {
-            NDArray copy = detached.duplicate();
-            copy.attach(into);
-            return copy;
-        }
     }
 
     private static EditException invalid(String problem) {

@@ -18,7 +18,6 @@ import io.editlab.api.model.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,13 +146,8 @@ final class Session implements EditSession, Overlay {
 
     /** Puts the adapter list back to {@code registrations} (a transaction's rollback). */
     void resetAdapters(List<AdapterRegistration> registrations) {
-        adapters.retainAll(registrations);
-        for (AdapterRegistration registration : registrations) {
-            if (!adapters.contains(registration)) {
-                adapters.add((Registration) registration);
-            }
-        }
-        adapters.sort(Comparator.comparingInt(registrations::indexOf));
+        adapters.clear();
+        registrations.forEach(r -> adapters.add((Registration) r));
     }
 
     // Overlay: what this session's passes add to the base

@@ -15,6 +15,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.Copies;
 import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,7 +103,7 @@ final class FtlEditor implements Editor {
         completions.replaceAll(c -> new Completion(c.prompt(), c.target() + suffix));
         NDArray delta = session.delta(weight);
         try (NDManager scratch = session.manager().newSubManager()) {
-            NDArray start = copy(delta, scratch);
+            NDArray start = Copies.into(scratch, delta);
             delta.setRequiresGradient(true);
             Adam adam = new Adam(scratch, List.of(delta), settings.learningRate());
             try {
@@ -233,7 +234,7 @@ final class FtlEditor implements Editor {
             }
             metadata.put(EDITS_KEY, list.toString());
         }
-        return new EditorState(Map.of(DELTA, copy(session.delta(weight), into)), metadata);
+        return new EditorState(Map.of(DELTA, Copies.into(into, session.delta(weight))), metadata);
     }
 
     /**
@@ -300,12 +301,5 @@ final class FtlEditor implements Editor {
         if (closed) {
             throw new IllegalStateException("the " + settings.method() + " editor of " + weight + " is closed");
         }
-    }
-
-    /** A copy of {@code source} owned by {@code into}. */
-    private static NDArray copy(NDArray source, NDManager into) {
-        NDArray copy = source.duplicate();
-        copy.attach(into);
-        return copy;
     }
 }

@@ -11,6 +11,7 @@ import io.editlab.api.edit.EditorState;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.LanguageModel;
+import io.editlab.editkit.Copies;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
 import io.editlab.malmen.hypernet.HypernetCheckpoint;
@@ -304,14 +305,16 @@ public final class HypernetEditor implements Editor {
         metadata.put(CALLS_KEY, Long.toString(calls));
         metadata.put(FACTS_KEY, Long.toString(facts));
         for (EditedModule m : modules) {
-            tensors.put(DELTA + m.weight(), copy(session.delta(m.weight()), into));
+            tensors.put(DELTA + m.weight(), Copies.into(into, session.delta(m.weight())));
             ShiftAggregator sums = joint.get(m);
             if (sums != null) {
                 if (sums.equation() != null) {
-                    tensors.put(GRAM + m.module(), copy(sums.equation().gram(), into));
-                    tensors.put(RHS + m.module(), copy(sums.equation().rhs(), into));
+                    tensors.put(
+                            GRAM + m.module(), Copies.into(into, sums.equation().gram()));
+                    tensors.put(
+                            RHS + m.module(), Copies.into(into, sums.equation().rhs()));
                 } else {
-                    tensors.put(SUM + m.module(), copy(sums.sum(), into));
+                    tensors.put(SUM + m.module(), Copies.into(into, sums.sum()));
                 }
                 metadata.put(ROWS_KEY + m.module(), Long.toString(sums.rows()));
             }
@@ -408,12 +411,6 @@ public final class HypernetEditor implements Editor {
         } catch (NumberFormatException e) {
             throw new EditException(variant.id() + ": '" + key + "' must be a whole number, not " + text);
         }
-    }
-
-    private static NDArray copy(NDArray source, NDManager into) {
-        NDArray copy = source.duplicate();
-        copy.attach(into);
-        return copy;
     }
 
     /** The SHA-256 of the hyper-network's configuration file, which records its training run. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.editlab.editkit.Copies;
 import io.editlab.malmen.hypernet.ShiftAggregator;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +35,8 @@ final class RowBuffer implements AutoCloseable {
 
     /** Keeps a copy of a mini-batch's rows. */
     void add(NDArray batchKeys, NDArray batchGradients) {
-        keys.add(keep(batchKeys));
-        gradients.add(keep(batchGradients));
+        keys.add(Copies.into(manager, batchKeys));
+        gradients.add(Copies.into(manager, batchGradients));
         rows += batchKeys.getShape().get(0);
     }
 
@@ -75,12 +76,6 @@ final class RowBuffer implements AutoCloseable {
     /** Rows handed to the aggregation so far. */
     long drained() {
         return drained;
-    }
-
-    private NDArray keep(NDArray array) {
-        NDArray copy = array.duplicate();
-        copy.attach(manager);
-        return copy;
     }
 
     @Override

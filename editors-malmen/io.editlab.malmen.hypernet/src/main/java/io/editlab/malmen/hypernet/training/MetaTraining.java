@@ -17,6 +17,7 @@ import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.Copies;
 import io.editlab.editkit.GuardedSteps;
 import io.editlab.malmen.hypernet.EditedModule;
 import io.editlab.malmen.hypernet.HyperNetwork;
@@ -403,8 +404,8 @@ final class MetaTraining {
                             settings.lmBatchSize(),
                             (m, u, g) -> {
                                 network.observe(m, u, g);
-                                keys.get(m).add(keep(u, step));
-                                grads.get(m).add(keep(g, step));
+                                keys.get(m).add(Copies.into(step, u));
+                                grads.get(m).add(Copies.into(step, g));
                             });
                 }
             }
@@ -654,10 +655,4 @@ final class MetaTraining {
 
     /** A chunk's stacked keys and value gradients per module. */
     private record Cache(Map<EditedModule, NDArray> keys, Map<EditedModule, NDArray> gradients) {}
-
-    private static NDArray keep(NDArray array, NDManager into) {
-        NDArray copy = array.duplicate();
-        copy.attach(into);
-        return copy;
-    }
 }
