@@ -237,12 +237,7 @@ final class BatchTrainer {
             GateFit gate;
             try (NDManager scratch = constants.newSubManager()) {
                 gate = GateFit.fit(
-                        scratch,
-                        bank,
-                        fresh,
-                        index,
-                        RoutingObjective.local(scratch, ePositive),
-                        RoutingObjective.local(scratch, eNegative));
+                        scratch, bank, fresh, index, Ops.local(scratch, ePositive), Ops.local(scratch, eNegative));
             }
             return new Outcome(
                     after,

@@ -7,13 +7,24 @@ import java.util.Random;
 
 /**
  * Element-wise functions written with tanh so that their values and gradients stay finite for any
- * finite input, and seeded initialisers. Every result lands in the manager of the first operand.
+ * finite input, seeded initialisers, and {@link #local} to choose where results land: every result
+ * lands in the manager of the first operand.
  */
 final class Ops {
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
     private Ops() {}
+
+    /**
+     * A copy of {@code array} in {@code scratch} (or {@code null}): results of operations whose first
+     * operand it is then land in {@code scratch}, which is closed after the step.
+     */
+    static NDArray local(NDManager scratch, NDArray array) {
+        return array == null
+                ? null
+                : scratch.zeros(array.getShape(), array.getDataType()).add(array);
+    }
 
     /** GPT-2's {@code gelu_new}: {@code 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))}. */
     static NDArray gelu(NDArray x) {

@@ -104,25 +104,26 @@ final class RoutingObjective {
             return true;
         }
         if (!routedSurely(
-                probabilities(scores(scratch, local(scratch, ePositive), local(scratch, oldPositive))),
+                probabilities(scores(scratch, Ops.local(scratch, ePositive), Ops.local(scratch, oldPositive))),
                 filled(ePositive, index))) {
             return false;
         }
         return eEarlier == null
                 || routedSurely(
-                        probabilities(scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier))), owners);
+                        probabilities(scores(scratch, Ops.local(scratch, eEarlier), Ops.local(scratch, oldEarlier))),
+                        owners);
     }
 
     /** The weighted anchor and gate losses in {@code scratch}, or {@code null} when neither applies. */
     NDArray loss(NDManager scratch) {
         LemoeSettings settings = bank.settings();
-        NDArray positive = local(scratch, ePositive);
+        NDArray positive = Ops.local(scratch, ePositive);
         NDArray loss = null;
         if (anchored()) {
             loss = anchorLoss(scratch, positive).mul(settings.anchorLoss());
         }
         if (gated) {
-            NDArray gate = gateLoss(positive, local(scratch, eNegative)).mul(settings.gateLoss());
+            NDArray gate = gateLoss(positive, Ops.local(scratch, eNegative)).mul(settings.gateLoss());
             loss = loss == null ? gate : loss.add(gate);
         }
         return loss;
@@ -133,12 +134,12 @@ final class RoutingObjective {
      * their owners, each group's mean, summed.
      */
     private NDArray anchorLoss(NDManager scratch, NDArray positive) {
-        NDArray own = scores(scratch, positive, local(scratch, oldPositive));
+        NDArray own = scores(scratch, positive, Ops.local(scratch, oldPositive));
         NDArray loss = crossEntropy(scratch, own, probabilities(own), filled(ePositive, index));
         if (eEarlier == null) {
             return loss;
         }
-        NDArray earlier = scores(scratch, local(scratch, eEarlier), local(scratch, oldEarlier));
+        NDArray earlier = scores(scratch, Ops.local(scratch, eEarlier), Ops.local(scratch, oldEarlier));
         return loss.add(crossEntropy(scratch, earlier, probabilities(earlier), owners));
     }
 
@@ -208,16 +209,6 @@ final class RoutingObjective {
             }
         }
         return true;
-    }
-
-    /**
-     * A copy of {@code array} in {@code scratch} (or {@code null}): results of operations whose first
-     * operand it is then land in {@code scratch}, which is closed after the step.
-     */
-    static NDArray local(NDManager scratch, NDArray array) {
-        return array == null
-                ? null
-                : scratch.zeros(array.getShape(), array.getDataType()).add(array);
     }
 
     private static int[] filled(NDArray rows, int value) {
