@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * An interactive session of the host.
  *
- * @param config the editor's configuration overrides as JSON
+ * @param config the editor's complete options as JSON (its method's {@code EditOptions.values()})
  * @param head the state file after the last batch, or null when nothing is applied
  */
 public record SessionRecord(

@@ -1,22 +1,17 @@
 package io.editlab.locate;
 
-import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.editkit.Home;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.editlab.editkit.Options;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One locate-then-edit editor's validated settings, resolved against its model and its method's
- * presets. Every method's OCD declares the shared attributes (README, "Settings every method
- * shares") and its own (the closed form's weights), which it reads through {@link Resolved#orPreset}.
+ * presets, from its {@link LocateOptions} (a method's own options, such as the closed form's weights,
+ * it resolves itself with the {@link Resolved#preset}).
  *
  * @param method the method's id
  * @param preset the preset the unset values came from
@@ -45,82 +40,37 @@ public record LocateSettings(
         layers = List.copyOf(layers);
     }
 
-    /** Settings and the reader of the method's own attributes. */
-    public record Resolved(LocateSettings settings, ConfigOverrides values, LocatePreset preset) {
-
-        /**
-         * A method's own number {@code key}: the override, else {@code configured}; -1 means {@code
-         * preset}; anything else must be positive and finite ({@code zeroAllowed}: or zero).
-         */
-        public double orPreset(String key, double configured, double preset, boolean zeroAllowed) throws EditException {
-            return LocateSettings.orPreset(values, key, configured, preset, zeroAllowed);
-        }
-    }
+    /** Settings and the preset they were resolved with (for a method's own options set to -1). */
+    public record Resolved(LocateSettings settings, LocatePreset preset) {}
 
     /**
-     * Merges {@code overrides} over the configuration {@code config} (of component property type {@code
-     * type}, the method's metatype OCD, which declares the shared attributes: README, "Settings every
-     * method shares") and the preset
-     * it names, and checks the result for {@code model}.
+     * Resolves {@code options} of {@code method} for {@code model}: the preset they name, then the
+     * preset's values where they say -1 or nothing, then the checks against the model.
      *
-     * @throws EditException naming the key of an unknown, malformed or out-of-range value
+     * @throws EditException naming the option whose value does not fit the model
      */
-    public static <A extends Annotation> Resolved resolve(
-            String method,
-            Class<A> type,
-            A config,
-            Map<String, ?> overrides,
-            List<LocatePreset> presets,
-            ModelHandle model)
+    public static Resolved resolve(String method, LocateOptions options, List<LocatePreset> presets, ModelHandle model)
             throws EditException {
-        Map<String, Object> defaults = attributes(type, config);
-        ConfigOverrides values = new ConfigOverrides(method, overrides, defaults.keySet());
-        String presetName = values.text("preset", (String) defaults.get("preset"));
+        String presetName = options.preset();
         LocatePreset preset = LocatePreset.named(presetName, presets, model)
-                .orElseThrow(() -> values.invalid(
+                .orElseThrow(() -> Options.invalid(
+                        method,
                         "preset",
                         presetName,
                         "auto or one of "
                                 + presets.stream().map(LocatePreset::id).toList()));
-        List<Integer> layers = Layers.parse(
-                values, values.text("layers", (String) defaults.get("layers")), preset.layersFor(model), model);
-        String positionName = values.text("keyPosition", (String) defaults.get("keyPosition"));
-        KeyPosition position = positionName.strip().equalsIgnoreCase("auto")
+        List<Integer> layers = Layers.parse(method, options.layers(), preset.layersFor(model), model);
+        KeyPosition position = options.keyPosition().strip().equalsIgnoreCase("auto")
                 ? preset.position()
-                : KeyPosition.parse(positionName)
-                        .orElseThrow(() -> values.invalid(
-                                "keyPosition",
-                                positionName,
-                                "auto (the preset's), " + KeyPosition.SUBJECT_LAST.id() + " or "
-                                        + KeyPosition.LAST.id()));
+                : KeyPosition.parse(options.keyPosition()).orElseThrow();
         ValueSettings base = preset.values();
-        int steps = values.integer("steps", (Integer) defaults.get("steps"));
-        if (steps < -1 || steps == 0) {
-            throw values.invalid("steps", steps, "-1 (the preset's) or at least 1");
-        }
         ValueSettings valueSettings = new ValueSettings(
-                steps == -1 ? base.steps() : steps,
-                orPreset(values, "learningRate", (Double) defaults.get("learningRate"), base.learningRate(), false),
-                orPreset(
-                        values,
-                        "clampNormFactor",
-                        (Double) defaults.get("clampNormFactor"),
-                        base.clampNormFactor(),
-                        false),
-                orPreset(values, "klFactor", (Double) defaults.get("klFactor"), base.klFactor(), true),
-                orPreset(values, "weightDecay", (Double) defaults.get("weightDecay"), base.weightDecay(), true));
-        int prefixes = values.integer("prefixes", (Integer) defaults.get("prefixes"));
-        if (prefixes < -1 || prefixes > Prefixes.MAX) {
-            throw values.invalid("prefixes", prefixes, "-1 (the preset's) or from 0 to " + Prefixes.MAX);
-        }
-        prefixes = prefixes == -1 ? preset.prefixes() : prefixes;
-        int prefixTokens = values.atLeast("prefixTokens", (Integer) defaults.get("prefixTokens"), 1);
-        String corpus = values.text("corpus", (String) defaults.get("corpus")).strip();
-        if (corpus.isEmpty()) {
-            throw values.invalid("corpus", corpus, "a knowledge corpus's name (builtin) or a plain-text file");
-        }
-        String cache = values.text("cache", (String) defaults.get("cache")).strip();
-        Path cacheFolder = cache.isEmpty() ? Home.folder().resolve("keystats") : Path.of(cache);
+                options.steps() == -1 ? base.steps() : options.steps(),
+                LocateOptions.orPreset(options.learningRate(), base.learningRate()),
+                LocateOptions.orPreset(options.clampNormFactor(), base.clampNormFactor()),
+                LocateOptions.orPreset(options.klFactor(), base.klFactor()),
+                LocateOptions.orPreset(options.weightDecay(), base.weightDecay()));
+        String cache = options.cache().strip();
         return new Resolved(
                 new LocateSettings(
                         method,
@@ -128,12 +78,11 @@ public record LocateSettings(
                         layers,
                         preset.valueRole(),
                         position,
-                        prefixes,
-                        prefixTokens,
+                        options.prefixes() == -1 ? preset.prefixes() : options.prefixes(),
+                        options.prefixTokens(),
                         valueSettings,
-                        corpus,
-                        cacheFolder),
-                values,
+                        options.corpus().strip(),
+                        cache.isEmpty() ? Home.folder().resolve("keystats") : Path.of(cache)),
                 preset);
     }
 
@@ -141,59 +90,4 @@ public record LocateSettings(
     public int valueLayer() {
         return layers.get(layers.size() - 1);
     }
-
-    /** A positive number, or -1 for the preset's ({@code zeroAllowed}: or 0). */
-    private static double orPreset(
-            ConfigOverrides values, String key, double configured, double preset, boolean zeroAllowed)
-            throws EditException {
-        double value = values.decimal(key, configured);
-        if (value == -1) {
-            return preset;
-        }
-        if (!(zeroAllowed ? value >= 0 : value > 0) || Double.isInfinite(value)) {
-            throw values.invalid(
-                    key,
-                    value,
-                    "-1 (the preset's) or a " + (zeroAllowed ? "non-negative" : "positive") + " finite number");
-        }
-        return value;
-    }
-
-    /**
-     * The attributes of a component property type instance, by name. A method's OCD must live in its
-     * own bundle (bnd reads OCDs only from the bundle it builds), so the shared settings are read by
-     * name rather than through one shared type.
-     */
-    private static <A extends Annotation> Map<String, Object> attributes(Class<A> type, A config) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (Method attribute : type.getDeclaredMethods()) {
-            try {
-                attribute.setAccessible(true);
-                values.put(attribute.getName(), attribute.invoke(config));
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read configuration attribute " + attribute.getName(), e);
-            }
-        }
-        for (String name : COMMON) {
-            if (!values.containsKey(name)) {
-                throw new IllegalStateException(type.getName() + " lacks the shared attribute " + name);
-            }
-        }
-        return values;
-    }
-
-    /** The attributes every locate-then-edit OCD declares. */
-    private static final List<String> COMMON = List.of(
-            "preset",
-            "layers",
-            "keyPosition",
-            "steps",
-            "learningRate",
-            "clampNormFactor",
-            "klFactor",
-            "weightDecay",
-            "prefixes",
-            "prefixTokens",
-            "corpus",
-            "cache");
 }

@@ -9,7 +9,7 @@
  * procedure over a range of layers; the algorithm is described in this bundle's README.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.editlab.locate;
 
 import org.osgi.annotation.bundle.Export;

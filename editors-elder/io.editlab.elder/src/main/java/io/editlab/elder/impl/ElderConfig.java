@@ -7,7 +7,7 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The ELDER method's defaults (PID {@code io.editlab.elder}), scaled for EditLab's built-in GPT-2
  * (4 blocks); the README's 'Paper, code and ours' has the paper's values. Every attribute can be overridden per editor
- * by the key of the same name in {@link io.editlab.api.edit.EditMethod#create}'s overrides.
+ * by the key of the same name in {@link io.editlab.api.edit.EditMethod#options}' overrides.
  */
 @ObjectClassDefinition(
         name = "EditLab ELDER editor",

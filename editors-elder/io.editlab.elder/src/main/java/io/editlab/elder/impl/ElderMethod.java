@@ -2,11 +2,13 @@ package io.editlab.elder.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.loss.Loss;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.route.Router;
+import io.editlab.editkit.OptionsReader;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,7 +21,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * The ELDER editing method ({@code editlab.method=elder}; Li et al., AAAI 2025): each editor keeps a
  * mixture of LoRAs behind per-layer routers at L feed-forward modules of its session, trained with
  * a guided loss, and defers inputs whose allocation code is far from every edit's. Defaults come
- * from the configuration {@code io.editlab.elder}; {@link #create}'s overrides take precedence for
+ * from the configuration {@code io.editlab.elder}; {@link #options}' overrides take precedence for
  * one editor.
  *
  * <p>The router ({@code editlab.router=elder-topk}) and the guided loss ({@code
@@ -40,7 +42,7 @@ public final class ElderMethod implements EditMethod {
     /** The guided loss bound unless the configuration's {@code loss.target} names another. */
     static final String LOSS = "(" + Loss.NAME + "=elder-guided)";
 
-    private final ElderConfig config;
+    private final OptionsReader<ElderOptions, ElderConfig> reader;
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, target = ROUTER)
     private volatile Router router;
@@ -50,7 +52,7 @@ public final class ElderMethod implements EditMethod {
 
     @Activate
     public ElderMethod(ElderConfig config) {
-        this.config = config;
+        this.reader = new OptionsReader<>(ElderSettings.METHOD, ElderOptions.class, ElderConfig.class, config);
     }
 
     /** A method outside OSGi, with its services given directly (tests, embedding). */
@@ -61,9 +63,14 @@ public final class ElderMethod implements EditMethod {
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new ElderEditor(
-                session, ElderSettings.resolve(config, overrides, session.model()), this::router, this::loss);
+    public ElderOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        ElderSettings settings = ElderSettings.resolve(reader.as(options), session.model());
+        return new ElderEditor(session, settings, this::router, this::loss);
     }
 
     /** The router bound now. */

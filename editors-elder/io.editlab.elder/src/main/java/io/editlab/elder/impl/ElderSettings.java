@@ -1,19 +1,15 @@
 package io.editlab.elder.impl;
 
-import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.ParameterInfo;
 import io.editlab.api.model.WeightLayout;
-import java.lang.reflect.Method;
+import io.editlab.editkit.Options;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * One editor's validated configuration, resolved against its model.
@@ -60,11 +56,6 @@ record ElderSettings(
 
     static final String METHOD = "elder";
 
-    /** The configuration keys: the attribute names of {@link ElderConfig}. */
-    static final Set<String> KEYS = Arrays.stream(ElderConfig.class.getDeclaredMethods())
-            .map(Method::getName)
-            .collect(Collectors.toUnmodifiableSet());
-
     ElderSettings {
         mixtureModules = List.copyOf(mixtureModules);
     }
@@ -75,50 +66,53 @@ record ElderSettings(
     }
 
     /**
-     * Merges {@code overrides} over {@code defaults} and checks the result for {@code model}.
+     * Resolves {@code options} for {@code model}: the preset's values where they say -1, then checks
+     * against the model.
      *
-     * @throws EditException naming the key of an unknown, malformed or out-of-range value
+     * @throws EditException naming the option whose value does not fit the model
      */
-    static ElderSettings resolve(ElderConfig defaults, Map<String, ?> overrides, ModelHandle model)
-            throws EditException {
-        ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
-        String presetName = values.text("preset", defaults.preset());
+    static ElderSettings resolve(ElderOptions options, ModelHandle model) throws EditException {
+        String presetName = options.preset();
         ElderPreset preset = ElderPreset.named(presetName, model)
-                .orElseThrow(() -> values.invalid(
+                .orElseThrow(() -> Options.invalid(
+                        METHOD,
                         "preset",
                         presetName,
                         "auto or one of "
                                 + Arrays.stream(ElderPreset.ALL)
                                         .map(ElderPreset::id)
                                         .toList()));
-        int requestedLayers = values.integer("layers", defaults.layers());
+        int requestedLayers = options.layers();
         int layers = requestedLayers == -1 ? Math.min(preset.layers(), model.layers()) : requestedLayers;
         if (layers < 1 || layers > model.layers()) {
-            throw values.invalid("layers", requestedLayers, "-1 (the preset's) or from 1 to " + model.layers());
+            throw Options.invalid(
+                    METHOD, "layers", requestedLayers, "-1 (the preset's) or from 1 to " + model.layers());
         }
-        int requested = values.integer("firstLayer", defaults.firstLayer());
+        int requested = options.firstLayer();
         int first = requested != -1
                 ? requested
                 : preset.firstLayer() != -1
                         ? preset.firstLayer()
                         : Math.min(model.layers() / 2, model.layers() - layers);
         if (first < 0 || first + layers > model.layers()) {
-            throw values.invalid(
+            throw Options.invalid(
+                    METHOD,
                     "firstLayer",
                     requested,
                     "-1 (the preset's) or a block from 0 to " + (model.layers() - layers) + " so that " + layers
                             + " mixture layers fit");
         }
-        int requestedQuery = values.integer("queryLayer", defaults.queryLayer());
+        int requestedQuery = options.queryLayer();
         int queryLayer = requestedQuery == -1 ? first + preset.queryOffset() : requestedQuery;
         if (queryLayer < 0 || queryLayer > first) {
-            throw values.invalid(
+            throw Options.invalid(
+                    METHOD,
                     "queryLayer",
                     requestedQuery,
                     "-1 (the preset's: block " + queryLayer + ") or a block from 0 to the first mixture layer "
                             + first);
         }
-        String roleName = values.text("module", defaults.module()).strip();
+        String roleName = options.module().strip();
         ModuleRole role = roleName.isEmpty()
                 ? preset.module()
                 : Arrays.stream(ModuleRole.values())
@@ -126,22 +120,28 @@ record ElderSettings(
                         .findFirst()
                         .orElse(null);
         if (role == null || linearWeight(model, first, role).isEmpty()) {
-            throw values.invalid(
+            throw Options.invalid(
+                    METHOD,
                     "module",
                     roleName,
                     "empty (the preset's) or the role of a linear module, one of " + linearRoles(model, first));
         }
         String queryModule = model.module(queryLayer, role);
         int width = inWidth(linearWeight(model, queryLayer, role)
-                .orElseThrow(() -> values.invalid(
-                        "module", roleName, "a linear module in block " + queryLayer + " too (the query module)")));
+                .orElseThrow(() -> Options.invalid(
+                        METHOD,
+                        "module",
+                        roleName,
+                        "a linear module in block " + queryLayer + " too (the query module)")));
         List<String> modules = new ArrayList<>();
         int outWidth = -1;
         for (int block = first; block < first + layers; block++) {
             ParameterInfo weight = linearWeight(model, block, role)
-                    .orElseThrow(() -> values.invalid("module", roleName, "a linear module in every mixture block"));
+                    .orElseThrow(() ->
+                            Options.invalid(METHOD, "module", roleName, "a linear module in every mixture block"));
             if (inWidth(weight) != width) {
-                throw values.invalid(
+                throw Options.invalid(
+                        METHOD,
                         "module",
                         roleName,
                         "a module whose input width in block " + block + " (" + inWidth(weight)
@@ -150,48 +150,19 @@ record ElderSettings(
             outWidth = outWidth(weight);
             modules.add(model.module(block, role));
         }
-        int requestedExperts = values.integer("experts", defaults.experts());
-        int experts = requestedExperts == -1 ? preset.experts() : requestedExperts;
-        if (experts < 1) {
-            throw values.invalid("experts", requestedExperts, "-1 (the preset's) or at least 1");
-        }
-        int rank = values.atLeast("rank", defaults.rank(), 1);
-        double alpha = values.positive("alpha", defaults.alpha());
-        int topK = values.integer("topK", defaults.topK());
+        int experts = options.experts() == -1 ? preset.experts() : options.experts();
+        int rank = options.rank();
+        int topK = options.topK();
         if (topK < 1 || topK > experts) {
-            throw values.invalid("topK", topK, "from 1 to experts (" + experts + ")");
+            throw Options.invalid(METHOD, "topK", topK, "from 1 to experts (" + experts + ")");
         }
-        double guidance = values.decimal("guidance", defaults.guidance());
-        if (!(guidance >= 0) || Double.isInfinite(guidance)) {
-            throw values.invalid("guidance", guidance, "a finite number >= 0");
-        }
-        int threshold = values.integer("threshold", defaults.threshold());
-        if (threshold < -1) {
-            throw values.invalid("threshold", threshold, "-1 (the preset's) or a distance >= 0");
-        }
+        int threshold = options.threshold();
         if (threshold == -1) {
             threshold = preset.threshold() == -1 ? layers * topK : preset.threshold();
         }
-        double learningRate = rate(values, "learningRate", defaults.learningRate(), preset.learningRate(), false);
+        double learningRate = options.learningRate() == -1 ? preset.learningRate() : options.learningRate();
         double routerLearningRate =
-                rate(values, "routerLearningRate", defaults.routerLearningRate(), preset.routerLearningRate(), true);
-        int iterations = values.atLeast("iterations", defaults.iterations(), 1);
-        int stepSize = values.integer("stepSize", defaults.stepSize());
-        if (stepSize < 0) {
-            throw values.invalid("stepSize", stepSize, "0 (no schedule) or more");
-        }
-        double gamma = values.decimal("gamma", defaults.gamma());
-        if (!(gamma > 0 && gamma <= 1)) {
-            throw values.invalid("gamma", gamma, "in (0, 1]");
-        }
-        boolean bias = values.bool("routerBias", defaults.routerBias());
-        long seed;
-        try {
-            seed = Long.parseLong(
-                    values.text("seed", Long.toString(defaults.seed())).strip());
-        } catch (NumberFormatException e) {
-            throw values.invalid("seed", values.text("seed", ""), "a whole number");
-        }
+                options.routerLearningRate() == -1 ? preset.routerLearningRate() : options.routerLearningRate();
         return new ElderSettings(
                 first,
                 queryModule,
@@ -200,32 +171,17 @@ record ElderSettings(
                 outWidth,
                 experts,
                 rank,
-                (float) (alpha / rank),
+                (float) (options.alpha() / rank),
                 topK,
-                (float) guidance,
+                (float) options.guidance(),
                 threshold,
                 (float) learningRate,
                 (float) routerLearningRate,
-                iterations,
-                stepSize,
-                (float) gamma,
-                bias,
-                seed);
-    }
-
-    /** A learning rate: -1 for the preset's, else a finite number above 0. */
-    /** A learning rate: -1 for the preset's, else a positive number (or 0, frozen, where allowed). */
-    private static double rate(
-            ConfigOverrides values, String key, double configured, double preset, boolean zeroAllowed)
-            throws EditException {
-        double value = values.decimal(key, configured);
-        if (value == -1) {
-            return preset;
-        }
-        if (!(value > 0 || zeroAllowed && value == 0) || Double.isInfinite(value)) {
-            throw values.invalid(key, value, "-1 (the preset's) or a number > 0" + (zeroAllowed ? " (0: frozen)" : ""));
-        }
-        return value;
+                options.iterations(),
+                options.stepSize(),
+                (float) options.gamma(),
+                options.routerBias(),
+                options.seed());
     }
 
     /** The weight of the module with {@code role} in {@code block}, when that module is linear. */

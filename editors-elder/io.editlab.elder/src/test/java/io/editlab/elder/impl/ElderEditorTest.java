@@ -177,7 +177,8 @@ class ElderEditorTest {
                     4,
                     "experts",
                     TINY_EXPERTS);
-            ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), config, tiny.model);
+            ElderSettings settings = ElderSettings.resolve(
+                    new ElderMethod(Configs.defaults(ElderConfig.class)).options(config), tiny.model);
             assertEquals(settings.mixtureModules().get(0), settings.queryModule());
             Editor sameModule = method().create(session, config);
             assertEquals(baseScores, session.score(facts), "a fresh editor changes nothing");
@@ -230,7 +231,8 @@ class ElderEditorTest {
 
     @Test
     void theDefaultsResolveToTheSmallPresetOnASmallModel() throws EditException {
-        ElderSettings settings = ElderSettings.resolve(Configs.defaults(ElderConfig.class), Map.of(), tiny.model);
+        ElderSettings settings = ElderSettings.resolve(
+                new ElderMethod(Configs.defaults(ElderConfig.class)).options(Map.of()), tiny.model);
         assertEquals(2, settings.firstLayer());
         assertEquals(
                 List.of(tiny.model.module(2, ModuleRole.MLP_DOWN), tiny.model.module(3, ModuleRole.MLP_DOWN)),
@@ -247,7 +249,8 @@ class ElderEditorTest {
         EditException error = assertThrows(
                 EditException.class,
                 () -> ElderSettings.resolve(
-                        Configs.defaults(ElderConfig.class), Map.of("preset", "gpt2-xl"), tiny.model));
+                        new ElderMethod(Configs.defaults(ElderConfig.class)).options(Map.of("preset", "gpt2-xl")),
+                        tiny.model));
         assertTrue(error.getMessage().contains("firstLayer"), error.getMessage());
         ElderPreset llama = ElderPreset.named("llama-2-7b", tiny.model).orElseThrow();
         assertEquals(List.of(21, 6, -1), List.of(llama.firstLayer(), llama.layers(), llama.queryOffset()));

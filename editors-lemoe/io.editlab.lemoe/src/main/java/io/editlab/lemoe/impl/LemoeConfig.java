@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.Option;
  * The LEMoE method's defaults (PID {@code io.editlab.lemoe}), tuned for EditLab's built-in GPT-2 (4
  * blocks, width 128); the README's 'Paper and ours' has the paper's values and the README says which default is
  * the paper's and which is ours. Every attribute can be overridden per editor by the key of the
- * same name in {@link io.editlab.api.edit.EditMethod#create}'s overrides.
+ * same name in {@link io.editlab.api.edit.EditMethod#options}' overrides.
  */
 @ObjectClassDefinition(
         name = "EditLab LEMoE editor",

@@ -409,7 +409,8 @@ class LemoeEditorTest {
 
     @Test
     void theDefaultsResolveForTheTinyModel() throws EditException {
-        LemoeSettings settings = LemoeSettings.resolve(Configs.defaults(LemoeConfig.class), Map.of(), edited.model());
+        LemoeSettings settings = LemoeSettings.resolve(
+                new LemoeMethod(Configs.defaults(LemoeConfig.class)).options(Map.of()), edited.model());
         assertEquals(2, settings.layer(), "4 * 9 / 16");
         assertEquals(tiny.model.module(2, ModuleRole.MLP), settings.module());
         assertEquals(

@@ -2,27 +2,39 @@ package io.editlab.ftl.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
+import io.editlab.editkit.OptionsReader;
 import java.util.Map;
 
-/** What {@code ft-l} and {@code ft} share: one editor, configured defaults checked at activation. */
-abstract class FineTuningMethod implements EditMethod {
+/**
+ * What {@code ft-l} and {@code ft} share: one editor and one options record, read from the
+ * method's own configuration type {@code A}; the configured defaults are checked at activation.
+ */
+abstract class FineTuningMethod<A> implements EditMethod {
 
-    private final FtlSettings.Defaults defaults;
+    private final String id;
+    private final double depth;
+    private final OptionsReader<FtOptions, A> reader;
 
-    /** @throws IllegalArgumentException when the configured defaults are invalid */
-    FineTuningMethod(FtlSettings.Defaults defaults, String pid) {
-        this.defaults = defaults;
-        try {
-            FtlSettings.read(defaults, Map.of());
-        } catch (EditException e) {
-            throw new IllegalArgumentException("invalid configuration " + pid + ": " + e.getMessage(), e);
-        }
+    /**
+     * @param depth where layer -1 puts the tuned block, as a fraction of the depth
+     * @throws IllegalArgumentException when the configured defaults are invalid
+     */
+    FineTuningMethod(String id, double depth, Class<A> type, A config, String pid) {
+        this.id = id;
+        this.depth = depth;
+        this.reader = new OptionsReader<>(id, FtOptions.class, type, config).checkDefaults(pid);
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new FtlEditor(session, FtlSettings.read(defaults, overrides));
+    public FtOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        return new FtlEditor(session, FtlSettings.of(id, depth, reader.as(options)));
     }
 }

@@ -17,7 +17,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @EditlabMethod(FtMethod.ID)
 @Component(service = EditMethod.class, configurationPid = "io.editlab.ft")
 @Designate(ocd = FtConfig.class)
-public final class FtMethod extends FineTuningMethod {
+public final class FtMethod extends FineTuningMethod<FtConfig> {
 
     /** The method's id, the value of {@link EditMethod#NAME}. */
     static final String ID = "ft";
@@ -25,6 +25,6 @@ public final class FtMethod extends FineTuningMethod {
     /** @throws IllegalArgumentException when the configured defaults are invalid */
     @Activate
     public FtMethod(FtConfig config) {
-        super(FtlSettings.Defaults.of(config), "io.editlab.ft");
+        super(ID, 0.7, FtConfig.class, config, "io.editlab.ft");
     }
 }

@@ -15,7 +15,7 @@ import org.osgi.service.metatype.annotations.Designate;
 @EditlabMethod(FtlMethod.ID)
 @Component(service = EditMethod.class, configurationPid = "io.editlab.ftl")
 @Designate(ocd = FtlConfig.class)
-public final class FtlMethod extends FineTuningMethod {
+public final class FtlMethod extends FineTuningMethod<FtlConfig> {
 
     /** The method's id, the value of {@link EditMethod#NAME}. */
     static final String ID = "ft-l";
@@ -23,6 +23,6 @@ public final class FtlMethod extends FineTuningMethod {
     /** @throws IllegalArgumentException when the configured defaults are invalid */
     @Activate
     public FtlMethod(FtlConfig config) {
-        super(FtlSettings.Defaults.of(config), "io.editlab.ftl");
+        super(ID, 0.5, FtlConfig.class, config, "io.editlab.ftl");
     }
 }

@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The GRACE method's defaults (PID {@code io.editlab.grace}). Every attribute can be overridden per
- * editor by the key of the same name in {@link io.editlab.api.edit.EditMethod#create}'s overrides.
+ * editor by the key of the same name in {@link io.editlab.api.edit.EditMethod#options}' overrides.
  */
 @ObjectClassDefinition(
         name = "EditLab GRACE editor",

@@ -1,17 +1,13 @@
 package io.editlab.grace.impl;
 
-import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.ParameterInfo;
 import io.editlab.api.model.WeightLayout;
-import java.lang.reflect.Method;
+import io.editlab.editkit.Options;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * One editor's validated configuration, resolved against its model.
@@ -39,47 +35,30 @@ record GraceSettings(
 
     static final String METHOD = "grace";
 
-    /** The configuration keys: the attribute names of {@link GraceConfig}. */
-    static final Set<String> KEYS = Arrays.stream(GraceConfig.class.getDeclaredMethods())
-            .map(Method::getName)
-            .collect(Collectors.toUnmodifiableSet());
-
     /**
-     * Merges {@code overrides} over {@code defaults} and checks the result for {@code model}.
+     * Resolves {@code options} for {@code model}.
      *
-     * @throws EditException naming the key of an unknown, malformed or out-of-range value
+     * @throws EditException naming the option whose value does not fit the model
      */
-    static GraceSettings resolve(GraceConfig defaults, Map<String, ?> overrides, ModelHandle model)
-            throws EditException {
-        ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
-        int layer = values.integer("layer", defaults.layer());
+    static GraceSettings resolve(GraceOptions options, ModelHandle model) throws EditException {
+        int layer = options.layer();
         if (layer < -1 || layer >= model.layers()) {
-            throw values.invalid(
-                    "layer", layer, "-1 (two thirds of the depth) or a block index from 0 to " + (model.layers() - 1));
+            throw Options.invalid(
+                    METHOD,
+                    "layer",
+                    layer,
+                    "-1 (two thirds of the depth) or a block index from 0 to " + (model.layers() - 1));
         }
         int block = layer == -1 ? model.layers() * 2 / 3 : layer;
-        String roleName = values.text("module", defaults.module());
+        String roleName = options.module();
         ModuleRole role = role(roleName)
                 .filter(r -> linearWeight(model, block, r).isPresent())
-                .orElseThrow(() -> values.invalid(
-                        "module", roleName, "the role of a linear module, one of " + linearRoles(model, block)));
+                .orElseThrow(() -> Options.invalid(
+                        METHOD,
+                        "module",
+                        roleName,
+                        "the role of a linear module, one of " + linearRoles(model, block)));
         ParameterInfo weight = linearWeight(model, block, role).orElseThrow();
-        double epsilon = values.decimal("epsilon", defaults.epsilon());
-        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-            throw values.invalid("epsilon", epsilon, "a positive finite distance");
-        }
-        double learningRate = values.positive("learningRate", defaults.learningRate());
-        int steps = values.atLeast("steps", defaults.steps(), 1);
-        String replacementName = values.text("replacement", defaults.replacement());
-        Replacement replacement = Replacement.parse(replacementName)
-                .orElseThrow(() -> values.invalid(
-                        "replacement",
-                        replacementName,
-                        "one of "
-                                + Arrays.stream(Replacement.values())
-                                        .map(Replacement::id)
-                                        .toList()));
-        boolean expand = values.bool("expandOnSameLabel", defaults.expandOnSameLabel());
         long in = weight.layout() == WeightLayout.IN_OUT
                 ? weight.shape().get(0)
                 : weight.shape().get(1);
@@ -91,11 +70,11 @@ record GraceSettings(
                 model.module(block, role),
                 Math.toIntExact(in),
                 Math.toIntExact(out),
-                epsilon,
-                learningRate,
-                steps,
-                replacement,
-                expand);
+                options.epsilon(),
+                options.learningRate(),
+                options.steps(),
+                Replacement.parse(options.replacement()).orElseThrow(),
+                options.expandOnSameLabel());
     }
 
     /** The role named {@code name}, in any case. */

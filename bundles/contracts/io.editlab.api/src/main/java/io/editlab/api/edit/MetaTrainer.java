@@ -31,7 +31,7 @@ public interface MetaTrainer {
     /**
      * Like {@link #train(ModelHandle, List, List, Path, ProgressListener)}, with configuration
      * values that take precedence over the trainer's configured defaults for this run only (as
-     * {@link EditMethod#create}'s overrides do for an editor); unknown keys are an error. Trainers
+     * {@link EditMethod#options}' overrides do for an editor); unknown keys are an error. Trainers
      * that take overrides implement this method; the default accepts none.
      *
      * @throws EditException when {@code overrides} is not empty and this trainer takes none, or a

@@ -8,7 +8,7 @@
  * <p>Implemented by method bundles; used by hosts and harnesses.
  */
 @Export
-@Version("2.1.0")
+@Version("2.0.0")
 package io.editlab.api.edit;
 
 import org.osgi.annotation.bundle.Export;

@@ -189,7 +189,7 @@ public final class HarnessImpl implements Harness {
             session = opened.session();
             editor = opened.editor();
             Map<String, Double> finals = edit(
-                    new Edited(model, session, editor, name, method),
+                    new Edited(model, opened, name, method),
                     stream,
                     request.protocol(),
                     metrics,
@@ -231,7 +231,15 @@ public final class HarnessImpl implements Harness {
     }
 
     /** One editor at work: its session and the method service that made it. */
-    private record Edited(ModelHandle model, EditSession session, Editor editor, String name, EditMethod method) {}
+    private record Edited(ModelHandle model, SessionFiles.Opened opened, String name, EditMethod method) {
+        EditSession session() {
+            return opened.session();
+        }
+
+        Editor editor() {
+            return opened.editor();
+        }
+    }
 
     /** What an editor has done so far in this run: from the start, or from a resume point. */
     private static final class Progress {
@@ -321,7 +329,7 @@ public final class HarnessImpl implements Harness {
         if (file == null) {
             return null;
         }
-        SessionFiles.save(e.session(), e.editor(), file);
+        SessionFiles.save(e.opened(), file);
         return new ResumePoint(edits, file, progress.checkpoints, progress.perBatch);
     }
 

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
 import io.editlab.api.edit.Editor;
@@ -30,11 +32,13 @@ import io.editlab.harness.ResumePoint;
 import io.editlab.harness.RunListener;
 import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
+import io.editlab.harness.SessionFiles;
 import io.editlab.runtime.impl.DjlRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +113,30 @@ class HarnessImplTest {
     }
 
     static EditMethod method(java.util.function.Function<io.editlab.api.model.EditSession, Editor> factory) {
-        return (session, overrides) -> factory.apply(session);
+        return tunable(new HashMap<>(), factory);
+    }
+
+    /** A method whose options are {@code defaults} (which a test may change) with overrides over them. */
+    static EditMethod tunable(
+            Map<String, String> defaults,
+            java.util.function.Function<io.editlab.api.model.EditSession, Editor> factory) {
+        return new EditMethod() {
+            @Override
+            public EditOptions options(Map<String, ?> overrides) throws EditException {
+                if (!defaults.keySet().containsAll(overrides.keySet())) {
+                    throw new EditException(
+                            "unknown configuration " + overrides.keySet() + "; known: " + defaults.keySet());
+                }
+                Map<String, String> values = new HashMap<>(defaults);
+                overrides.forEach((key, value) -> values.put(key, value.toString()));
+                return () -> Map.copyOf(values);
+            }
+
+            @Override
+            public Editor create(io.editlab.api.model.EditSession session, EditOptions options) {
+                return factory.apply(session);
+            }
+        };
     }
 
     /** Adds each batch it is given to {@code seen}, each request as {@code label} says. */
@@ -531,5 +558,33 @@ class HarnessImplTest {
                 report.editors().get(0).error());
         assertEquals("ok", report.editors().get(1).status());
         assertEquals(2, batches[0], "it stopped at the next batch");
+    }
+
+    @Test
+    void aSessionFileKeepsTheOptionsItsEditorWasMadeWith() throws Exception {
+        Map<String, String> defaults = new HashMap<>(Map.of("scale", "1"));
+        EditMethod method = tunable(defaults, session -> new Noop());
+        Path file = Files.createTempDirectory("options").resolve("s.safetensors");
+        SessionFiles.Opened made = SessionFiles.open(model, "made", method, Map.of(), null);
+        try {
+            assertEquals(Map.of("scale", "1"), made.options().values());
+            SessionFiles.save(made, file);
+        } finally {
+            made.editor().close();
+            made.session().close();
+        }
+        defaults.put("scale", "5"); // the configured defaults changed since
+        SessionFiles.Opened kept = SessionFiles.open(model, "kept", method, Map.of(), file);
+        kept.session().close();
+        assertEquals(Map.of("scale", "1"), kept.options().values(), "the saved options, not today's defaults");
+        SessionFiles.Opened overridden = SessionFiles.open(model, "overridden", method, Map.of("scale", "3"), file);
+        overridden.session().close();
+        assertEquals(Map.of("scale", "3"), overridden.options().values(), "an override goes over the saved options");
+
+        defaults.clear();
+        defaults.put("rate", "1"); // a later version of the method knows other options
+        EditException stale =
+                assertThrows(EditException.class, () -> SessionFiles.open(model, "stale", method, Map.of(), file));
+        assertTrue(stale.getMessage().startsWith(file + ": unknown configuration [scale]"), stale.getMessage());
     }
 }

@@ -159,6 +159,17 @@ public final class HostSessions {
         } catch (EditException | IllegalArgumentException e) {
             throw ApiException.badRequest("editor '" + editor + "' refused the configuration: " + e.getMessage());
         }
+        // the session keeps the complete options it was made with, whatever the defaults become
+        record = new SessionRecord(
+                id,
+                record.name(),
+                record.model(),
+                editor,
+                Json.GSON.toJson(opened.options().values()),
+                record.created(),
+                null,
+                0,
+                0);
         try {
             store.addSession(record);
         } catch (RuntimeException e) {
@@ -220,7 +231,7 @@ public final class HostSessions {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Path file = folder.resolve(id).resolve("batch-" + seq + ".safetensors");
             try {
-                SessionFiles.save(session.opened.session(), session.opened.editor(), file);
+                SessionFiles.save(session.opened, file);
             } catch (IOException e) {
                 reopen(session, session.record.head());
                 throw new ApiException(

@@ -3,11 +3,14 @@ package io.editlab.alphaedit.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
+import io.editlab.editkit.OptionsReader;
 import io.editlab.locate.Corpora;
 import io.editlab.locate.LocateEditor;
+import io.editlab.locate.LocateOptions;
 import io.editlab.locate.LocateSettings;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +34,7 @@ public final class AlphaEditMethod implements EditMethod {
 
     static final String ID = "alphaedit";
 
-    private final AlphaEditConfig config;
+    private final OptionsReader<AlphaEditOptions, AlphaEditConfig> reader;
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
@@ -42,18 +45,23 @@ public final class AlphaEditMethod implements EditMethod {
                             cardinality = ReferenceCardinality.MULTIPLE,
                             policyOption = ReferencePolicyOption.GREEDY)
                     List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
-        this.config = config;
+        this.reader = new OptionsReader<>(ID, AlphaEditOptions.class, AlphaEditConfig.class, config);
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved = LocateSettings.resolve(
-                ID, AlphaEditConfig.class, config, overrides, AlphaEditPresets.ALL, session.model());
+    public AlphaEditOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        AlphaEditOptions own = reader.as(options);
+        LocateSettings.Resolved resolved =
+                LocateSettings.resolve(ID, own.shared(), AlphaEditPresets.ALL, session.model());
         String preset = resolved.preset().id();
-        double threshold = resolved.orPreset(
-                "nullSpaceThreshold", config.nullSpaceThreshold(), AlphaEditPresets.THRESHOLD.get(preset), false);
-        double l2 = resolved.orPreset("l2", config.l2(), AlphaEditPresets.L2.get(preset), false);
+        double threshold = LocateOptions.orPreset(own.nullSpaceThreshold(), AlphaEditPresets.THRESHOLD.get(preset));
+        double l2 = LocateOptions.orPreset(own.l2(), AlphaEditPresets.L2.get(preset));
         return LocateEditor.open(
                 session,
                 resolved.settings(),

@@ -3,11 +3,14 @@ package io.editlab.memit.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
+import io.editlab.editkit.OptionsReader;
 import io.editlab.locate.Corpora;
 import io.editlab.locate.LocateEditor;
+import io.editlab.locate.LocateOptions;
 import io.editlab.locate.LocateSettings;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * The MEMIT editing method ({@code editlab.method=memit}; Meng et al., "Mass-Editing Memory in a
  * Transformer", ICLR 2023): batches of facts written in closed form into the MLP output projections of
  * a range of layers (README). Defaults come from the configuration {@code io.editlab.memit}; {@link
- * #create}'s overrides take precedence for one editor.
+ * #options}' overrides take precedence for one editor.
  */
 @EditlabMethod(MemitMethod.ID)
 @Component(service = EditMethod.class, configurationPid = "io.editlab.memit")
@@ -31,7 +34,7 @@ public final class MemitMethod implements EditMethod {
 
     static final String ID = "memit";
 
-    private final MemitConfig config;
+    private final OptionsReader<MemitOptions, MemitConfig> reader;
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
@@ -42,19 +45,22 @@ public final class MemitMethod implements EditMethod {
                             cardinality = ReferenceCardinality.MULTIPLE,
                             policyOption = ReferencePolicyOption.GREEDY)
                     List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
-        this.config = config;
+        this.reader = new OptionsReader<>(ID, MemitOptions.class, MemitConfig.class, config);
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved =
-                LocateSettings.resolve(ID, MemitConfig.class, config, overrides, MemitPresets.ALL, session.model());
-        double lambda = resolved.orPreset(
-                "covarianceWeight",
-                config.covarianceWeight(),
-                MemitPresets.COVARIANCE_WEIGHT.get(resolved.preset().id()),
-                false);
+    public MemitOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        MemitOptions own = reader.as(options);
+        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, own.shared(), MemitPresets.ALL, session.model());
+        double lambda = LocateOptions.orPreset(
+                own.covarianceWeight(),
+                MemitPresets.COVARIANCE_WEIGHT.get(resolved.preset().id()));
         return LocateEditor.open(
                 session, resolved.settings(), corpora, (moments, manager) -> new MemitRule(moments, lambda, manager));
     }

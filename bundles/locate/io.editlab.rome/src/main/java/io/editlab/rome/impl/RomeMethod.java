@@ -3,11 +3,15 @@ package io.editlab.rome.impl;
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
+import io.editlab.editkit.Options;
+import io.editlab.editkit.OptionsReader;
 import io.editlab.locate.Corpora;
 import io.editlab.locate.LocateEditor;
+import io.editlab.locate.LocateOptions;
 import io.editlab.locate.LocateSettings;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +35,7 @@ public final class RomeMethod implements EditMethod {
 
     static final String ID = "rome";
 
-    private final RomeConfig config;
+    private final OptionsReader<LocateOptions, RomeConfig> reader;
     private final Map<String, KnowledgeCorpus> corpora;
 
     @Activate
@@ -42,16 +46,21 @@ public final class RomeMethod implements EditMethod {
                             cardinality = ReferenceCardinality.MULTIPLE,
                             policyOption = ReferencePolicyOption.GREEDY)
                     List<Map.Entry<Map<String, Object>, KnowledgeCorpus>> corpora) {
-        this.config = config;
+        this.reader = new OptionsReader<>(ID, LocateOptions.class, RomeConfig.class, config);
         this.corpora = Corpora.byName(corpora);
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        LocateSettings.Resolved resolved =
-                LocateSettings.resolve(ID, RomeConfig.class, config, overrides, RomePresets.ALL, session.model());
+    public LocateOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        LocateOptions own = reader.as(options);
+        LocateSettings.Resolved resolved = LocateSettings.resolve(ID, own, RomePresets.ALL, session.model());
         if (resolved.settings().layers().size() != 1) {
-            throw resolved.values().invalid("layers", resolved.settings().layers(), "one block: ROME edits one layer");
+            throw Options.invalid(ID, "layers", resolved.settings().layers(), "one block: ROME edits one layer");
         }
         return LocateEditor.open(
                 session, resolved.settings(), corpora, (moments, manager) -> new RomeRule(moments.get(0), manager));

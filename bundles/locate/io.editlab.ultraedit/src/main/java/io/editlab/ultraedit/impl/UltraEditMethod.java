@@ -2,9 +2,11 @@ package io.editlab.ultraedit.impl;
 
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditMethod;
+import io.editlab.api.edit.EditOptions;
 import io.editlab.api.edit.EditlabMethod;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.EditSession;
+import io.editlab.editkit.OptionsReader;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,15 +23,21 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = UltraEditConfig.class)
 public final class UltraEditMethod implements EditMethod {
 
-    private final UltraEditConfig config;
+    private final OptionsReader<UltraEditOptions, UltraEditConfig> reader;
 
     @Activate
     public UltraEditMethod(UltraEditConfig config) {
-        this.config = config;
+        this.reader =
+                new OptionsReader<>(UltraEditSettings.METHOD, UltraEditOptions.class, UltraEditConfig.class, config);
     }
 
     @Override
-    public Editor create(EditSession session, Map<String, ?> overrides) throws EditException {
-        return new UltraEditor(session, UltraEditSettings.resolve(config, overrides, session.model()));
+    public UltraEditOptions options(Map<String, ?> overrides) throws EditException {
+        return reader.read(overrides);
+    }
+
+    @Override
+    public Editor create(EditSession session, EditOptions options) throws EditException {
+        return new UltraEditor(session, UltraEditSettings.resolve(reader.as(options), session.model()));
     }
 }

@@ -1,19 +1,16 @@
 package io.editlab.ultraedit.impl;
 
-import io.editlab.api.edit.ConfigOverrides;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModuleRole;
 import io.editlab.api.model.ParameterInfo;
 import io.editlab.api.model.WeightLayout;
+import io.editlab.editkit.Options;
 import io.editlab.locate.Layers;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One UltraEdit editor's validated settings.
@@ -25,7 +22,6 @@ import java.util.Set;
 record UltraEditSettings(String preset, List<ParameterInfo> weights, double learningRate) {
 
     static final String METHOD = "ultraedit";
-    static final Set<String> KEYS = Set.of("preset", "layers", "module", "learningRate");
 
     /**
      * A preset: the edited blocks (empty: the last block), the module role, the learning rate.
@@ -43,27 +39,25 @@ record UltraEditSettings(String preset, List<ParameterInfo> weights, double lear
             new Preset("llama", "llama", 32, List.of(18, 19, 20, 21, 22, 23, 24), ModuleRole.MLP_UP, 1e-6),
             new Preset("small", null, 0, List.of(), ModuleRole.MLP_DOWN, 1e-2));
 
-    static UltraEditSettings resolve(UltraEditConfig defaults, Map<String, ?> overrides, ModelHandle model)
-            throws EditException {
-        ConfigOverrides values = new ConfigOverrides(METHOD, overrides, KEYS);
-        String presetName = values.text("preset", defaults.preset()).strip().toLowerCase(Locale.ROOT);
+    /**
+     * Resolves {@code options} for {@code model}: the preset's values where they are empty or -1, then
+     * checks against the model.
+     *
+     * @throws EditException naming the option whose value does not fit the model
+     */
+    static UltraEditSettings resolve(UltraEditOptions options, ModelHandle model) throws EditException {
+        String presetName = options.preset().strip().toLowerCase(Locale.ROOT);
         Preset preset = preset(presetName, model)
-                .orElseThrow(() -> values.invalid(
+                .orElseThrow(() -> Options.invalid(
+                        METHOD,
                         "preset",
                         presetName,
                         "auto or one of " + PRESETS.stream().map(Preset::id).toList()));
-        String roleName = values.text("module", defaults.module()).strip();
-        ModuleRole role = roleName.isEmpty()
-                ? preset.module()
-                : Arrays.stream(ModuleRole.values())
-                        .filter(r -> r.name().equalsIgnoreCase(roleName)
-                                && (r == ModuleRole.MLP_UP || r == ModuleRole.MLP_DOWN))
-                        .findFirst()
-                        .orElseThrow(() ->
-                                values.invalid("module", roleName, "empty (the preset's), MLP_DOWN or" + " MLP_UP"));
+        String roleName = options.module().strip();
+        ModuleRole role = roleName.isEmpty() ? preset.module() : ModuleRole.valueOf(roleName.toUpperCase(Locale.ROOT));
         List<Integer> layers = Layers.parse(
-                values,
-                values.text("layers", defaults.layers()),
+                METHOD,
+                options.layers(),
                 preset.layers().isEmpty() ? List.of(model.layers() - 1) : preset.layers(),
                 model);
         List<ParameterInfo> weights = new ArrayList<>();
@@ -71,15 +65,10 @@ record UltraEditSettings(String preset, List<ParameterInfo> weights, double lear
             String name = model.module(layer, role) + ".weight";
             weights.add(model.parameterInfo(name)
                     .filter(p -> p.layout() != WeightLayout.NONE && p.shape().dimension() == 2)
-                    .orElseThrow(() ->
-                            values.invalid("module", role, "a linear module;" + " the model has no weight " + name)));
+                    .orElseThrow(() -> Options.invalid(
+                            METHOD, "module", role, "a linear module;" + " the model has no weight " + name)));
         }
-        double learningRate = values.decimal("learningRate", defaults.learningRate());
-        if (learningRate == -1) {
-            learningRate = preset.learningRate();
-        } else if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw values.invalid("learningRate", learningRate, "-1 (the preset's) or a positive finite number");
-        }
+        double learningRate = options.learningRate() == -1 ? preset.learningRate() : options.learningRate();
         return new UltraEditSettings(preset.id(), weights, learningRate);
     }
 

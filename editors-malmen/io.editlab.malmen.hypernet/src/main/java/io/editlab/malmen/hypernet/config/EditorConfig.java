@@ -7,7 +7,7 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The configured defaults of the MALMEN and MEND editors (PIDs {@code io.editlab.malmen} and {@code
  * io.editlab.mend}). Every attribute can be overridden per editor by the key of the same name in
- * {@link io.editlab.api.edit.EditMethod#create}'s overrides, e.g. {@code --config malmen.hypernet=DIR}.
+ * {@link io.editlab.api.edit.EditMethod#options}' overrides, e.g. {@code --config malmen.hypernet=DIR}.
  */
 @ObjectClassDefinition(
         name = "EditLab MALMEN/MEND editor",

@@ -19,7 +19,6 @@ import io.editlab.malmen.hypernet.KeyTracer;
 import io.editlab.malmen.hypernet.Layouts;
 import io.editlab.malmen.hypernet.ShiftAggregator;
 import io.editlab.malmen.hypernet.Variant;
-import io.editlab.malmen.hypernet.config.EditorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -84,26 +83,14 @@ public final class HypernetEditor implements Editor {
     private boolean closed;
 
     /**
-     * An editor of {@code variant} for {@code session}: {@code overrides} (keys {@code hypernet},
-     * {@code lmBatchSize}, {@code tokenChunk}, {@code mode}) over the method's configured {@code
-     * defaults}.
+     * An editor of {@code variant} for {@code session} with {@code options}.
      *
-     * @throws EditException when a value is invalid, or the hyper-network cannot be read, is of the
-     *     other method or does not fit the model
+     * @throws EditException when the hyper-network folder is missing, cannot be read, is of the other
+     *     method or does not fit the model
      */
-    public static HypernetEditor create(
-            EditSession session, Variant variant, EditorConfig defaults, Map<String, ?> overrides)
+    public static HypernetEditor create(EditSession session, Variant variant, HypernetOptions options)
             throws EditException {
-        return new HypernetEditor(session, variant, EditorSettings.read(variant.id(), defaults, overrides));
-    }
-
-    /**
-     * Checks a method's configured defaults when its component activates.
-     *
-     * @throws IllegalArgumentException naming the PID and the bad key
-     */
-    public static void checkDefaults(Variant variant, EditorConfig defaults) {
-        EditorSettings.checkDefaults(variant.id(), defaults);
+        return new HypernetEditor(session, variant, EditorSettings.of(variant.id(), options));
     }
 
     /** @throws EditException when the hyper-network cannot be read, is of the other method or does not fit the model */

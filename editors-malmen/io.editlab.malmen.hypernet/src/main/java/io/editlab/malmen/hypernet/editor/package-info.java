@@ -3,10 +3,10 @@
  * {@link io.editlab.malmen.hypernet.editor.HypernetEditor#create} (keys and value gradients traced
  * at the edited modules, the network's outputs aggregated chunk by chunk, one shift per module). The
  * method bundles ({@code io.editlab.malmen}, {@code io.editlab.mend}) register it as their editing
- * method.
+ * method, with {@link io.editlab.malmen.hypernet.editor.HypernetOptions} as their options.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package io.editlab.malmen.hypernet.editor;
 
 import org.osgi.annotation.bundle.Export;

@@ -137,22 +137,26 @@ final class MetaTraining {
                     model,
                     variant,
                     settings.modules(model),
-                    settings.rank(),
-                    settings.blocks(),
+                    settings.options().rank(),
+                    settings.options().blocks(),
                     settings.tokens(),
-                    settings.lmBatchSize());
+                    settings.options().lmBatchSize());
         } catch (IllegalArgumentException e) {
             throw new EditException(variant.id() + " meta-trainer: " + e.getMessage(), e);
         }
-        int chunk = Math.min(settings.editsPerStep(), train.size());
+        int chunk = Math.min(settings.options().editsPerStep(), train.size());
         int stepsPerEpoch = train.size() / chunk;
         try (EditSession session = model.openSession("train-hypernet:" + variant.id());
-                HyperNetwork network =
-                        HyperNetwork.create(config, settings.initialLr(), settings.seed(), session.manager());
+                HyperNetwork network = HyperNetwork.create(
+                        config,
+                        settings.options().initialLr(),
+                        settings.options().seed(),
+                        session.manager());
                 NDManager state = session.manager().newSubManager()) {
             network.setTrainable(true);
-            Adam adam = new Adam(state, network.parameters(), (float) settings.metaLr());
-            Random random = new Random(settings.seed());
+            Adam adam = new Adam(
+                    state, network.parameters(), (float) settings.options().metaLr());
+            Random random = new Random(settings.options().seed());
             Trainer trainer = new Trainer(session, network, adam);
             double best = Double.POSITIVE_INFINITY;
             int bestEpoch = 0;
@@ -160,9 +164,9 @@ final class MetaTraining {
             Scores bestScores = null;
             double lastTrainLoss = Double.NaN;
             int sinceBest = 0;
-            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= settings.options().epochs(); epoch++) {
                 epochsRun = epoch;
-                String label = "epoch " + epoch + "/" + settings.epochs();
+                String label = "epoch " + epoch + "/" + settings.options().epochs();
                 List<Fact> order = new ArrayList<>(train);
                 Collections.shuffle(order, random);
                 double lossSum = 0;
@@ -216,13 +220,13 @@ final class MetaTraining {
                                     train.size(),
                                     valid.size(),
                                     started));
-                } else if (++sinceBest >= settings.patience()) {
+                } else if (++sinceBest >= settings.options().patience()) {
                     break;
                 }
             }
             if (bestEpoch == 0) {
                 throw new EditException(variant.id() + " meta-trainer: no epoch ended with a finite loss; lower"
-                        + " metaLr (now " + settings.metaLr() + ")");
+                        + " metaLr (now " + settings.options().metaLr() + ")");
             }
             // the checkpoint holds the best epoch's parameters; update its record with the whole run
             try (HyperNetwork saved = HypernetCheckpoint.load(output, state)) {
@@ -295,7 +299,9 @@ final class MetaTraining {
         List<Fact> facts = new ArrayList<>();
         for (EditRequest r : requests) {
             List<String> rephrases = r.rephrases().isEmpty() ? List.of(r.prompt()) : r.rephrases();
-            int count = settings.rephrases() < 0 ? rephrases.size() : Math.min(settings.rephrases(), rephrases.size());
+            int count = settings.options().rephrases() < 0
+                    ? rephrases.size()
+                    : Math.min(settings.options().rephrases(), rephrases.size());
             List<Completion> equivalents = rephrases.subList(0, count).stream()
                     .map(p -> new Completion(p, r.target()))
                     .toList();
@@ -355,11 +361,11 @@ final class MetaTraining {
                 } finally {
                     resetDeltas();
                 }
-                double loss = losses[0] + settings.locCoef() * losses[1];
+                double loss = losses[0] + settings.options().locCoef() * losses[1];
                 long t3 = System.nanoTime();
                 backward(step, cache, solutions, gradients);
                 session.delta(modules.get(0).weight()); // out of gradient mode: Adam updates in place
-                boolean moved = guard.step(loss, settings.maxGradNorm()); // clips, then steps or skips
+                boolean moved = guard.step(loss, settings.options().maxGradNorm()); // clips, then steps or skips
                 long t4 = System.nanoTime();
                 lmSeconds += (t1 - t0 + t3 - t2) / 1e9;
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
@@ -373,8 +379,8 @@ final class MetaTraining {
                                 variant.id(),
                                 GuardedSteps.TOLERATED_IN_A_ROW + 1,
                                 loss,
-                                settings.metaLr(),
-                                settings.initialLr()));
+                                settings.options().metaLr(),
+                                settings.options().initialLr()));
                     }
                     LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
                     return Double.NaN;
@@ -393,7 +399,8 @@ final class MetaTraining {
                 grads.put(m, new ArrayList<>());
             });
             List<Completion> edits = chunk.stream().map(Fact::edit).toList();
-            for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), edits, settings.lmBatchSize())) {
+            for (List<Completion> batch : KeyTracer.batches(
+                    session.tokenizer(), edits, settings.options().lmBatchSize())) {
                 try (NDManager scratch = step.newSubManager()) {
                     KeyTracer.trace(
                             session,
@@ -401,7 +408,7 @@ final class MetaTraining {
                             batch,
                             modules,
                             network.config().tokens(),
-                            settings.lmBatchSize(),
+                            settings.options().lmBatchSize(),
                             (m, u, g) -> {
                                 network.observe(m, u, g);
                                 keys.get(m).add(Copies.into(step, u));
@@ -455,7 +462,8 @@ final class MetaTraining {
                     chunk.stream().flatMap(f -> f.unrelated().stream()).toList();
             double gen = 0;
             int genBatches = 0;
-            for (List<Completion> batch : KeyTracer.batches(session.tokenizer(), equivalents, settings.lmBatchSize())) {
+            for (List<Completion> batch : KeyTracer.batches(
+                    session.tokenizer(), equivalents, settings.options().lmBatchSize())) {
                 try (NDManager scratch = step.newSubManager();
                         GradientCollector collector = session.newGradientCollector()) {
                     NDArray loss = session.forward(scratch, batch, ForwardOptions.INFERENCE)
@@ -469,9 +477,9 @@ final class MetaTraining {
             }
             double loc = 0;
             int locBatches = 0;
-            if (settings.locCoef() > 0) {
-                for (List<Completion> batch :
-                        KeyTracer.batches(session.tokenizer(), unrelated, settings.lmBatchSize())) {
+            if (settings.options().locCoef() > 0) {
+                for (List<Completion> batch : KeyTracer.batches(
+                        session.tokenizer(), unrelated, settings.options().lmBatchSize())) {
                     try (NDManager scratch = step.newSubManager()) {
                         NDArray before = model.forward(scratch, batch, ForwardOptions.INFERENCE)
                                 .logits()
@@ -486,7 +494,7 @@ final class MetaTraining {
                                     .div(before.getShape().get(0));
                             loc += kl.getFloat();
                             locBatches++;
-                            collector.backward(kl.mul(settings.locCoef()));
+                            collector.backward(kl.mul(settings.options().locCoef()));
                         }
                     } catch (IllegalArgumentException e) {
                         throw new EditException(variant.id() + " meta-trainer: " + e.getMessage(), e);
@@ -557,14 +565,16 @@ final class MetaTraining {
                         List<Completion> unrelated = part.stream()
                                 .flatMap(f -> f.unrelated().stream())
                                 .toList();
-                        for (List<Completion> b :
-                                KeyTracer.batches(session.tokenizer(), edits, settings.lmBatchSize())) {
+                        for (List<Completion> b : KeyTracer.batches(
+                                session.tokenizer(), edits, settings.options().lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
                                 count(session.forward(scratch, b, ForwardOptions.INFERENCE), null, es);
                             }
                         }
-                        for (List<Completion> b :
-                                KeyTracer.batches(session.tokenizer(), equivalents, settings.lmBatchSize())) {
+                        for (List<Completion> b : KeyTracer.batches(
+                                session.tokenizer(),
+                                equivalents,
+                                settings.options().lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
                                 ForwardResult r = session.forward(scratch, b, ForwardOptions.INFERENCE);
                                 gen += r.loss().getFloat();
@@ -572,8 +582,10 @@ final class MetaTraining {
                                 count(r, null, gs);
                             }
                         }
-                        for (List<Completion> b :
-                                KeyTracer.batches(session.tokenizer(), unrelated, settings.lmBatchSize())) {
+                        for (List<Completion> b : KeyTracer.batches(
+                                session.tokenizer(),
+                                unrelated,
+                                settings.options().lmBatchSize())) {
                             try (NDManager scratch = step.newSubManager()) {
                                 NDArray before = model.forward(scratch, b, ForwardOptions.INFERENCE)
                                         .logits()
@@ -598,7 +610,12 @@ final class MetaTraining {
             double genLoss = gen / Math.max(1, genBatches);
             double locLoss = loc / Math.max(1, locBatches);
             return new Scores(
-                    genLoss + settings.locCoef() * locLoss, genLoss, locLoss, ratio(es), ratio(gs), ratio(ls));
+                    genLoss + settings.options().locCoef() * locLoss,
+                    genLoss,
+                    locLoss,
+                    ratio(es),
+                    ratio(gs),
+                    ratio(ls));
         }
 
         /** Adds correct and total target tokens: argmax against targets, or post- against pre-edit argmax. */
@@ -637,8 +654,8 @@ final class MetaTraining {
             NDArray u = cache.keys.get(m);
             NDArray d = cache.gradients.get(m);
             long rows = u.getShape().get(0);
-            for (long from = 0; from < rows; from += settings.tokenChunk()) {
-                long to = Math.min(rows, from + settings.tokenChunk());
+            for (long from = 0; from < rows; from += settings.options().tokenChunk()) {
+                long to = Math.min(rows, from + settings.options().tokenChunk());
                 try (NDManager scratch = step.newSubManager()) {
                     body.accept(
                             u.get(scratch, new NDIndex("{}:{}", from, to)),

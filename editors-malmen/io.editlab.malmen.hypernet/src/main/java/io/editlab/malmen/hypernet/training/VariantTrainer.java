@@ -5,6 +5,7 @@ import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.api.edit.ProgressListener;
 import io.editlab.api.model.ModelHandle;
+import io.editlab.editkit.OptionsReader;
 import io.editlab.malmen.hypernet.Variant;
 import io.editlab.malmen.hypernet.config.TrainerConfig;
 import java.nio.file.Path;
@@ -18,18 +19,14 @@ import java.util.Map;
 public abstract class VariantTrainer implements MetaTrainer {
 
     private final Variant variant;
-    private final TrainerConfig config;
+    private final OptionsReader<TrainerOptions, TrainerConfig> reader;
 
     /** @throws IllegalArgumentException naming the PID and the bad key when the defaults are invalid */
     protected VariantTrainer(Variant variant, TrainerConfig config) {
-        try {
-            TrainerSettings.read(variant, config, Map.of());
-        } catch (EditException e) {
-            throw new IllegalArgumentException(
-                    "invalid configuration io.editlab." + variant.id() + ".hypernet: " + e.getMessage(), e);
-        }
         this.variant = variant;
-        this.config = config;
+        this.reader = new OptionsReader<>(
+                        variant.id() + " meta-trainer", TrainerOptions.class, TrainerConfig.class, config)
+                .checkDefaults("io.editlab." + variant.id() + ".hypernet");
     }
 
     @Override
@@ -52,7 +49,7 @@ public abstract class VariantTrainer implements MetaTrainer {
             Map<String, ?> overrides,
             ProgressListener progress)
             throws EditException {
-        TrainerSettings settings = TrainerSettings.read(variant, config, overrides);
+        TrainerSettings settings = TrainerSettings.of(variant, reader.read(overrides));
         return new MetaTraining(model, settings, progress).run(training, validation, output);
     }
 }

@@ -108,10 +108,17 @@ class HypernetEditorTest {
         return new VariantTrainer(variant, Configs.defaults(TrainerConfig.class)) {};
     }
 
+    /** An editor of {@code variant} with {@code overrides} over {@code defaults}. */
+    static Editor create(EditSession session, Variant variant, EditorConfig defaults, Map<String, ?> overrides)
+            throws EditException {
+        return HypernetEditor.create(
+                session, variant, HypernetOptions.reader(variant, defaults).read(overrides));
+    }
+
     static Editor malmen(EditSession session, Map<String, Object> overrides) throws EditException {
         Map<String, Object> all = new HashMap<>(overrides);
         all.putIfAbsent("hypernet", malmenNet.toString());
-        return HypernetEditor.create(session, Variant.MALMEN, TinyWorld.config(Map.of()), all);
+        return create(session, Variant.MALMEN, TinyWorld.config(Map.of()), all);
     }
 
     @Test
@@ -239,7 +246,7 @@ class HypernetEditorTest {
                                     });
                         }
                     }
-                    try (Editor editor = HypernetEditor.create(
+                    try (Editor editor = create(
                             session,
                             Variant.MALMEN,
                             TinyWorld.config(Map.of()),
@@ -282,7 +289,7 @@ class HypernetEditorTest {
     void mendSumsShiftsWithItsOwnNetworkAndTheMethodsRefuseEachOthers() throws Exception {
         double before = TinyWorld.meanLogProb(model, HELD_OUT);
         try (EditSession session = model.openSession("mend");
-                Editor editor = HypernetEditor.create(
+                Editor editor = create(
                         session, Variant.MEND, TinyWorld.config(Map.of()), Map.of("hypernet", mendNet.toString()))) {
             EditResult result = editor.apply(HELD_OUT);
             assertTrue(
@@ -295,7 +302,7 @@ class HypernetEditorTest {
             assertTrue(wrong.getMessage().contains("trained for mend"), wrong.getMessage());
             EditException other = assertThrows(
                     EditException.class,
-                    () -> HypernetEditor.create(
+                    () -> create(
                             session,
                             Variant.MEND,
                             TinyWorld.config(Map.of()),
@@ -403,12 +410,12 @@ class HypernetEditorTest {
     void badConfigurationNamesTheKey() throws Exception {
         try (EditSession session = model.openSession("config")) {
             EditorConfig defaults = TinyWorld.config(Map.of());
-            EditException missing = assertThrows(
-                    EditException.class, () -> HypernetEditor.create(session, Variant.MALMEN, defaults, Map.of()));
+            EditException missing =
+                    assertThrows(EditException.class, () -> create(session, Variant.MALMEN, defaults, Map.of()));
             assertTrue(missing.getMessage().startsWith("malmen: hypernet must be"), missing.getMessage());
             EditException absent = assertThrows(
                     EditException.class,
-                    () -> HypernetEditor.create(
+                    () -> create(
                             session,
                             Variant.MALMEN,
                             defaults,
@@ -416,12 +423,12 @@ class HypernetEditorTest {
             assertTrue(absent.getMessage().contains("hypernet"), absent.getMessage());
             EditException unknown = assertThrows(
                     EditException.class,
-                    () -> HypernetEditor.create(
+                    () -> create(
                             session, Variant.MALMEN, defaults, Map.of("hypernet", malmenNet.toString(), "rank", 3)));
             assertTrue(unknown.getMessage().contains("unknown configuration [rank]"), unknown.getMessage());
             EditException mode = assertThrows(
                     EditException.class,
-                    () -> HypernetEditor.create(
+                    () -> create(
                             session,
                             Variant.MALMEN,
                             defaults,
@@ -429,7 +436,7 @@ class HypernetEditorTest {
             assertTrue(mode.getMessage().contains("mode"), mode.getMessage());
             EditException notANet = assertThrows(
                     EditException.class,
-                    () -> HypernetEditor.create(
+                    () -> create(
                             session,
                             Variant.MALMEN,
                             defaults,
@@ -440,7 +447,7 @@ class HypernetEditorTest {
                     notANet.getMessage());
             assertThrows(
                     IllegalArgumentException.class,
-                    () -> HypernetEditor.checkDefaults(Variant.MALMEN, TinyWorld.config(Map.of("mode", "other"))));
+                    () -> HypernetOptions.reader(Variant.MALMEN, TinyWorld.config(Map.of("mode", "other"))));
             assertTrue(session.deltas().isEmpty(), "nothing was edited");
         }
     }

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ZsreReaderTest {
 
+    /** Only a hang or a pathological slowdown exceeds this: a unit test on a shared machine does not time. */
+    private static final Duration HANG_GUARD = Duration.ofSeconds(30);
+
     /** One complete record; single quotes stand for double quotes (see {@link #write}). */
     private static final String RECORD = "{'subject': 'Watts Humphrey', 'src': 'What university did Watts Humphrey"
             + " attend?', 'pred': 'Harvard', 'rephrase': 'Which university did Watts Humphrey go to?',"
@@ -35,7 +38,7 @@ class ZsreReaderTest {
     @Test
     void readsTheEvalFileWithPortability() throws DatasetException {
         Path file = data("zsre_mend_eval_portability_gpt4.json");
-        List<EditRequest> requests = assertTimeout(Duration.ofSeconds(1), () -> reader.read(file));
+        List<EditRequest> requests = assertTimeout(HANG_GUARD, () -> reader.read(file));
         assertEquals(537, requests.size());
         EditRequest first = requests.get(0);
         assertEquals("0", first.id());
@@ -61,8 +64,8 @@ class ZsreReaderTest {
     @Test
     void rejectsTheTrainingFileAtItsFirstRecordWithoutATarget() {
         Path file = data("zsre_mend_train-1k.json");
-        DatasetException e = assertTimeout(
-                Duration.ofSeconds(1), () -> assertThrows(DatasetException.class, () -> reader.read(file)));
+        DatasetException e =
+                assertTimeout(HANG_GUARD, () -> assertThrows(DatasetException.class, () -> reader.read(file)));
         assertEquals(534, e.record());
         assertEquals("alt", e.field());
         assertTrue(
