@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -46,16 +47,33 @@ public final class CommandLine {
         thread.start();
     }
 
-    /** Waits until every bundle is active (SCR registers a bundle's components as it starts), at most 30 s. */
+    /**
+     * Waits until every bundle is active (SCR registers a bundle's components as it starts), at most
+     * 30 s: woken by each bundle event, no polling.
+     */
     private static void awaitStarted(BundleContext context) {
-        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
-        while (System.nanoTime() < deadline && !allActive(context)) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        Object changed = new Object();
+        BundleListener listener = event -> {
+            synchronized (changed) {
+                changed.notifyAll();
             }
+        };
+        context.addBundleListener(listener);
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        try {
+            synchronized (changed) {
+                while (!allActive(context)) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000L;
+                    if (left <= 0) {
+                        return;
+                    }
+                    changed.wait(left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            context.removeBundleListener(listener);
         }
     }
 
