@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -73,6 +74,46 @@ public final class Adam {
     /** The number of steps taken. */
     public int steps() {
         return steps;
+    }
+
+    /**
+     * The first-moment estimates, one per parameter in order: this optimiser's own arrays, for a
+     * trainer that saves its state to resume later (copy them; {@link #restore} puts them back).
+     */
+    public List<NDArray> means() {
+        return Collections.unmodifiableList(means);
+    }
+
+    /** The second-moment estimates, one per parameter in order, as {@link #means} gives the first. */
+    public List<NDArray> variances() {
+        return Collections.unmodifiableList(variances);
+    }
+
+    /**
+     * Puts saved moments and the step count back, as {@link #means}, {@link #variances} and {@link
+     * #steps} gave them (values are copied into this optimiser's arrays).
+     *
+     * @throws IllegalArgumentException when the counts or shapes differ from this optimiser's
+     */
+    public void restore(List<NDArray> savedMeans, List<NDArray> savedVariances, int savedSteps) {
+        if (savedMeans.size() != means.size() || savedVariances.size() != variances.size() || savedSteps < 0) {
+            throw new IllegalArgumentException("the saved optimiser state has " + savedMeans.size() + " and "
+                    + savedVariances.size() + " moments and " + savedSteps + " steps; this one has "
+                    + means.size() + " parameters");
+        }
+        for (int i = 0; i < means.size(); i++) {
+            copy(savedMeans.get(i), means.get(i));
+            copy(savedVariances.get(i), variances.get(i));
+        }
+        steps = savedSteps;
+    }
+
+    private static void copy(NDArray from, NDArray into) {
+        if (!from.getShape().equals(into.getShape())) {
+            throw new IllegalArgumentException(
+                    "a saved moment has shape " + from.getShape() + ", the parameter's is " + into.getShape());
+        }
+        into.set(new NDIndex("..."), from);
     }
 
     /** One update of every parameter from its gradient; the gradients are zeroed afterwards. */

@@ -111,4 +111,51 @@ class AdamTest {
             assertThrows(IllegalArgumentException.class, () -> new Adam(manager, List.of(), 0.1f, 1f, 0.9f, 1e-8f, 0));
         }
     }
+
+    /** An optimiser restored from another's saved moments and step count goes on exactly as it would have. */
+    @Test
+    void aRestoredOptimiserContinuesExactlyWhereTheSavedOneWas() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            NDArray coefficients = manager.create(new float[] {1f, 3f, 0.1f});
+            NDArray w = manager.create(new float[] {1.0f, -2.0f, 0.5f});
+            w.setRequiresGradient(true);
+            Adam original = new Adam(manager, List.of(w), 0.1f);
+            for (int t = 0; t < 3; t++) {
+                descend(manager, w, coefficients, original);
+            }
+            NDArray resumed = w.duplicate();
+            resumed.setRequiresGradient(true);
+            Adam restored = new Adam(manager, List.of(resumed), 0.1f);
+            restored.restore(
+                    List.of(original.means().get(0).duplicate()),
+                    List.of(original.variances().get(0).duplicate()),
+                    original.steps());
+            descend(manager, w, coefficients, original);
+            descend(manager, resumed, coefficients, restored);
+            assertEquals(4, restored.steps());
+            float[] expected = w.toFloatArray();
+            float[] actual = resumed.toFloatArray();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(expected[i], actual[i], 0f, "element " + i);
+            }
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> restored.restore(List.of(), List.of(), 1),
+                    "a state of another parameter list is refused");
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> restored.restore(
+                            List.of(manager.zeros(new ai.djl.ndarray.types.Shape(2))),
+                            List.of(manager.zeros(new ai.djl.ndarray.types.Shape(2))),
+                            1),
+                    "a moment of another shape is refused");
+        }
+    }
+
+    private static void descend(NDManager manager, NDArray w, NDArray coefficients, Adam adam) {
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            collector.backward(w.square().mul(coefficients).sum());
+        }
+        adam.step();
+    }
 }

@@ -13,6 +13,7 @@ import io.editlab.api.model.TargetScore;
 import io.editlab.api.train.PretrainingReport;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.GuardedSteps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,6 @@ final class Pretraining {
     static final String UNKNOWN = "<unk>";
     private static final int MEASURE_SAMPLE = 2000;
     private static final double MAX_GRADIENT_NORM = 1.0;
-    private static final int MAX_SKIPPED_IN_A_ROW = 20;
 
     private final NDManager root;
     private final GradientGate gate;
@@ -68,9 +68,13 @@ final class Pretraining {
         long start = System.nanoTime();
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
         try (NDManager manager = root.newSubManager()) {
-            deleteTree(partial);
-            Files.createDirectories(partial);
             List<String> vocabulary = vocabulary(facts, extraWords);
+            String fingerprint = PretrainingResume.fingerprint(spec, vocabulary, facts);
+            boolean resuming = PretrainingResume.present(partial, fingerprint);
+            if (!resuming) {
+                deleteTree(partial);
+                Files.createDirectories(partial);
+            }
             String tokenizerJson = TextTokenizer.wordLevel(vocabulary, UNKNOWN);
             Files.writeString(partial.resolve(TextTokenizer.JSON), tokenizerJson);
             JsonObject config = config(spec, vocabulary.size(), positions(facts));
@@ -86,8 +90,9 @@ final class Pretraining {
                         manager::newSubManager,
                         gate::backwards,
                         gate::inferenceOnThisThread);
-                Trained trained = train(spec, facts, model, weights, manager, progress);
+                Trained trained = train(spec, facts, model, weights, manager, progress, partial, fingerprint, resuming);
                 Safetensors.write(partial.resolve(Checkpoint.SINGLE), weights, Map.of("format", "pt"));
+                Files.deleteIfExists(partial.resolve(PretrainingResume.FILE));
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE);
                 long parameters =
                         weights.values().stream().mapToLong(NDArray::size).sum();
@@ -106,26 +111,40 @@ final class Pretraining {
 
     private record Trained(int epochs, double exactMatch) {}
 
+    /**
+     * Trains {@code weights} on {@code facts}, from the state saved in {@code partial} when {@code
+     * resuming}, saving the state there after every epoch.
+     */
     private Trained train(
             PretrainingSpec spec,
             List<Completion> facts,
             Inference model,
             Map<String, NDArray> weights,
             NDManager manager,
-            ProgressListener progress)
-            throws ModelException {
+            ProgressListener progress,
+            Path partial,
+            String fingerprint,
+            boolean resuming)
+            throws ModelException, IOException {
         Adam adam = new Adam(manager, List.copyOf(weights.values()), spec.learningRate(), 0.9f, 0.98f, 1e-8f, 0f);
-        List<Completion> order = new ArrayList<>(facts);
-        Random random = new Random(spec.seed());
+        GuardedSteps guard = new GuardedSteps(List.of(adam));
         int perEpoch = (facts.size() + spec.batchSize() - 1) / spec.batchSize();
         long total = (long) perEpoch * spec.epochs();
         long warmup = Math.max(1, Math.min(200, total / 10));
-        long step = 0;
-        int skippedInARow = 0;
+        PretrainingResume.Point start = resuming
+                ? PretrainingResume.load(partial, weights, adam, manager)
+                : new PretrainingResume.Point(0, 0, new Random(spec.seed()));
+        Random random = start.random();
+        long step = start.step();
+        int epoch = start.epoch();
+        if (resuming) {
+            progress.progress(
+                    String.format(Locale.ROOT, "resuming after epoch %d/%d", epoch, spec.epochs()), step, total);
+        }
         double exactMatch = 0;
-        int epoch = 0;
         while (epoch < spec.epochs()) {
             epoch++;
+            List<Completion> order = new ArrayList<>(facts);
             Collections.shuffle(order, random);
             double lossSum = 0;
             for (int from = 0; from < order.size(); from += spec.batchSize()) {
@@ -133,18 +152,15 @@ final class Pretraining {
                 adam.setLearningRate(schedule(spec.learningRate(), step, warmup, total));
                 float loss =
                         trainStep(model, order.subList(from, Math.min(order.size(), from + spec.batchSize())), manager);
-                double norm = adam.clipGradientNorm(MAX_GRADIENT_NORM);
-                if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+                if (!guard.step(loss, MAX_GRADIENT_NORM)) {
                     // PyTorch on this CPU path occasionally yields a non-finite step: skip it, but not forever
-                    adam.zeroGradients();
-                    if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
-                        throw new ModelException("pretraining diverged at epoch " + epoch + ", step " + step + " (loss "
-                                + loss + ", gradient norm " + norm + "); try a lower learning rate");
+                    if (guard.diverged()) {
+                        throw new ModelException("pretraining diverged at epoch " + epoch + ", step " + step + " ("
+                                + guard.inARow() + " non-finite steps in a row, the last with loss " + loss
+                                + "); try a lower learning rate");
                     }
                     continue;
                 }
-                skippedInARow = 0;
-                adam.step();
                 lossSum += loss;
                 progress.progress(
                         String.format(Locale.ROOT, "epoch %d/%d, loss %.4f", epoch, spec.epochs(), loss), step, total);
@@ -163,6 +179,8 @@ final class Pretraining {
             if (exactMatch >= spec.stopAccuracy()) {
                 break;
             }
+            PretrainingResume.save(
+                    partial, fingerprint, weights, adam, new PretrainingResume.Point(epoch, step, random));
         }
         return new Trained(epoch, exactMatch(model, facts, Integer.MAX_VALUE, random));
     }

@@ -96,4 +96,71 @@ class PretrainingTest {
         assertEquals(1f, Pretraining.schedule(1f, 10, 10, 100), 1e-6f);
         assertEquals(0.1f, Pretraining.schedule(1f, 100, 10, 100), 1e-6f);
     }
+
+    /** Thrown by a progress listener to stop a run the way a kill would, between two steps. */
+    private static final class Killed extends RuntimeException {
+        Killed() {
+            super("killed");
+        }
+    }
+
+    @Test
+    void aStoppedRunGoesOnFromItsLastFinishedEpoch() throws Exception {
+        // a learning rate too small to know every fact within 6 epochs: no early stop
+        PretrainingSpec spec = new PretrainingSpec(2, 32, 2, 6, 16, 1e-4f, 1.0, 1);
+        PretrainingReport whole = runtime.pretrain(spec, facts(), List.of(), dir.resolve("whole"), (s, d, t) -> {});
+        assertEquals(6, whole.epochs());
+
+        Path out = dir.resolve("stopped");
+        assertThrows(
+                Killed.class,
+                () -> runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> {
+                    if (stage.startsWith("epoch 4/6")) {
+                        throw new Killed();
+                    }
+                }));
+        assertFalse(Files.exists(out), "nothing is written to the output until the run ends");
+        assertTrue(Files.exists(dir.resolve("stopped.partial").resolve(PretrainingResume.FILE)));
+
+        List<String> stages = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        PretrainingReport resumed = runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> {
+            stages.add(stage);
+            steps.add(done);
+        });
+        assertEquals("resuming after epoch 3/6", stages.get(0));
+        assertTrue(stages.stream().noneMatch(stage -> stage.startsWith("epoch 3/6")), "finished epochs are not redone");
+        assertEquals(3 * 3 + 1, steps.get(1), "the step count goes on (3 steps an epoch)");
+        assertEquals(6, resumed.epochs());
+        assertFalse(Files.exists(dir.resolve("stopped.partial")), "nothing half-written is left");
+
+        ModelHandle a = runtime.load("whole", dir.resolve("whole"));
+        ModelHandle b = runtime.load("resumed", out);
+        List<TargetScore> expected = a.score(facts());
+        List<TargetScore> actual = b.score(facts());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(
+                    expected.get(i).logProbs()[0],
+                    actual.get(i).logProbs()[0],
+                    1e-4,
+                    "fact " + i + ": the resumed run ends where the whole run did");
+        }
+    }
+
+    @Test
+    void theStateOfOtherFactsIsNotResumed() throws Exception {
+        PretrainingSpec spec = new PretrainingSpec(2, 32, 2, 4, 16, 1e-4f, 1.0, 1);
+        Path out = dir.resolve("model");
+        assertThrows(
+                Killed.class,
+                () -> runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> {
+                    if (stage.startsWith("epoch 3/4")) {
+                        throw new Killed();
+                    }
+                }));
+        List<Completion> fewer = facts().subList(0, 40);
+        List<String> stages = new ArrayList<>();
+        runtime.pretrain(spec, fewer, List.of(), out, (stage, done, total) -> stages.add(stage));
+        assertTrue(stages.get(0).startsWith("epoch 1/4"), "started over: " + stages.get(0));
+    }
 }

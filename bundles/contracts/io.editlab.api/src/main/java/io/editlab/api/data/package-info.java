@@ -6,7 +6,7 @@
  * io.editlab.api.data.DatasetReader#FORMAT}.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.editlab.api.data;
 
 import org.osgi.annotation.bundle.Export;

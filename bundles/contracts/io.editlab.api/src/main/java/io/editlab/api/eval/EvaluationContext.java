@@ -18,7 +18,10 @@ public interface EvaluationContext {
     /** The session after the edits. */
     EditSession edited();
 
-    /** Every request applied so far, in order. */
+    /**
+     * Every fact edited so far, in the order of its latest edit: a fact edited again (same request id)
+     * counts once, with its latest target.
+     */
     List<EditRequest> edits();
 
     /** The result of every {@code apply} call so far, in order. */

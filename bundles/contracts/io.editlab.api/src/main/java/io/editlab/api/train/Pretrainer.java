@@ -17,7 +17,10 @@ public interface Pretrainer {
 
     /**
      * Trains on {@code facts} (loss on the target tokens) until they are known or the epochs run out.
-     * The output folder is written completely or not at all.
+     * The output folder is written completely or not at all. A run that was stopped (killed,
+     * interrupted) goes on from its last finished epoch when started again with the same spec, facts
+     * and vocabulary into the same output folder; its state is kept beside it, in {@code
+     * <output>.partial}.
      *
      * @param facts the completions to learn; their words form the model's vocabulary
      * @param vocabulary further texts whose words join the vocabulary without being trained on: the

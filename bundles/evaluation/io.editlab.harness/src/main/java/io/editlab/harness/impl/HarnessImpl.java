@@ -27,6 +27,7 @@ import io.editlab.harness.RunReport.Checkpoint;
 import io.editlab.harness.RunReport.EditorReport;
 import io.editlab.harness.RunRequest;
 import io.editlab.harness.SessionFiles;
+import io.editlab.harness.Streams;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -290,25 +291,13 @@ public final class HarnessImpl implements Harness {
             peak = Math.max(peak, ProcessMemory.residentBytes());
             requireFinite(e.session(), batch.get(0), e.name());
             if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-                progress.perBatch.add(evaluate(
-                        new Evaluation(e.model(), e.session(), batch, results, protocol.generation(), baseScores, peak),
-                        metrics));
+                progress.perBatch.add(evaluate(e, batch, results, protocol, baseScores, peak, metrics));
             }
             int before = applied.size() - batch.size();
             if (protocol.checkpointEvery() > 0
                     && applied.size() / protocol.checkpointEvery() > before / protocol.checkpointEvery()) {
                 Checkpoint checkpoint = new Checkpoint(
-                        applied.size(),
-                        evaluate(
-                                new Evaluation(
-                                        e.model(),
-                                        e.session(),
-                                        applied,
-                                        results,
-                                        protocol.generation(),
-                                        baseScores,
-                                        peak),
-                                metrics));
+                        applied.size(), evaluate(e, applied, results, protocol, baseScores, peak, metrics));
                 progress.checkpoints.add(checkpoint);
                 listener.checkpoint(e.name(), checkpoint, save(e, applied.size(), progress, listener));
             }
@@ -318,8 +307,27 @@ public final class HarnessImpl implements Harness {
         if (protocol.evaluation() == Protocol.Evaluation.EACH) {
             return average(progress.perBatch);
         }
+        return evaluate(e, applied, results, protocol, baseScores, peak, metrics);
+    }
+
+    /** Every metric on the session after {@code edited}, each fact counted once with its latest edit. */
+    private static Map<String, Double> evaluate(
+            Edited e,
+            List<EditRequest> edited,
+            List<EditResult> results,
+            Protocol protocol,
+            Scorer baseScores,
+            long peak,
+            Map<String, Metric> metrics) {
         return evaluate(
-                new Evaluation(e.model(), e.session(), applied, results, protocol.generation(), baseScores, peak),
+                new Evaluation(
+                        e.model(),
+                        e.session(),
+                        Streams.latest(edited),
+                        results,
+                        protocol.generation(),
+                        baseScores,
+                        peak),
                 metrics);
     }
 

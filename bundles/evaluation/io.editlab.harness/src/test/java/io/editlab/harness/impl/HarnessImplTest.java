@@ -587,4 +587,35 @@ class HarnessImplTest {
                 assertThrows(EditException.class, () -> SessionFiles.open(model, "stale", method, Map.of(), file));
         assertTrue(stale.getMessage().startsWith(file + ": unknown configuration [scale]"), stale.getMessage());
     }
+
+    @Test
+    void aReEditedFactIsScoredOnceWithItsLatestTarget() {
+        List<List<String>> seen = new ArrayList<>();
+        HarnessImpl harness = new HarnessImpl(catalog(Map.of("rec", recorder(seen, EditRequest::target)), null));
+        List<EditRequest> stream = io.editlab.harness.Streams.reedit(requests, 2, 7);
+        Protocol protocol = new Protocol(
+                12,
+                4,
+                Protocol.Order.FILE,
+                null,
+                1,
+                Protocol.Evaluation.FINAL,
+                8,
+                false,
+                Protocol.Rephrasings.HELD_OUT);
+        RunReport report = harness.run(
+                new RunRequest(
+                        model,
+                        new DatasetInfo("test (reedit:2)", "list", stream.size()),
+                        stream,
+                        List.of(new EditorSpec("rec", Map.of())),
+                        protocol,
+                        List.of()),
+                (s, d, t) -> {});
+        assertEquals(3, seen.size(), "12 edits in batches of 4");
+        assertEquals(stream.get(8).target(), seen.get(2).get(0), "the third batch re-edits the first facts");
+        RunReport.EditorReport rec = report.editors().get(0);
+        assertEquals(8.0, rec.finalValues().get("count"), "8 facts, 4 of them edited twice, each scored once");
+        assertEquals(8.0, rec.checkpoints().get(0).values().get("count"));
+    }
 }

@@ -2,6 +2,7 @@ package io.editlab.world.impl;
 
 import io.editlab.api.data.EditlabCorpus;
 import io.editlab.api.data.KnowledgeCorpus;
+import io.editlab.api.data.ScalableCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.model.Completion;
 import java.util.List;
@@ -14,12 +15,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * EditLab's built-in knowledge corpus, {@code builtin}: a synthetic {@link World} of invented people,
  * for pretraining the built-in model and then editing it. The same configuration gives every
- * framework the same facts, paraphrases and edits.
+ * framework the same facts, paraphrases and edits. {@link #withSubjects} gives the world of another
+ * size with the same seed ({@code builtin:N}).
  */
 @EditlabCorpus("builtin")
 @Component(service = KnowledgeCorpus.class, configurationPid = "io.editlab.world")
 @Designate(ocd = BuiltinCorpus.Config.class)
-public final class BuiltinCorpus implements KnowledgeCorpus {
+public final class BuiltinCorpus implements ScalableCorpus {
 
     @ObjectClassDefinition(
             name = "EditLab built-in world",
@@ -37,11 +39,27 @@ public final class BuiltinCorpus implements KnowledgeCorpus {
         int subjects() default 200;
     }
 
+    private final long seed;
     private final World world;
 
     @Activate
     public BuiltinCorpus(Config config) {
-        this.world = World.generate(config.seed(), config.subjects());
+        this(config.seed(), World.generate(config.seed(), config.subjects()));
+    }
+
+    private BuiltinCorpus(long seed, World world) {
+        this.seed = seed;
+        this.world = world;
+    }
+
+    @Override
+    public int maxSubjects() {
+        return World.MAX_SUBJECTS;
+    }
+
+    @Override
+    public KnowledgeCorpus withSubjects(int subjects) {
+        return new BuiltinCorpus(seed, World.generate(seed, subjects));
     }
 
     @Override

@@ -17,6 +17,8 @@ import io.editlab.harness.Protocol;
 import io.editlab.harness.Reports;
 import io.editlab.harness.RunReport;
 import io.editlab.harness.RunRequest;
+import io.editlab.harness.Streams;
+import io.editlab.host.source.Worlds;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +50,7 @@ public final class BenchCommand implements Command {
             "checkpoint",
             "generation",
             "rephrasings",
+            "stream",
             "metrics",
             "out");
 
@@ -70,7 +73,8 @@ public final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model builtin|DIR --data builtin|FILE[,FILE...] [--format zsre|counterfact] [--editors a,b,...] [--edits N]"
+        return "--model builtin[:N]|DIR --data builtin[:N]|FILE[,FILE...] [--format zsre|counterfact] [--stream reedit:K]"
+                + " [--editors a,b,...] [--edits N]"
                 + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
                 + " [--generation true|false] [--rephrasings held-out|stream-half] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
     }
@@ -83,10 +87,23 @@ public final class BenchCommand implements Command {
 
     /** Runs a comparison described by {@code args} and writes it into {@code folder}. */
     int bench(Args args, Path folder, PrintStream out, PrintStream err) throws Exception {
-        ModelHandle model = Models.resolve(args.get("model", Models.BUILTIN), runtime, pretrainer, catalog, err);
-        DataSets.Loaded loaded = DataSets.load(args.get("data", Models.BUILTIN), args.get("format", null), catalog);
+        ModelHandle model = Models.resolve(args.get("model", Worlds.BUILTIN), runtime, pretrainer, catalog, err);
+        DataSets.Loaded loaded = DataSets.load(args.get("data", Worlds.BUILTIN), args.get("format", null), catalog);
         List<EditRequest> requests = loaded.requests();
         DatasetInfo dataset = loaded.info();
+        if (args.has("stream")) {
+            String stream = args.require("stream");
+            if (!stream.matches("reedit:\\d{1,4}")) {
+                throw new Args.UsageException("--stream must be reedit:K (each fact edited K times), not " + stream);
+            }
+            int times = Integer.parseInt(stream.substring("reedit:".length()));
+            try {
+                requests = Streams.reedit(requests, times, args.integer("seed", 7));
+            } catch (IllegalArgumentException e) {
+                throw new Args.UsageException("--stream " + stream + ": " + e.getMessage());
+            }
+            dataset = new DatasetInfo(dataset.path() + " (" + stream + ")", dataset.format(), requests.size());
+        }
         Protocol protocol = protocol(args, requests.size());
         List<EditorSpec> editors = editors(args);
         List<String> metrics =

@@ -1,13 +1,11 @@
 package io.editlab.host.impl;
 
 import io.editlab.api.data.DatasetException;
-import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.PluginCatalog;
-import io.editlab.api.host.PluginKind;
 import io.editlab.harness.DatasetInfo;
 import io.editlab.host.source.Facts;
-import io.editlab.host.source.Plugins;
+import io.editlab.host.source.Worlds;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,15 +18,14 @@ final class DataSets {
     record Loaded(List<EditRequest> requests, DatasetInfo info) {}
 
     /**
-     * The built-in world's edits, or a data file's records in {@code format} (detected when null), or
-     * several files' as one stream ({@code FILE,FILE,...}, see {@link Facts#readAll}).
+     * The built-in world's edits ({@code builtin} or {@code builtin:N}, see {@link Worlds}), or a data
+     * file's records in {@code format} (detected when null), or several files' as one stream ({@code
+     * FILE,FILE,...}, see {@link Facts#readAll}).
      */
     static Loaded load(String data, String format, PluginCatalog catalog) throws DatasetException {
-        if (data.equals(Models.BUILTIN)) {
-            List<EditRequest> requests = Plugins.require(
-                            catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
-                    .edits();
-            return new Loaded(requests, new DatasetInfo(Models.BUILTIN, "corpus", requests.size()));
+        if (Worlds.names(data)) {
+            List<EditRequest> requests = Worlds.corpus(catalog, data).edits();
+            return new Loaded(requests, new DatasetInfo(data, "corpus", requests.size()));
         }
         List<Path> files = Facts.paths(data);
         java.util.Set<String> formats = new java.util.LinkedHashSet<>();

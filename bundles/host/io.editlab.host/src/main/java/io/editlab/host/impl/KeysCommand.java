@@ -1,16 +1,14 @@
 package io.editlab.host.impl;
 
-import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.host.Command;
 import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
-import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.editkit.Home;
 import io.editlab.host.source.Facts;
-import io.editlab.host.source.Plugins;
+import io.editlab.host.source.Worlds;
 import io.editlab.keystats.Corpus;
 import io.editlab.keystats.KeyCache;
 import io.editlab.keystats.Spectrum;
@@ -54,11 +52,11 @@ public final class KeysCommand extends ModelCommand {
     public int run(List<String> arguments, PrintStream out, PrintStream err) throws Exception {
         Args args = Args.parse(arguments, KEYS);
         int layer = args.integer("layer", -1);
-        ModelHandle model = model(args.get("model", Models.BUILTIN), err);
+        ModelHandle model = model(args.get("model", Worlds.BUILTIN), err);
         if (layer < 0 || layer >= model.layers()) {
             throw new Args.UsageException("--layer must be between 0 and " + (model.layers() - 1));
         }
-        Corpus corpus = corpus(args.get("data", Models.BUILTIN), args.get("format", null));
+        Corpus corpus = corpus(args.get("data", Worlds.BUILTIN), args.get("format", null));
         KeyCache cache = new KeyCache(
                 Path.of(args.get("cache", Home.folder().resolve("keystats").toString())));
         ProgressBar bar = new ProgressBar(err);
@@ -105,11 +103,8 @@ public final class KeysCommand extends ModelCommand {
     }
 
     private Corpus corpus(String data, String format) throws Exception {
-        if (data.equals(Models.BUILTIN)) {
-            return new Corpus(
-                    "builtin facts",
-                    Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
-                            .facts());
+        if (Worlds.names(data)) {
+            return new Corpus(data + " facts", Worlds.corpus(catalog, data).facts());
         }
         if (data.endsWith(".txt")) {
             return Corpus.ofSentences(Path.of(data).toAbsolutePath().toString(), Files.readAllLines(Path.of(data)));

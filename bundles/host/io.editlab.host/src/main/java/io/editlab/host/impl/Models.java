@@ -2,16 +2,14 @@ package io.editlab.host.impl;
 
 import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.host.PluginCatalog;
-import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.api.train.PretrainingReport;
 import io.editlab.api.train.PretrainingSpec;
-import io.editlab.editkit.Home;
 import io.editlab.host.source.Facts;
-import io.editlab.host.source.Plugins;
+import io.editlab.host.source.Worlds;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,35 +17,33 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where models come from: a folder in Hugging Face layout, or {@code builtin}, the small model
- * pretrained on the built-in world and cached under {@code <home>/models/builtin}.
+ * Where models come from: a folder in Hugging Face layout, or {@code builtin} ({@code builtin:N}),
+ * the small model pretrained on the built-in world (of N subjects) and cached under {@code
+ * <home>/models/builtin} ({@code builtin-N}).
  */
 final class Models {
-
-    static final String BUILTIN = "builtin";
 
     /** The built-in model: 4 blocks of width 128, trained until it knows its facts. */
     static final PretrainingSpec BUILTIN_SPEC = new PretrainingSpec(4, 128, 4, 80, 64, 2e-3f, 0.98, 7);
 
     private Models() {}
 
-    static Path builtinFolder() {
-        return Home.models().resolve(BUILTIN);
-    }
-
-    /** The loaded model for {@code spec} ({@code builtin} or a folder), loading or pretraining it if needed. */
+    /**
+     * The loaded model for {@code spec} ({@code builtin}, {@code builtin:N} or a folder), loading or
+     * pretraining it if needed.
+     */
     static ModelHandle resolve(
             String spec, ModelRuntime runtime, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)
             throws ModelException {
         Path folder;
         String id;
         boolean fresh = false;
-        if (spec.equals(BUILTIN)) {
-            folder = builtinFolder();
-            id = BUILTIN;
+        if (Worlds.names(spec)) {
+            folder = Worlds.modelFolder(spec);
+            id = Worlds.modelId(spec);
             if (!Files.isDirectory(folder)) {
-                err.println("editlab: the built-in model is not in " + folder + " yet: pretraining it (once)");
-                pretrainBuiltin(folder, pretrainer, catalog, err);
+                err.println("editlab: the model of " + spec + " is not in " + folder + " yet: pretraining it (once)");
+                pretrainBuiltin(spec, folder, pretrainer, catalog, err);
                 fresh = true;
             }
         } else {
@@ -61,10 +57,10 @@ final class Models {
         }
         ModelHandle model = runtime.load(id, folder);
         if (fresh) {
-            KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
+            KnowledgeCorpus corpus = Worlds.corpus(catalog, spec);
             err.println(String.format(
                     Locale.ROOT,
-                    "editlab: built-in model answers %.3f of its facts and %.3f of their"
+                    "editlab: " + id + " answers %.3f of its facts and %.3f of their"
                             + " held-out paraphrases (teacher-forced exact match)",
                     PretrainCommand.exactMatch(model, corpus.facts()),
                     PretrainCommand.exactMatch(model, corpus.paraphrases())));
@@ -96,16 +92,18 @@ final class Models {
         return id.isEmpty() ? "model" : id;
     }
 
-    static PretrainingReport pretrainBuiltin(Path folder, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)
+    /** Pretrains the model of the world {@code spec} names ({@code builtin} or {@code builtin:N}) into {@code folder}. */
+    static PretrainingReport pretrainBuiltin(
+            String spec, Path folder, Pretrainer pretrainer, PluginCatalog catalog, PrintStream err)
             throws ModelException {
-        KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, BUILTIN);
+        KnowledgeCorpus corpus = Worlds.corpus(catalog, spec);
         ProgressBar bar = new ProgressBar(err);
         PretrainingReport report =
                 pretrainer.pretrain(BUILTIN_SPEC, corpus.facts(), Facts.newTargets(corpus.edits()), folder, bar);
         bar.done();
         err.println(String.format(
                 Locale.ROOT,
-                "editlab: built-in model ready in %s (%.0f s, %d epochs, facts exact" + " match %.3f)",
+                "editlab: model of " + spec + " ready in %s (%.0f s, %d epochs, facts exact match %.3f)",
                 folder,
                 report.seconds(),
                 report.epochs(),

@@ -5,7 +5,6 @@ import io.editlab.api.edit.EditRequest;
 import io.editlab.api.host.Command;
 import io.editlab.api.host.EditlabCommand;
 import io.editlab.api.host.PluginCatalog;
-import io.editlab.api.host.PluginKind;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
@@ -14,7 +13,7 @@ import io.editlab.api.train.Pretrainer;
 import io.editlab.api.train.PretrainingReport;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.host.source.Facts;
-import io.editlab.host.source.Plugins;
+import io.editlab.host.source.Worlds;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,8 +28,8 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Command.class)
 public final class PretrainCommand implements Command {
 
-    private static final Set<String> KEYS =
-            Set.of("facts", "format", "limit", "out", "layers", "hidden", "heads", "epochs", "batch", "lr", "seed");
+    private static final Set<String> KEYS = Set.of(
+            "facts", "format", "limit", "out", "layers", "hidden", "heads", "epochs", "batch", "lr", "stop-at", "seed");
 
     private final Pretrainer pretrainer;
     private final ModelRuntime runtime;
@@ -46,8 +45,9 @@ public final class PretrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "[--facts FILE[,FILE...] [--format zsre|counterfact] [--limit RECORDS]] --out DIR [--layers N --hidden N"
-                + " --heads N --epochs N --batch N --lr X --seed N]";
+        return "[--facts builtin[:N]|FILE[,FILE...] [--format zsre|counterfact] [--limit RECORDS]] --out DIR [--layers N"
+                + " --hidden N --heads N --epochs N --batch N --lr X --stop-at ACCURACY --seed N] (a stopped run goes on"
+                + " from its last epoch when started again)";
     }
 
     @Override
@@ -62,13 +62,14 @@ public final class PretrainCommand implements Command {
                 args.integer("epochs", defaults.epochs()),
                 args.integer("batch", defaults.batchSize()),
                 args.decimal("lr", defaults.learningRate()),
-                defaults.stopAccuracy(),
+                args.decimal("stop-at", (float) defaults.stopAccuracy()),
                 args.integer("seed", (int) defaults.seed()));
         List<Completion> facts;
         List<String> targets;
         List<Completion> paraphrases = List.of();
-        if (args.has("facts")) {
-            List<EditRequest> records = Facts.readAll(catalog, args.require("facts"), args.get("format", null));
+        String source = args.get("facts", Worlds.BUILTIN);
+        if (!Worlds.names(source)) {
+            List<EditRequest> records = Facts.readAll(catalog, source, args.get("format", null));
             int limit = args.integer("limit", records.size());
             if (limit < 1) {
                 throw new Args.UsageException("--limit must be at least 1");
@@ -77,7 +78,7 @@ public final class PretrainCommand implements Command {
             facts = Facts.trueFacts(kept);
             targets = Facts.newTargets(kept);
         } else {
-            KnowledgeCorpus corpus = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN);
+            KnowledgeCorpus corpus = Worlds.corpus(catalog, source);
             facts = corpus.facts();
             targets = Facts.newTargets(corpus.edits());
             paraphrases = corpus.paraphrases();

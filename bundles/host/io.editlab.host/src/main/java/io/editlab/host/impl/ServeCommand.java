@@ -7,6 +7,7 @@ import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.editkit.Home;
+import io.editlab.host.source.Worlds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -77,7 +78,7 @@ public final class ServeCommand implements Command {
         Path data = Path.of(args.get("data-dir", Home.folder().resolve("host").toString()))
                 .toAbsolutePath();
         Files.createDirectories(data);
-        ModelHandle model = Models.resolve(args.get("model", Models.BUILTIN), runtime, pretrainer, catalog, err);
+        ModelHandle model = Models.resolve(args.get("model", Worlds.BUILTIN), runtime, pretrainer, catalog, err);
 
         Dictionary<String, Object> server = new Hashtable<>();
         server.put("dataDir", data.toString());

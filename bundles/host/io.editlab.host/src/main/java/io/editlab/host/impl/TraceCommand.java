@@ -6,6 +6,7 @@ import io.editlab.api.host.PluginCatalog;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
+import io.editlab.host.source.Worlds;
 import io.editlab.trace.CausalTrace;
 import io.editlab.trace.TraceResult;
 import java.io.PrintStream;
@@ -52,8 +53,8 @@ public final class TraceCommand extends ModelCommand {
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
-        ModelHandle model = model(args.get("model", Models.BUILTIN), err);
-        DataSets.Loaded data = DataSets.load(args.get("data", Models.BUILTIN), args.get("format", null), catalog);
+        ModelHandle model = model(args.get("model", Worlds.BUILTIN), err);
+        DataSets.Loaded data = DataSets.load(args.get("data", Worlds.BUILTIN), args.get("format", null), catalog);
         ProgressBar bar = new ProgressBar(err);
         TraceResult result = new CausalTrace(model, settings).run(data.requests(), bar);
         bar.done();

@@ -1,6 +1,5 @@
 package io.editlab.host.impl;
 
-import io.editlab.api.data.KnowledgeCorpus;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.MetaTrainer;
 import io.editlab.api.host.EditlabCommand;
@@ -12,6 +11,7 @@ import io.editlab.api.model.ModelRuntime;
 import io.editlab.api.train.Pretrainer;
 import io.editlab.host.source.Facts;
 import io.editlab.host.source.Plugins;
+import io.editlab.host.source.Worlds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -69,11 +69,10 @@ public final class TrainHypernetCommand extends ModelCommand {
                         + catalog.plugins(PluginKind.META_TRAINER).stream()
                                 .map(PluginInfo::name)
                                 .toList()));
-        String data = args.get("data", Models.BUILTIN);
+        String data = args.get("data", Worlds.BUILTIN);
         List<EditRequest> records;
-        if (data.equals(Models.BUILTIN)) {
-            records = Plugins.require(catalog, PluginKind.CORPUS, KnowledgeCorpus.class, Models.BUILTIN)
-                    .edits();
+        if (Worlds.names(data)) {
+            records = Worlds.corpus(catalog, data).edits();
         } else {
             records = Facts.readAll(catalog, data, args.get("format", null));
         }
@@ -82,7 +81,7 @@ public final class TrainHypernetCommand extends ModelCommand {
             throw new Args.UsageException("--limit must be at least 1");
         }
         records = records.subList(0, Math.min(limit, records.size()));
-        int holdout = args.integer("holdout", data.equals(Models.BUILTIN) ? records.size() / 2 : 0);
+        int holdout = args.integer("holdout", Worlds.names(data) ? records.size() / 2 : 0);
         if (holdout < 0 || holdout >= records.size()) {
             throw new Args.UsageException(
                     "--holdout must be between 0 and " + (records.size() - 1) + " (of " + records.size() + " records)");
@@ -91,7 +90,7 @@ public final class TrainHypernetCommand extends ModelCommand {
         int validation = validationCount(args.get("validation", "0.1"), rest.size());
         List<EditRequest> training = rest.subList(0, rest.size() - validation);
         List<EditRequest> validating = rest.subList(rest.size() - validation, rest.size());
-        ModelHandle model = model(args.get("model", Models.BUILTIN), err);
+        ModelHandle model = model(args.get("model", Worlds.BUILTIN), err);
         err.println(String.format(
                 Locale.ROOT,
                 "editlab train-hypernet: %s on %s; %,d records: the first %,d held out"

@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ModelRuntime;
-import io.editlab.editkit.Home;
+import io.editlab.host.source.Worlds;
 import io.editlab.store.HostStore;
 import io.editlab.store.ModelRecord;
 import java.nio.file.Files;
@@ -72,7 +72,10 @@ public final class HostModels {
         return describe(model(id));
     }
 
-    /** Loads a model folder ({@code builtin}: the cached built-in model) under {@code id}. */
+    /**
+     * Loads a model folder ({@code builtin}, {@code builtin:N}: the cached model of the built-in world
+     * of N subjects, pretrained by {@code ./editlab pretrain} or a bench run) under {@code id}.
+     */
     JsonObject load(String id, String path) {
         if (!id.matches(ModelRuntime.ID_PATTERN)) {
             throw ApiException.badRequest("field 'id': " + Text.quote(id) + " is not a model id: 1 to 64 letters,"
@@ -82,7 +85,12 @@ public final class HostModels {
             throw ApiException.badRequest("field 'path': " + Text.quote(path) + " is not a folder name (at most "
                     + MAX_PATH + " characters, no NUL)");
         }
-        Path folder = path.equals("builtin") ? Home.models().resolve("builtin") : Path.of(path);
+        Path folder;
+        try {
+            folder = Worlds.names(path) ? Worlds.modelFolder(path) : Path.of(path);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("field 'path': " + e.getMessage());
+        }
         if (!Files.isDirectory(folder)) {
             throw ApiException.badRequest("field 'path': no model folder "
                     + Text.quote(folder.toAbsolutePath().toString()) + " on the host");

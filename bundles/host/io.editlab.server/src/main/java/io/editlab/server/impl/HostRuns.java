@@ -27,6 +27,7 @@ import io.editlab.harness.RunReport.Checkpoint;
 import io.editlab.harness.RunReport.EditorReport;
 import io.editlab.harness.RunRequest;
 import io.editlab.host.source.Facts;
+import io.editlab.host.source.Worlds;
 import io.editlab.store.CheckpointRecord;
 import io.editlab.store.HostStore;
 import io.editlab.store.RunEditorRecord;
@@ -196,13 +197,17 @@ public final class HostRuns {
         ModelHandle model = runtime.model(modelId)
                 .orElseThrow(() -> ApiException.badRequest(
                         "field 'model': no model " + Text.quote(modelId) + " is loaded (POST /api/models loads one)"));
-        String data = body.string("data", "builtin");
+        String data = body.string("data", Worlds.BUILTIN);
         List<EditRequest> requests;
         DatasetInfo dataset;
-        if (data.equals("builtin")) {
-            requests = catalog.find(PluginKind.CORPUS, KnowledgeCorpus.class, data)
-                    .orElseThrow(() -> ApiException.badRequest("the built-in world is not installed"))
-                    .edits();
+        if (Worlds.names(data)) {
+            KnowledgeCorpus world = catalog.find(PluginKind.CORPUS, KnowledgeCorpus.class, Worlds.BUILTIN)
+                    .orElseThrow(() -> ApiException.badRequest("the built-in world is not installed"));
+            try {
+                requests = Worlds.of(world, data).edits();
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("field 'data': " + e.getMessage());
+            }
             dataset = new DatasetInfo(data, "corpus", requests.size());
         } else {
             if (data.length() > HostModels.MAX_PATH || data.indexOf('\0') >= 0) {
