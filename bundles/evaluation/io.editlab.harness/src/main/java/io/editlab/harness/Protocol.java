@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param checkpointEvery also evaluate all edits so far every this many edits (0: never), for curves
  * @param generation also score by free greedy generation (slower), besides teacher forcing
  * @param rephrasings whether some of each edit's rephrasings are edited along with it
+ * @param curves what a checkpoint scores in a long stream, and where locality counts as collapsed
  */
 public record Protocol(
         int edits,
@@ -28,7 +29,55 @@ public record Protocol(
         Evaluation evaluation,
         int checkpointEvery,
         boolean generation,
-        Rephrasings rephrasings) {
+        Rephrasings rephrasings,
+        Curves curves) {
+
+    /** A protocol whose checkpoints score every edit so far ({@link Curves#ALL}). */
+    public Protocol(
+            int edits,
+            int batchSize,
+            Order order,
+            String planner,
+            long seed,
+            Evaluation evaluation,
+            int checkpointEvery,
+            boolean generation,
+            Rephrasings rephrasings) {
+        this(edits, batchSize, order, planner, seed, evaluation, checkpointEvery, generation, rephrasings, Curves.ALL);
+    }
+
+    /** This protocol with other {@code curves}. */
+    public Protocol withCurves(Curves curves) {
+        return new Protocol(
+                edits, batchSize, order, planner, seed, evaluation, checkpointEvery, generation, rephrasings, curves);
+    }
+
+    /**
+     * What a checkpoint scores: the batch just edited (its values as {@code batch_<metric>}) and the
+     * facts edited so far, all of them or, in a long stream, a fixed random sample (the same facts at
+     * every checkpoint, drawn with the protocol's seed; their locality probes and held-out
+     * rephrasings with them), so that a curve costs the same at its last point as at its first. The
+     * final evaluation always scores every fact.
+     *
+     * @param sample at most this many earlier facts at a checkpoint; 0 for all
+     * @param collapseFloor the locality below which an editor counts as collapsed: its report gives
+     *     the first checkpoint's edit count at which locality fell below it ({@code
+     *     locality_collapse_at}), or nothing when it never did
+     */
+    public record Curves(int sample, double collapseFloor) {
+
+        /** Every earlier fact at every checkpoint; collapse below locality 0.5. */
+        public static final Curves ALL = new Curves(0, 0.5);
+
+        public Curves {
+            if (sample < 0) {
+                throw new IllegalArgumentException("the curve sample must be 0 (all) or more, not " + sample);
+            }
+            if (!(collapseFloor >= 0 && collapseFloor <= 1)) {
+                throw new IllegalArgumentException("the collapse floor must be in [0, 1], not " + collapseFloor);
+            }
+        }
+    }
 
     /** The order of the edit stream. */
     public enum Order {
@@ -180,6 +229,7 @@ public record Protocol(
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(evaluation, "evaluation");
         Objects.requireNonNull(rephrasings, "rephrasings");
+        Objects.requireNonNull(curves, "curves");
         if (order == Order.PLANNED && (planner == null || planner.isBlank())) {
             throw new IllegalArgumentException("a planned order needs a planner");
         }

@@ -141,6 +141,8 @@ public final class Reports {
         p.addProperty("seed", protocol.seed());
         p.addProperty("checkpoint_every", protocol.checkpointEvery());
         p.addProperty("rephrasings", protocol.rephrasings().word());
+        p.addProperty("curve_sample", protocol.curves().sample());
+        p.addProperty("collapse_floor", protocol.curves().collapseFloor());
         JsonArray scoring = new JsonArray();
         scoring.add("teacher_forced");
         if (protocol.generation()) {

@@ -15,9 +15,13 @@ import io.editlab.api.train.PretrainingSpec;
 import io.editlab.editkit.Adam;
 import io.editlab.editkit.GuardedSteps;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -67,7 +71,14 @@ final class Pretraining {
         }
         long start = System.nanoTime();
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
-        try (NDManager manager = root.newSubManager()) {
+        Path lockFile = output.resolveSibling(output.getFileName() + ".lock");
+        try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = tryLock(lock);
+                NDManager manager = root.newSubManager()) {
+            if (held == null) {
+                throw new ModelException("another pretraining is writing " + partial + " (it holds " + lockFile
+                        + "); wait for it to end or stop it");
+            }
             List<String> vocabulary = vocabulary(facts, extraWords);
             String fingerprint = PretrainingResume.fingerprint(spec, vocabulary, facts);
             boolean resuming = PretrainingResume.present(partial, fingerprint);
@@ -94,6 +105,7 @@ final class Pretraining {
                 Safetensors.write(partial.resolve(Checkpoint.SINGLE), weights, Map.of("format", "pt"));
                 Files.deleteIfExists(partial.resolve(PretrainingResume.FILE));
                 Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(lockFile); // still held: no other run can have taken it since
                 long parameters =
                         weights.values().stream().mapToLong(NDArray::size).sum();
                 return new PretrainingReport(
@@ -110,6 +122,15 @@ final class Pretraining {
     }
 
     private record Trained(int epochs, double exactMatch) {}
+
+    /** The lock of {@code channel}'s file, or null when another run (of this process or another) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException heldHere) {
+            return null;
+        }
+    }
 
     /**
      * Trains {@code weights} on {@code facts}, from the state saved in {@code partial} when {@code

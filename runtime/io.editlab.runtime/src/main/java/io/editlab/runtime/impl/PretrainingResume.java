@@ -2,6 +2,7 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.train.PretrainingSpec;
@@ -126,7 +127,10 @@ final class PretrainingResume {
         try (NDManager loading = scratch.newSubManager()) {
             for (Map.Entry<String, NDArray> weight : weights.entrySet()) {
                 NDArray value = tensor(saved, entries, WEIGHT + weight.getKey(), weight.getValue(), loading);
-                weight.getValue().set(new ai.djl.ndarray.index.NDIndex("..."), value);
+                // a weight is a leaf that requires gradients: write through a detached view of its storage
+                try (NDArray storage = weight.getValue().stopGradient()) {
+                    storage.set(new NDIndex("..."), value);
+                }
                 means.add(tensor(saved, entries, MEAN + weight.getKey(), weight.getValue(), loading));
                 variances.add(tensor(saved, entries, VARIANCE + weight.getKey(), weight.getValue(), loading));
             }

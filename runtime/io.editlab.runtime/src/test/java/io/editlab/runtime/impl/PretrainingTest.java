@@ -124,10 +124,11 @@ class PretrainingTest {
 
         List<String> stages = new ArrayList<>();
         List<Long> steps = new ArrayList<>();
-        PretrainingReport resumed = runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> {
-            stages.add(stage);
-            steps.add(done);
-        });
+        PretrainingReport resumed =
+                freshThread(() -> runtime.pretrain(spec, facts(), List.of(), out, (stage, done, t) -> {
+                    stages.add(stage);
+                    steps.add(done);
+                }));
         assertEquals("resuming after epoch 3/6", stages.get(0));
         assertTrue(stages.stream().noneMatch(stage -> stage.startsWith("epoch 3/6")), "finished epochs are not redone");
         assertEquals(3 * 3 + 1, steps.get(1), "the step count goes on (3 steps an epoch)");
@@ -145,6 +146,41 @@ class PretrainingTest {
                     1e-4,
                     "fact " + i + ": the resumed run ends where the whole run did");
         }
+    }
+
+    /**
+     * Runs {@code call} on a new thread, as a restarted process would: PyTorch's gradient mode is per
+     * thread and on in a new one (a test thread that trained before has it off).
+     */
+    private static <T> T freshThread(java.util.concurrent.Callable<T> call) throws Exception {
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(call).get();
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    @Test
+    void twoRunsNeverWriteIntoOneFolder() throws Exception {
+        Path out = dir.resolve("busy");
+        try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(
+                        dir.resolve("busy.lock"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = other.lock()) {
+            ModelException error = assertThrows(
+                    ModelException.class,
+                    () -> runtime.pretrain(
+                            new PretrainingSpec(1, 8, 1, 1, 4, 1e-3f, 1.0, 1),
+                            facts(),
+                            List.of(),
+                            out,
+                            (s, d, t) -> {}));
+            assertTrue(error.getMessage().startsWith("another pretraining is writing"), error.getMessage());
+        }
+        runtime.pretrain(new PretrainingSpec(1, 8, 1, 1, 4, 1e-3f, 1.0, 1), facts(), List.of(), out, (s, d, t) -> {});
+        assertFalse(Files.exists(dir.resolve("busy.lock")), "a finished run leaves no lock behind");
     }
 
     @Test

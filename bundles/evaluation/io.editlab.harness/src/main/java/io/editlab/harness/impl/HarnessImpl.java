@@ -32,10 +32,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import org.osgi.service.component.annotations.Activate;
@@ -45,6 +48,9 @@ import org.osgi.service.component.annotations.Reference;
 /** Runs comparisons with the plugins installed at the moment a run starts. */
 @Component(service = Harness.class)
 public final class HarnessImpl implements Harness {
+
+    /** The metric whose fall marks an editor's collapse along a stream. */
+    private static final String LOCALITY = "locality";
 
     private static final System.Logger LOG = System.getLogger(HarnessImpl.class.getName());
     private static final String CANCELLED = "cancelled";
@@ -271,6 +277,7 @@ public final class HarnessImpl implements Harness {
             RunListener listener)
             throws Exception {
         List<EditRequest> scored = protocol.rephrasings().scored(stream);
+        Set<String> sampled = curveSample(scored, protocol);
         List<EditRequest> applied = new ArrayList<>(scored.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
@@ -296,18 +303,69 @@ public final class HarnessImpl implements Harness {
             int before = applied.size() - batch.size();
             if (protocol.checkpointEvery() > 0
                     && applied.size() / protocol.checkpointEvery() > before / protocol.checkpointEvery()) {
-                Checkpoint checkpoint = new Checkpoint(
-                        applied.size(), evaluate(e, applied, results, protocol, baseScores, peak, metrics));
+                Map<String, Double> values = new LinkedHashMap<>(
+                        evaluate(e, curve(applied, batch, sampled), results, protocol, baseScores, peak, metrics));
+                evaluate(e, batch, results, protocol, baseScores, peak, justEdited(metrics))
+                        .forEach((metric, value) -> values.put("batch_" + metric, value));
+                Checkpoint checkpoint = new Checkpoint(applied.size(), values);
                 progress.checkpoints.add(checkpoint);
                 listener.checkpoint(e.name(), checkpoint, save(e, applied.size(), progress, listener));
             }
             listener.progress(e.name() + ": editing", applied.size(), stream.size());
         }
         listener.progress(e.name() + ": evaluating", stream.size(), stream.size());
-        if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-            return average(progress.perBatch);
+        Map<String, Double> finals = new LinkedHashMap<>(
+                protocol.evaluation() == Protocol.Evaluation.EACH
+                        ? average(progress.perBatch)
+                        : evaluate(e, applied, results, protocol, baseScores, peak, metrics));
+        progress.checkpoints.stream()
+                .filter(c -> c.values().getOrDefault(LOCALITY, 1.0)
+                        < protocol.curves().collapseFloor())
+                .findFirst()
+                .ifPresent(c -> finals.put(LOCALITY + "_collapse_at", (double) c.edits()));
+        return finals;
+    }
+
+    /** The metrics a checkpoint also reports for the batch just edited ({@code batch_<metric>}). */
+    private static Map<String, Metric> justEdited(Map<String, Metric> metrics) {
+        Map<String, Metric> kept = new LinkedHashMap<>();
+        for (String name : List.of("reliability", "generalization", LOCALITY)) {
+            if (metrics.containsKey(name)) {
+                kept.put(name, metrics.get(name));
+            }
         }
-        return evaluate(e, applied, results, protocol, baseScores, peak, metrics);
+        return kept;
+    }
+
+    /**
+     * The facts a checkpoint scores with every metric: the earlier ones (all, or those in {@code
+     * sampled}) and then the batch just edited, each with its latest edit.
+     */
+    static List<EditRequest> curve(List<EditRequest> applied, List<EditRequest> batch, Set<String> sampled) {
+        if (sampled == null) {
+            return applied;
+        }
+        Set<String> latestBatch = new HashSet<>();
+        batch.forEach(request -> latestBatch.add(request.id()));
+        List<EditRequest> facts = new ArrayList<>();
+        for (EditRequest request : Streams.latest(applied)) {
+            if (sampled.contains(request.id()) && !latestBatch.contains(request.id())) {
+                facts.add(request);
+            }
+        }
+        facts.addAll(batch);
+        return facts;
+    }
+
+    /** The ids of the stream's fixed curve sample (drawn with the protocol's seed), or null for all. */
+    static Set<String> curveSample(List<EditRequest> stream, Protocol protocol) {
+        if (protocol.curves().sample() == 0) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>(
+                new LinkedHashSet<>(stream.stream().map(EditRequest::id).toList()));
+        Collections.shuffle(ids, new Random(protocol.seed()));
+        return Set.copyOf(ids.subList(0, Math.min(ids.size(), protocol.curves().sample())));
     }
 
     /** Every metric on the session after {@code edited}, each fact counted once with its latest edit. */

@@ -182,8 +182,13 @@ class HarnessImplTest {
                 "count", context.edits().size(), scores.size(), Map.of("scored", (double) scores.size()));
     };
 
-    /** A catalog over fixed services. */
+    /** A catalog over fixed services, with the metric {@code count}. */
     static PluginCatalog catalog(Map<String, Object> methods, EditOrderPlanner planner) {
+        return catalog(methods, planner, Map.of("count", COUNT));
+    }
+
+    /** A catalog over fixed services. */
+    static PluginCatalog catalog(Map<String, Object> methods, EditOrderPlanner planner, Map<String, Metric> metrics) {
         return new PluginCatalog() {
             @Override
             public List<PluginInfo> plugins() {
@@ -198,7 +203,10 @@ class HarnessImplTest {
                     case METHOD -> methods.keySet().stream()
                             .map(n -> new PluginInfo(kind, n, "test." + n, "1.2.3", 9))
                             .toList();
-                    case METRIC -> List.of(new PluginInfo(kind, "count", "test.count", "1.0.0", 10));
+                    case METRIC -> new java.util.TreeSet<>(metrics.keySet())
+                            .stream()
+                                    .map(n -> new PluginInfo(kind, n, "test." + n, "1.0.0", 10))
+                                    .toList();
                     default -> List.of();
                 };
             }
@@ -208,7 +216,7 @@ class HarnessImplTest {
                 Object found =
                         switch (kind) {
                             case METHOD -> methods.get(name);
-                            case METRIC -> name.equals("count") ? COUNT : null;
+                            case METRIC -> metrics.get(name);
                             case PLANNER -> name.equals("reverse") ? planner : null;
                             default -> null;
                         };
@@ -617,5 +625,52 @@ class HarnessImplTest {
         RunReport.EditorReport rec = report.editors().get(0);
         assertEquals(8.0, rec.finalValues().get("count"), "8 facts, 4 of them edited twice, each scored once");
         assertEquals(8.0, rec.checkpoints().get(0).values().get("count"));
+    }
+
+    @Test
+    void aLongStreamsCheckpointsScoreAFixedSampleAndTheBatchJustEditedAndFindTheCollapse() {
+        // "locality" here falls with every edit: 1 - edits so far / 8 (it counts what it is shown: the sample)
+        int[] applied = {0};
+        Metric falling = context -> new MetricResult("locality", 1 - applied[0] / 8.0, 1, Map.of());
+        Map<String, Object> methods = Map.of("noop", method(s -> new Noop() {
+            @Override
+            public EditResult apply(List<EditRequest> batch) {
+                applied[0] += batch.size();
+                return super.apply(batch);
+            }
+        }));
+        HarnessImpl harness = new HarnessImpl(catalog(methods, null, Map.of("count", COUNT, "locality", falling)));
+        Protocol protocol = new Protocol(
+                        8,
+                        2,
+                        Protocol.Order.FILE,
+                        null,
+                        3,
+                        Protocol.Evaluation.FINAL,
+                        2,
+                        false,
+                        Protocol.Rephrasings.HELD_OUT)
+                .withCurves(new Protocol.Curves(3, 0.6));
+        RunReport report = harness.run(request(List.of("noop"), protocol), (s, d, t) -> {});
+        RunReport.EditorReport noop = report.editors().get(0);
+
+        java.util.Set<String> sample = HarnessImpl.curveSample(requests, protocol);
+        assertEquals(3, sample.size());
+        for (RunReport.Checkpoint checkpoint : noop.checkpoints()) {
+            long earlierSampled = requests.subList(0, checkpoint.edits() - 2).stream()
+                    .filter(r -> sample.contains(r.id()))
+                    .count();
+            assertEquals(
+                    earlierSampled + 2,
+                    checkpoint.values().get("count"),
+                    "the sampled earlier facts and the batch just edited, at " + checkpoint.edits());
+            assertEquals(
+                    checkpoint.values().get("locality"),
+                    checkpoint.values().get("batch_locality"),
+                    "the batch just edited is reported on its own");
+        }
+        assertEquals(8.0, noop.finalValues().get("count"), "the final evaluation scores every fact");
+        assertEquals(
+                4.0, noop.finalValues().get("locality_collapse_at"), "locality 0.5 at 4 edits is the first below 0.6");
     }
 }

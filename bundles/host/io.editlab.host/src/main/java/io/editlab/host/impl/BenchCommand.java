@@ -51,6 +51,8 @@ public final class BenchCommand implements Command {
             "generation",
             "rephrasings",
             "stream",
+            "curve-sample",
+            "collapse-floor",
             "metrics",
             "out");
 
@@ -76,7 +78,8 @@ public final class BenchCommand implements Command {
         return "--model builtin[:N]|DIR --data builtin[:N]|FILE[,FILE...] [--format zsre|counterfact] [--stream reedit:K]"
                 + " [--editors a,b,...] [--edits N]"
                 + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
-                + " [--generation true|false] [--rephrasings held-out|stream-half] [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
+                + " [--generation true|false] [--rephrasings held-out|stream-half] [--curve-sample N] [--collapse-floor X]"
+                + " [--metrics a,b] [--config EDITOR.KEY=VALUE ...] --out DIR";
     }
 
     @Override
@@ -149,17 +152,30 @@ public final class BenchCommand implements Command {
         }
         try {
             return Protocol.of(
-                    edits,
-                    args.integer("batch", 1),
-                    args.get("order", "file"),
-                    args.get("eval", "final"),
-                    args.integer("seed", 7),
-                    args.integer("checkpoint", Math.max(1, edits / 10)),
-                    Boolean.parseBoolean(generation),
-                    args.get("rephrasings", "held-out"));
+                            edits,
+                            args.integer("batch", 1),
+                            args.get("order", "file"),
+                            args.get("eval", "final"),
+                            args.integer("seed", 7),
+                            args.integer("checkpoint", Math.max(1, edits / 10)),
+                            Boolean.parseBoolean(generation),
+                            args.get("rephrasings", "held-out"))
+                    .withCurves(curves(args));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException("--" + e.getMessage());
         }
+    }
+
+    private static Protocol.Curves curves(Args args) {
+        int sample = args.integer("curve-sample", 0);
+        if (sample < 0) {
+            throw new Args.UsageException("--curve-sample must be 0 (every fact so far) or a number of facts");
+        }
+        double floor = args.decimal("collapse-floor", (float) Protocol.Curves.ALL.collapseFloor());
+        if (!(floor >= 0 && floor <= 1)) {
+            throw new Args.UsageException("--collapse-floor must be a locality from 0 to 1");
+        }
+        return new Protocol.Curves(sample, floor);
     }
 
     /** The ids of the editing methods installed now. */

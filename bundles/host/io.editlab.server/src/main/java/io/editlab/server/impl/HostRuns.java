@@ -81,6 +81,8 @@ public final class HostRuns {
             "checkpoint",
             "generation",
             "rephrasings",
+            "curve_sample",
+            "collapse_floor",
             "metrics");
 
     /** One server-sent event. */
@@ -245,14 +247,17 @@ public final class HostRuns {
         Protocol protocol;
         try {
             protocol = Protocol.of(
-                    edits,
-                    body.integer("batch", 1, 1, edits),
-                    body.string("order", "file"),
-                    body.string("eval", "final"),
-                    body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                    body.integer("checkpoint", Math.max(1, edits / 10), 0, edits),
-                    body.bool("generation", false),
-                    body.string("rephrasings", "held-out"));
+                            edits,
+                            body.integer("batch", 1, 1, edits),
+                            body.string("order", "file"),
+                            body.string("eval", "final"),
+                            body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE),
+                            body.integer("checkpoint", Math.max(1, edits / 10), 0, edits),
+                            body.bool("generation", false),
+                            body.string("rephrasings", "held-out"))
+                    .withCurves(new Protocol.Curves(
+                            body.integer("curve_sample", 0, 0, Integer.MAX_VALUE),
+                            body.number("collapse_floor", Protocol.Curves.ALL.collapseFloor(), 0, 1)));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -87,21 +87,41 @@ final class Json {
     }
 
     int integer(String field, int fallback, int min, int max) {
+        if (has(field)
+                && object.get(field).isJsonPrimitive()
+                && object.get(field).getAsJsonPrimitive().isNumber()
+                && object.get(field).getAsDouble()
+                        != Math.rint(object.get(field).getAsDouble())) {
+            throw ApiException.badRequest("field '" + where + field + "' must be a whole number");
+        }
+        return (int) number(field, fallback, min, max, "a whole number");
+    }
+
+    /** A bound as people write it: whole numbers without a fraction. */
+    private static String plain(double bound) {
+        return bound == Math.rint(bound) && Math.abs(bound) < 1e15
+                ? Long.toString((long) bound)
+                : Double.toString(bound);
+    }
+
+    double number(String field, double fallback, double min, double max) {
+        return number(field, fallback, min, max, "a number");
+    }
+
+    private double number(String field, double fallback, double min, double max, String kind) {
         if (!has(field)) {
             return fallback;
         }
         JsonElement value = object.get(field);
-        if (!value.isJsonPrimitive()
-                || !value.getAsJsonPrimitive().isNumber()
-                || value.getAsDouble() != Math.rint(value.getAsDouble())) {
-            throw ApiException.badRequest("field '" + where + field + "' must be a whole number");
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw ApiException.badRequest("field '" + where + field + "' must be " + kind);
         }
         double number = value.getAsDouble();
-        if (number < min || number > max) {
-            throw ApiException.badRequest("field '" + where + field + "' must be between " + min + " and " + max
-                    + ", not " + Text.escape(value.toString()));
+        if (!(number >= min && number <= max)) {
+            throw ApiException.badRequest("field '" + where + field + "' must be between " + plain(min) + " and "
+                    + plain(max) + ", not " + Text.escape(value.toString()));
         }
-        return (int) number;
+        return number;
     }
 
     boolean bool(String field, boolean fallback) {
