@@ -1,9 +1,12 @@
 package io.editlab.harness.impl;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import io.editlab.api.edit.EditMethod;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
 import io.editlab.api.edit.Editor;
+import io.editlab.api.edit.EditorState;
 import io.editlab.api.edit.ProgressListener;
 import io.editlab.api.eval.Metric;
 import io.editlab.api.eval.MetricResult;
@@ -281,6 +284,7 @@ public final class HarnessImpl implements Harness {
         List<EditRequest> applied = new ArrayList<>(scored.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
+        int window = 0; // the results since the last checkpoint start here
         listener.progress(e.name() + ": editing", applied.size(), stream.size());
         for (int from = applied.size(); from < stream.size(); from += protocol.batchSize()) {
             if (listener.cancelled()) {
@@ -307,6 +311,8 @@ public final class HarnessImpl implements Harness {
                         evaluate(e, curve(applied, batch, sampled), results, protocol, baseScores, peak, metrics));
                 evaluate(e, batch, results, protocol, baseScores, peak, justEdited(metrics))
                         .forEach((metric, value) -> values.put("batch_" + metric, value));
+                values.putAll(cost(e.editor(), e.session(), results.subList(window, results.size())));
+                window = results.size();
                 Checkpoint checkpoint = new Checkpoint(applied.size(), values);
                 progress.checkpoints.add(checkpoint);
                 listener.checkpoint(e.name(), checkpoint, save(e, applied.size(), progress, listener));
@@ -324,6 +330,33 @@ public final class HarnessImpl implements Harness {
                 .findFirst()
                 .ifPresent(c -> finals.put(LOCALITY + "_collapse_at", (double) c.edits()));
         return finals;
+    }
+
+    /**
+     * What an editor costs at a checkpoint: the mean wall seconds per edit of the apply calls since the
+     * previous checkpoint ({@code window_seconds_per_edit}), the process's resident memory now
+     * ({@code resident_bytes}) and the size of the editor's own state ({@code state_bytes}: codebooks,
+     * codes, experts; what grows with the edits in editors that keep them).
+     */
+    private static Map<String, Double> cost(Editor editor, EditSession session, List<EditResult> window) {
+        Map<String, Double> cost = new LinkedHashMap<>();
+        long edits = window.stream().mapToLong(EditResult::edits).sum();
+        long nanos = window.stream().mapToLong(EditResult::nanos).sum();
+        if (edits > 0) {
+            cost.put("window_seconds_per_edit", nanos / 1e9 / edits);
+        }
+        cost.put("resident_bytes", (double) ProcessMemory.residentBytes());
+        try (NDManager scratch = session.manager().newSubManager()) {
+            EditorState state = editor.state(scratch);
+            long bytes = state.metadata().entrySet().stream()
+                    .mapToLong(m -> m.getKey().length() + m.getValue().length())
+                    .sum();
+            for (NDArray tensor : state.tensors().values()) {
+                bytes += tensor.size() * tensor.getDataType().getNumOfBytes();
+            }
+            cost.put("state_bytes", (double) bytes);
+        }
+        return cost;
     }
 
     /** The metrics a checkpoint also reports for the batch just edited ({@code batch_<metric>}). */

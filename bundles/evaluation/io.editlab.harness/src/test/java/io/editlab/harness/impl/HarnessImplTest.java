@@ -668,6 +668,9 @@ class HarnessImplTest {
                     checkpoint.values().get("locality"),
                     checkpoint.values().get("batch_locality"),
                     "the batch just edited is reported on its own");
+            assertTrue(checkpoint.values().get("window_seconds_per_edit") >= 0, "the cost since the last checkpoint");
+            assertTrue(checkpoint.values().get("resident_bytes") > 0);
+            assertEquals(0.0, checkpoint.values().get("state_bytes"), "the no-op editor keeps no state");
         }
         assertEquals(8.0, noop.finalValues().get("count"), "the final evaluation scores every fact");
         assertEquals(
