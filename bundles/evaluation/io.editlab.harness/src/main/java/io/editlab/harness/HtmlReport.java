@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * A self-contained {@code report.html}: one chart per headline metric against the number of edits
- * (one line per editor, from the checkpoints) and the side-by-side table of final values. Charts
+ * A self-contained {@code report.html}: one chart per headline metric, per metric of the batch just
+ * edited and per cost along the stream (time per edit since the previous checkpoint, resident memory,
+ * the editor's state) against the number of edits (one line per editor, from the checkpoints), and
+ * the side-by-side table of final values with each editor's collapse point. Charts
  * are drawn by Chart.js, inlined from the copy in this bundle, so the page works offline.
  */
 public final class HtmlReport {
@@ -50,15 +52,20 @@ public final class HtmlReport {
                 <script>
                 const report = %s;
                 const headline = ["reliability", "generalization", "locality", "retention", "portability", "seconds_per_edit", "peak_memory_bytes"];
-                const rates = ["reliability", "generalization", "locality", "retention", "portability"];
+                const curves = headline.concat(["batch_reliability", "batch_generalization", "batch_locality",
+                  "window_seconds_per_edit", "resident_bytes", "state_bytes"]);
+                const rates = ["reliability", "generalization", "locality", "retention", "portability",
+                  "batch_reliability", "batch_generalization", "batch_locality"];
                 const fmt = (h, v) => v === null || v === undefined ? "-"
-                  : h === "peak_memory_bytes" ? Math.round(v / 1048576) + " MB" : v.toFixed(3);
+                  : h.endsWith("_bytes") ? Math.round(v / 1048576) + " MB"
+                  : h === "locality_collapse_at" ? String(v) : v.toFixed(3);
                 const table = document.getElementById("final");
-                table.innerHTML = "<tr><th>editor</th><th>version</th><th>status</th>" + headline.map(h => "<th>" + h + "</th>").join("") + "</tr>"
+                const columns = headline.concat(["locality_collapse_at"]);
+                table.innerHTML = "<tr><th>editor</th><th>version</th><th>status</th>" + columns.map(h => "<th>" + h + "</th>").join("") + "</tr>"
                   + report.editors.map(e => "<tr class='" + e.status + "'><td>" + e.name + "</td><td>" + e.version + "</td><td>" + e.status
                     + (e.error ? " (" + e.error.replace(/</g, "&lt;") + ")" : "") + "</td>"
-                    + headline.map(h => "<td>" + fmt(h, e.final[h]) + "</td>").join("") + "</tr>").join("");
-                for (const metric of headline) {
+                    + columns.map(h => "<td>" + fmt(h, e.final[h]) + "</td>").join("") + "</tr>").join("");
+                for (const metric of curves) {
                   const series = report.editors.filter(e => e.checkpoints.some(c => c[metric] !== null && c[metric] !== undefined));
                   if (series.length === 0) continue;
                   const box = document.createElement("div");

@@ -2,7 +2,6 @@ package io.editlab.locate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditException;
@@ -14,6 +13,7 @@ import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
 import io.editlab.api.model.Tokenizer;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.Copies;
 import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -221,7 +221,7 @@ public final class TargetValues {
                 }
             }
         }
-        delta.set(new NDIndex("..."), pass.create(values, delta.getShape()));
+        Copies.assign(delta, pass.create(values, delta.getShape()));
     }
 
     private static boolean allTrue(boolean[] flags) {

@@ -2,11 +2,11 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.train.PretrainingSpec;
 import io.editlab.editkit.Adam;
+import io.editlab.editkit.Copies;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -127,10 +127,7 @@ final class PretrainingResume {
         try (NDManager loading = scratch.newSubManager()) {
             for (Map.Entry<String, NDArray> weight : weights.entrySet()) {
                 NDArray value = tensor(saved, entries, WEIGHT + weight.getKey(), weight.getValue(), loading);
-                // a weight is a leaf that requires gradients: write through a detached view of its storage
-                try (NDArray storage = weight.getValue().stopGradient()) {
-                    storage.set(new NDIndex("..."), value);
-                }
+                Copies.assign(weight.getValue(), value); // a trainable leaf
                 means.add(tensor(saved, entries, MEAN + weight.getKey(), weight.getValue(), loading));
                 variances.add(tensor(saved, entries, VARIANCE + weight.getKey(), weight.getValue(), loading));
             }

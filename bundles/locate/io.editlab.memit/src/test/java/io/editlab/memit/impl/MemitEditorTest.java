@@ -98,6 +98,23 @@ class MemitEditorTest {
         assertEquals(java.util.Set.of("transformer.h.1.mlp.c_proj.weight"), result.touched());
     }
 
+    /**
+     * A host's command thread has never trained, so PyTorch's gradient mode is on there (off on this
+     * test class's thread, which pretrained): the target-value search must edit there too.
+     */
+    @Test
+    void editsOnAThreadThatNeverTrained() throws Exception {
+        java.util.concurrent.ExecutorService fresh = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (EditSession session = tiny.model.openSession("fresh thread");
+                Editor other = method().create(session, Map.of())) {
+            EditResult done =
+                    fresh.submit(() -> other.apply(edits.subList(0, 2))).get();
+            assertEquals(2, done.edits());
+        } finally {
+            fresh.shutdown();
+        }
+    }
+
     @Test
     void mostUnrelatedFactsKeepTheirAnswers() {
         List<TargetScore> scores = edited.score(facts);
