@@ -28,9 +28,10 @@ public interface EvaluationContext {
     List<EditResult> results();
 
     /**
-     * The locality probes of {@link #edits()} that are really unrelated to them: probes whose prompt is
-     * one of the edited prompts or rephrasings are left out (in a long stream, an earlier edit's
-     * probe can be a later edit's fact, and its answer then changes as it should).
+     * The locality probes of {@link #edits()} that are really unrelated to the edits: probes whose
+     * prompt is the prompt or a rephrasing of any request applied so far are left out, also when
+     * {@link #edits()} holds only some of them (one batch, a curve's sample): in a long stream, an
+     * earlier edit's probe can be a later edit's fact, and its answer then changes as it should.
      */
     List<Completion> unrelatedProbes();
 

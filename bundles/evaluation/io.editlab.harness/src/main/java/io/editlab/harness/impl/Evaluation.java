@@ -17,6 +17,7 @@ final class Evaluation implements EvaluationContext {
     private final ModelHandle base;
     private final EditSession edited;
     private final List<EditRequest> edits;
+    private final Set<String> editedPrompts;
     private final List<EditResult> results;
     private final boolean generation;
     private final Scorer editedScores;
@@ -24,12 +25,15 @@ final class Evaluation implements EvaluationContext {
     private final long peakMemory;
 
     /**
+     * @param editedPrompts the prompts and rephrasings of every request applied so far (null: those of
+     *     {@code edits}), whose locality probes are not unrelated
      * @param baseScores the run's cache of the unedited model's scores, shared by every editor
      */
     Evaluation(
             ModelHandle base,
             EditSession edited,
             List<EditRequest> edits,
+            Set<String> editedPrompts,
             List<EditResult> results,
             boolean generation,
             Scorer baseScores,
@@ -37,6 +41,7 @@ final class Evaluation implements EvaluationContext {
         this.base = base;
         this.edited = edited;
         this.edits = List.copyOf(edits);
+        this.editedPrompts = editedPrompts != null ? editedPrompts : prompts(edits);
         this.results = List.copyOf(results);
         this.generation = generation;
         this.editedScores = new Scorer(edited, generation);
@@ -66,16 +71,21 @@ final class Evaluation implements EvaluationContext {
 
     @Override
     public List<Completion> unrelatedProbes() {
-        Set<String> edited = new HashSet<>();
-        for (EditRequest edit : edits) {
-            edited.add(edit.prompt());
-            edited.addAll(edit.rephrases());
-        }
         return edits.stream()
                 .flatMap(r -> r.locality().stream())
-                .filter(p -> !edited.contains(p.prompt()))
+                .filter(p -> !editedPrompts.contains(p.prompt()))
                 .map(p -> new Completion(p.prompt(), p.answer()))
                 .toList();
+    }
+
+    /** The prompts and rephrasings of {@code requests}. */
+    static Set<String> prompts(List<EditRequest> requests) {
+        Set<String> prompts = new HashSet<>();
+        for (EditRequest request : requests) {
+            prompts.add(request.prompt());
+            prompts.addAll(request.rephrases());
+        }
+        return prompts;
     }
 
     @Override

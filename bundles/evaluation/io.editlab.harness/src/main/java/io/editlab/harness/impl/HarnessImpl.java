@@ -282,6 +282,7 @@ public final class HarnessImpl implements Harness {
         List<EditRequest> scored = protocol.rephrasings().scored(stream);
         Set<String> sampled = curveSample(scored, protocol);
         List<EditRequest> applied = new ArrayList<>(scored.subList(0, progress.resumedAt));
+        Set<String> editedPrompts = Evaluation.prompts(stream.subList(0, progress.resumedAt));
         List<EditResult> results = new ArrayList<>();
         long peak = ProcessMemory.residentBytes();
         int window = 0; // the results since the last checkpoint start here
@@ -299,17 +300,25 @@ public final class HarnessImpl implements Harness {
             results.add(new EditResult(result.edits(), nanos, result.touched(), result.stats()));
             List<EditRequest> batch = scored.subList(from, to);
             applied.addAll(batch);
+            editedPrompts.addAll(Evaluation.prompts(stream.subList(from, to)));
             peak = Math.max(peak, ProcessMemory.residentBytes());
             requireFinite(e.session(), batch.get(0), e.name());
             if (protocol.evaluation() == Protocol.Evaluation.EACH) {
-                progress.perBatch.add(evaluate(e, batch, results, protocol, baseScores, peak, metrics));
+                progress.perBatch.add(evaluate(e, batch, editedPrompts, results, protocol, baseScores, peak, metrics));
             }
             int before = applied.size() - batch.size();
             if (protocol.checkpointEvery() > 0
                     && applied.size() / protocol.checkpointEvery() > before / protocol.checkpointEvery()) {
-                Map<String, Double> values = new LinkedHashMap<>(
-                        evaluate(e, curve(applied, batch, sampled), results, protocol, baseScores, peak, metrics));
-                evaluate(e, batch, results, protocol, baseScores, peak, justEdited(metrics))
+                Map<String, Double> values = new LinkedHashMap<>(evaluate(
+                        e,
+                        curve(applied, batch, sampled),
+                        editedPrompts,
+                        results,
+                        protocol,
+                        baseScores,
+                        peak,
+                        metrics));
+                evaluate(e, batch, editedPrompts, results, protocol, baseScores, peak, justEdited(metrics))
                         .forEach((metric, value) -> values.put("batch_" + metric, value));
                 values.putAll(cost(e.editor(), e.session(), results.subList(window, results.size())));
                 window = results.size();
@@ -323,7 +332,7 @@ public final class HarnessImpl implements Harness {
         Map<String, Double> finals = new LinkedHashMap<>(
                 protocol.evaluation() == Protocol.Evaluation.EACH
                         ? average(progress.perBatch)
-                        : evaluate(e, applied, results, protocol, baseScores, peak, metrics));
+                        : evaluate(e, applied, editedPrompts, results, protocol, baseScores, peak, metrics));
         progress.checkpoints.stream()
                 .filter(c -> c.values().getOrDefault(LOCALITY, 1.0)
                         < protocol.curves().collapseFloor())
@@ -405,6 +414,7 @@ public final class HarnessImpl implements Harness {
     private static Map<String, Double> evaluate(
             Edited e,
             List<EditRequest> edited,
+            Set<String> editedPrompts,
             List<EditResult> results,
             Protocol protocol,
             Scorer baseScores,
@@ -415,6 +425,7 @@ public final class HarnessImpl implements Harness {
                         e.model(),
                         e.session(),
                         Streams.latest(edited),
+                        editedPrompts,
                         results,
                         protocol.generation(),
                         baseScores,

@@ -30,9 +30,15 @@ class EvaluationTest {
                 List.of(),
                 List.of(new Probe("The home of Ana is", "Oslo"), new Probe("Dag lives in", "Rome")),
                 List.of());
-        Evaluation evaluation = new Evaluation(null, null, List.of(a, b), List.of(), false, null, -1);
+        Evaluation evaluation = new Evaluation(null, null, List.of(a, b), null, List.of(), false, null, -1);
         assertEquals(
                 List.of(new Completion("Cyr lives in", "Kyiv"), new Completion("Dag lives in", "Rome")),
                 evaluation.unrelatedProbes());
+        Evaluation ofOneBatch =
+                new Evaluation(null, null, List.of(a), Evaluation.prompts(List.of(a, b)), List.of(), false, null, -1);
+        assertEquals(
+                List.of(new Completion("Cyr lives in", "Kyiv")),
+                ofOneBatch.unrelatedProbes(),
+                "a probe that another batch edited is not unrelated, though this evaluation scores one batch");
     }
 }
