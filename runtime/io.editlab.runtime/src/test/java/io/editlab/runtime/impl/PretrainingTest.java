@@ -135,7 +135,6 @@ class PretrainingTest {
         // the first step after resuming starts from the weights of epoch 3, not from new ones
         double first = firstLoss(wholeStages, "epoch 1/6");
         double atFour = firstLoss(wholeStages, "epoch 4/6");
-                + firstLoss(stages, "epoch 4/6"));
         assertEquals(atFour, firstLoss(stages, "epoch 4/6"), Math.abs(first - atFour) / 10, "resumed where it stopped");
         assertTrue(stages.stream().noneMatch(stage -> stage.startsWith("epoch 3/6")), "finished epochs are not redone");
         assertEquals(3 * 3 + 1, steps.get(1), "the step count goes on (3 steps an epoch)");
