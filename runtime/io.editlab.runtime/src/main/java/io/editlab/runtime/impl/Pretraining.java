@@ -72,6 +72,11 @@ final class Pretraining {
         long start = System.nanoTime();
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
         Path lockFile = output.resolveSibling(output.getFileName() + ".lock");
+        try {
+            Files.createDirectories(output.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new ModelException(output + ": cannot create its folder: " + e.getMessage(), e);
+        }
         try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = tryLock(lock);
                 NDManager manager = root.newSubManager()) {

@@ -56,7 +56,7 @@ class PretrainingTest {
     void learnsItsFactsAndWritesALoadableModel() throws Exception {
         List<String> progress = new ArrayList<>();
         PretrainingSpec spec = new PretrainingSpec(2, 32, 2, 150, 16, 3e-3f, 1.0, 1);
-        Path out = dir.resolve("model");
+        Path out = dir.resolve("not").resolve("there").resolve("model"); // folders made as needed
         PretrainingReport report =
                 runtime.pretrain(spec, facts(), List.of(), out, (stage, done, total) -> progress.add(stage));
         assertEquals(1.0, report.exactMatch(), "every fact is known");
@@ -64,7 +64,8 @@ class PretrainingTest {
         // <unk>; 12 names; lives in The home of is likes the colour favourite; 4 cities; 3 colours
         assertEquals(1 + 12 + 10 + 4 + 3, report.vocabulary());
         assertFalse(progress.isEmpty());
-        assertFalse(Files.exists(dir.resolve("model.partial")), "nothing half-written is left");
+        assertFalse(Files.exists(out.resolveSibling("model.partial")), "nothing half-written is left");
+        assertFalse(Files.exists(out.resolveSibling("model.lock")));
 
         ModelHandle model = runtime.load("trained", out);
         List<TargetScore> scores = model.score(facts());
