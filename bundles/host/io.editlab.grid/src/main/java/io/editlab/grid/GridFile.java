@@ -43,7 +43,8 @@ public final class GridFile {
     /** The variant of a grid file that names none. */
     public static final String DEFAULT_VARIANT = "default";
     /** {@code bench} options a variant or the file's {@code bench} object may set. */
-    public static final Set<String> OPTIONS = Set.of("order", "checkpoint", "generation", "rephrasings", "metrics");
+    public static final Set<String> OPTIONS = Set.of(
+            "order", "checkpoint", "generation", "rephrasings", "metrics", "stream", "curve-sample", "collapse-floor");
     /** At most this many cells: a grid larger than this is a mistake or wants splitting. */
     public static final int MAX_CELLS = 100_000;
 

@@ -196,4 +196,19 @@ class GridFileTest {
         assertEquals(10, long1000.cells().size());
         assertEquals("results/side-by-side-t1000", long1000.out());
     }
+
+    @Test
+    void longStreamsRunFromAGrid() {
+        Grid grid = parse(
+                """
+                {"editors": ["grace"], "models": ["builtin:3400"], "data": ["builtin:3400"], "edits": [20400],
+                 "batch": [100], "bench": {"stream": "reedit:2", "curve-sample": 1000, "collapse-floor": 0.3}}
+                """);
+        List<String> args = grid.cells().get(0).benchArguments();
+        assertEquals(List.of("--model", "builtin:3400", "--data", "builtin:3400"), args.subList(0, 4));
+        String joined = String.join(" ", args);
+        assertTrue(joined.contains("--stream reedit:2"), joined);
+        assertTrue(joined.contains("--curve-sample 1000"), joined);
+        assertTrue(joined.contains("--collapse-floor 0.3"), joined);
+    }
 }
