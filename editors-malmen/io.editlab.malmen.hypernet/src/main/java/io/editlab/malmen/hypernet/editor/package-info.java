@@ -6,7 +6,7 @@
  * method, with {@link io.editlab.malmen.hypernet.editor.HypernetOptions} as their options.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package io.editlab.malmen.hypernet.editor;
 
 import org.osgi.annotation.bundle.Export;
