@@ -146,6 +146,10 @@ class ApiIT {
         assertRefused(
                 host.post("/api/runs", "{\"editors\":[\"grace\"],\"data\":\"/no/such/file.json\"}"), 400, "no file");
         assertRefused(
+                host.post("/api/runs", "{\"editors\":[\"grace\"],\"stream\":\"reedit:2:0\"}"),
+                400,
+                "field 'stream': the facts to re-edit must be between 1 and");
+        assertRefused(
                 host.post("/api/sessions", "{\"editor\":\"no-such-method\"}"),
                 400,
                 "no editing method 'no-such-method'");
@@ -392,7 +396,11 @@ class ApiIT {
 
             finished = run(first, "{\"editors\":[\"grace\"],\"edits\":4,\"batch\":2,\"checkpoint\":2}");
             awaitStatus(first, finished, "finished");
-            interrupted = run(first, "{\"editors\":[\"grace\",\"ft-l\"],\"edits\":80,\"batch\":2,\"checkpoint\":10}");
+            // a re-editing stream: the resumed run must build the same stream from the stored spec
+            interrupted = run(
+                    first,
+                    "{\"editors\":[\"grace\",\"ft-l\"],\"edits\":80,\"batch\":2,\"checkpoint\":10,"
+                            + "\"stream\":\"reedit:2:600\"}");
             awaitCheckpoints(first, interrupted, 2);
             first.kill();
         }

@@ -7,7 +7,7 @@
  * <p>Implemented by this bundle; used by command lines and HTTP hosts.
  */
 @Export
-@Version("3.0.0")
+@Version("3.1.0")
 package io.editlab.harness;
 
 import org.osgi.annotation.bundle.Export;

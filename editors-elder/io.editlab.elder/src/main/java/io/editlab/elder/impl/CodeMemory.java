@@ -1,6 +1,7 @@
 package io.editlab.elder.impl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -12,11 +13,16 @@ import java.util.List;
 final class CodeMemory {
 
     private final int bits;
-    private final List<BitSet> codes = new ArrayList<>();
+    private final int words;
+    /** The codes, {@code words} longs each, one after another: a scan is a run over one array. */
+    private long[] packed = new long[0];
+
+    private int size;
 
     /** @param bits L * N, the length of every code */
     CodeMemory(int bits) {
         this.bits = bits;
+        this.words = Math.max(1, (bits + 63) / 64);
     }
 
     int bits() {
@@ -24,40 +30,65 @@ final class CodeMemory {
     }
 
     int size() {
-        return codes.size();
+        return size;
     }
 
     /** The recorded codes, in recording order (copies). */
     List<BitSet> codes() {
-        return codes.stream().map(c -> (BitSet) c.clone()).toList();
+        List<BitSet> codes = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            codes.add(BitSet.valueOf(Arrays.copyOfRange(packed, i * words, (i + 1) * words)));
+        }
+        return codes;
     }
 
     void add(BitSet code) {
-        if (code.length() > bits) {
-            throw new IllegalArgumentException("a code has " + bits + " bits, not " + code.length());
+        long[] words = words(code);
+        if (packed.length < (size + 1) * this.words) {
+            packed = Arrays.copyOf(packed, Math.max(4 * this.words, 2 * packed.length));
         }
-        codes.add((BitSet) code.clone());
+        System.arraycopy(words, 0, packed, size * this.words, this.words);
+        size++;
     }
 
     void replaceAll(List<BitSet> replacement) {
-        codes.clear();
+        packed = new long[0];
+        size = 0;
         replacement.forEach(this::add);
     }
 
     /** The smallest Hamming distance from {@code code} to a recorded code; {@link Integer#MAX_VALUE} when empty. */
     int distance(BitSet code) {
+        return nearest(words(code), 0);
+    }
+
+    /**
+     * Whether an input with {@code code} uses the LoRAs: some recorded code is closer than {@code
+     * threshold}. The scan stops at the first such code.
+     */
+    boolean applies(BitSet code, int threshold) {
+        return nearest(words(code), threshold - 1) < threshold;
+    }
+
+    /** The smallest distance to {@code query}, or the first one at most {@code enough}. */
+    private int nearest(long[] query, int enough) {
         int best = Integer.MAX_VALUE;
-        for (BitSet recorded : codes) {
-            BitSet difference = (BitSet) recorded.clone();
-            difference.xor(code);
-            best = Math.min(best, difference.cardinality());
+        for (int i = 0; i < size && best > enough; i++) {
+            int distance = 0;
+            for (int w = 0; w < words; w++) {
+                distance += Long.bitCount(packed[i * words + w] ^ query[w]);
+            }
+            best = Math.min(best, distance);
         }
         return best;
     }
 
-    /** Whether an input with {@code code} uses the LoRAs: some recorded code is closer than {@code threshold}. */
-    boolean applies(BitSet code, int threshold) {
-        return distance(code) < threshold;
+    /** {@code code} as exactly {@code words} longs. */
+    private long[] words(BitSet code) {
+        if (code.length() > bits) {
+            throw new IllegalArgumentException("a code has " + bits + " bits, not " + code.length());
+        }
+        return Arrays.copyOf(code.toLongArray(), words);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.editlab.elder.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -68,5 +69,19 @@ class CodeMemoryTest {
         assertFalse(memory.applies(bits(0, 2, 4, 6), 4), "distance 4 is not below 4");
         assertTrue(memory.applies(bits(0, 2, 4, 6), 5));
         assertFalse(memory.applies(bits(0, 1, 4, 5), 0), "a threshold of 0 defers everything");
+    }
+
+    @Test
+    void codesLongerThanOneWordKeepEveryBitAndTheirOrder() {
+        CodeMemory memory = new CodeMemory(130);
+        memory.add(bits(0, 64, 129));
+        memory.add(bits(1, 65));
+        memory.add(new BitSet());
+        assertEquals(List.of(bits(0, 64, 129), bits(1, 65), new BitSet()), memory.codes());
+        assertEquals(1, memory.distance(bits(0, 64)), "bit 129 is in the third word");
+        assertEquals(2, memory.distance(bits(128, 129)), "nearest: the empty code");
+        memory.replaceAll(List.of(bits(3)));
+        assertEquals(List.of(bits(3)), memory.codes());
+        assertThrows(IllegalArgumentException.class, () -> memory.add(bits(130)));
     }
 }

@@ -11,6 +11,7 @@ import io.editlab.api.route.Router;
 import io.editlab.api.route.Routing;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * LEMoE's routing (README, 'What it does'), the same code for training passes, inference passes and the
@@ -42,6 +43,9 @@ final class AnchorRouting {
             return chosen;
         }
     }
+
+    /** Inputs scored at a time by {@link #stackScores} when there are many. */
+    static final int ROWS_PER_PIECE = 256;
 
     private AnchorRouting() {}
 
@@ -98,7 +102,8 @@ final class AnchorRouting {
     /**
      * Whether expert {@code i}, selected for input {@code b}, applies: always without a gate and while
      * the expert is trained (it has no threshold or anchors yet), otherwise when its score reaches its
-     * threshold (score gate) or the input is within the radius of one of its anchors (anchor gate).
+     * threshold (score gate) or the input is within the radius of one of its anchors (anchor gate,
+     * {@code near}).
      */
     private static boolean applies(
             LemoeSettings.Gate gate,
@@ -107,36 +112,89 @@ final class AnchorRouting {
             float score,
             float threshold,
             ExpertBank.Stack stack,
-            float[] distances) {
+            boolean[][] near) {
         if (gate == LemoeSettings.Gate.NONE || stack == null || i >= stack.count()) {
             return true;
         }
         if (gate == LemoeSettings.Gate.SCORE) {
             return score >= threshold;
         }
-        if (distances == null) {
-            return false;
-        }
-        int count = stack.owners().length;
-        for (int j = 0; j < count; j++) {
-            if (stack.owners()[j] == i && distances[b * count + j] <= stack.radii()[j] * stack.radii()[j]) {
-                return true;
+        return near[b] != null && near[b][i];
+    }
+
+    /**
+     * Anchor gate: for each input and each frozen expert selected for it, whether the input lies
+     * within the radius of one of that expert's anchors. Computed expert by expert on the inputs that
+     * selected it, so a pass costs its inputs times the selected experts' anchors, not times every
+     * anchor of the mixture.
+     *
+     * @param selection {@code [n, t]} flattened, non-zero where an expert is selected
+     * @return per input, a row of {@code t} flags, or {@code null} when no frozen expert was selected
+     */
+    private static boolean[][] nearAnchors(
+            NDManager manager, NDArray e, ExpertBank.Stack stack, float[] selection, int n, int t) {
+        boolean[][] near = new boolean[n][];
+        for (int i = 0; i < stack.count(); i++) {
+            if (stack.anchorsT().get(i) == null) {
+                continue;
+            }
+            int expert = i;
+            long[] rows = IntStream.range(0, n)
+                    .filter(b -> selection[b * t + expert] != 0)
+                    .mapToLong(b -> b)
+                    .toArray();
+            if (rows.length == 0) {
+                continue;
+            }
+            NDArray inputs = e.get(manager, new NDIndex("{}", manager.create(rows)));
+            float[] inside = squaredDistances(
+                            inputs, stack.anchorsT().get(i), stack.anchorNorms().get(i))
+                    .sub(stack.radiiSquared().get(i))
+                    .min(new int[] {1})
+                    .toFloatArray();
+            for (int r = 0; r < rows.length; r++) {
+                int b = (int) rows[r];
+                if (near[b] == null) {
+                    near[b] = new boolean[t];
+                }
+                near[b][i] = inside[r] <= 0;
             }
         }
-        return false;
+        return near;
     }
 
     /**
      * The stacked (frozen) experts' scores {@code [n, count]} for embeddings {@code e} (in {@code
-     * manager}), through their own projections or the shared one.
+     * manager}), through their own projections or the shared one. With their own projections the
+     * values are {@code [count, n, d]}: many inputs (every earlier edit of a long stream) are scored
+     * {@link #ROWS_PER_PIECE} at a time, each piece's values freed before the next.
      */
     static NDArray stackScores(NDManager manager, NDArray e, ExpertBank.Stack stack, Projection shared) {
         NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys());
         if (shared != null) {
             return shared.value(e).matMul(k.transpose());
         }
-        NDArray v = Ops.silu(e.expandDims(0).matMul(stack.projDown())).matMul(stack.projUp());
-        return v.mul(k.expandDims(1)).sum(new int[] {2}).transpose();
+        long n = e.getShape().get(0);
+        NDArray columns = k.expandDims(1); // [f, 1, d]
+        if (n <= ROWS_PER_PIECE) {
+            return ownScores(e, columns, stack);
+        }
+        NDList pieces = new NDList();
+        for (long from = 0; from < n; from += ROWS_PER_PIECE) {
+            try (NDManager piece = manager.newSubManager()) {
+                NDArray rows = e.get(piece, new NDIndex("{}:{}", from, Math.min(n, from + ROWS_PER_PIECE)));
+                NDArray scores = ownScores(rows, columns, stack);
+                scores.attach(manager);
+                pieces.add(scores);
+            }
+        }
+        return NDArrays.concat(pieces, 0);
+    }
+
+    /** Scores {@code [n, count]} of the stack's own projections, keys as {@code [f, 1, d]}; in {@code e}'s manager. */
+    private static NDArray ownScores(NDArray e, NDArray columns, ExpertBank.Stack stack) {
+        NDArray v = Ops.silu(e.expandDims(0).matMul(stack.projDown())).matMul(stack.projUp()); // [f, n, d]
+        return v.mul(columns).sum(new int[] {2}).transpose();
     }
 
     /** Each expert's score column {@code [n, 1]} for embeddings {@code e}: {@code k_i . v_i(e)}. */
@@ -161,53 +219,43 @@ final class AnchorRouting {
         int n = Math.toIntExact(e.getShape().get(0));
         int d = Math.toIntExact(e.getShape().get(1));
         int t = view.experts().size();
-        NDList values = new NDList(2);
         NDList keys = new NDList(2);
         NDList scoreParts = new NDList(2);
         float[] thresholds = new float[t];
         ExpertBank.Stack stack = view.stack();
         NDArray sharedValue = shared == null ? null : shared.value(e);
         if (stack != null) {
-            int f = stack.count();
-            NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys()); // [f, d], a local copy
-            keys.add(k);
             if (shared == null) {
-                NDArray v = Ops.silu(e.expandDims(0).matMul(stack.projDown())).matMul(stack.projUp()); // [f, n, d]
-                scoreParts.add(v.mul(k.expandDims(1)).sum(new int[] {2}).transpose()); // [n, f]
-                values.add(v.transpose(1, 0, 2).reshape(n, (long) f * d));
+                scoreParts.add(stackScores(manager, e, stack, null));
             } else {
+                NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys()); // [f, d], a local copy
+                keys.add(k);
                 scoreParts.add(sharedValue.matMul(k.transpose()));
             }
-            System.arraycopy(stack.thresholds(), 0, thresholds, 0, f);
+            System.arraycopy(stack.thresholds(), 0, thresholds, 0, stack.count());
         }
         Expert trainee = view.trainee();
         if (trainee != null) {
             NDArray v = shared == null ? trainee.projection().value(e) : sharedValue;
             keys.add(manager.zeros(new Shape(1, d)).add(trainee.key())); // local, still differentiable
             scoreParts.add(v.mul(trainee.key()).sum(new int[] {1}, true));
-            if (shared == null) {
-                values.add(v);
-            }
             thresholds[t - 1] = trainee.threshold();
         }
         NDArray scoreMatrix = scoreParts.size() == 1 ? scoreParts.get(0) : NDArrays.concat(scoreParts, 1); // [n, t]
-        NDArray keyRows = keys.size() == 1 ? keys.get(0) : NDArrays.concat(keys, 0); // [t, d]
         Routing routing;
         if (shared != null) {
+            NDArray keyRows = keys.size() == 1 ? keys.get(0) : NDArrays.concat(keys, 0); // [t, d]
             routing = router.route(sharedValue, keyRows, null, Math.min(topK, t));
         } else {
-            NDArray mask = stack != null ? stack.block(t, d) : ExpertBank.Stack.mask(manager, t, d);
-            NDArray blockKeys = keyRows.tile(new long[] {1, t}).mul(mask);
-            NDArray query = values.size() == 1 ? values.get(0) : NDArrays.concat(values, 1);
-            routing = router.route(query, blockKeys, null, Math.min(topK, t));
+            // each expert has its own value: the scores are the query, against identity keys
+            NDArray identity = stack != null ? stack.identity(t) : manager.eye(t);
+            routing = router.route(scoreMatrix, identity, null, Math.min(topK, t));
         }
         float[] scores = scoreMatrix.stopGradient().toFloatArray();
-        float[] distances = null; // squared, [n, A]
-        if (gate == LemoeSettings.Gate.ANCHOR && stack != null && stack.anchorsT() != null) {
-            distances =
-                    squaredDistances(e, stack.anchorsT(), stack.anchorNorms()).toFloatArray();
-        }
         float[] selection = routing.selected().toType(DataType.FLOAT32, false).toFloatArray();
+        boolean[][] near = gate == LemoeSettings.Gate.ANCHOR && stack != null
+                ? nearAnchors(manager, e, stack, selection, n, t)
+                : null;
         float[] probabilities = routing.probabilities()
                 .stopGradient()
                 .toType(DataType.FLOAT32, false)
@@ -230,7 +278,7 @@ final class AnchorRouting {
                 if (selected[b] < 0) {
                     selected[b] = i;
                 }
-                if (applies(gate, b, i, scores[b * t + i], thresholds[i], stack, distances)) {
+                if (applies(gate, b, i, scores[b * t + i], thresholds[i], stack, near)) {
                     mask[b * t + i] = 1;
                     passing.add(i);
                 }

@@ -2,6 +2,7 @@ package io.editlab.lemoe.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
@@ -13,11 +14,16 @@ import io.editlab.api.route.Router;
 import io.editlab.editkit.Adam;
 import io.editlab.editkit.GuardedSteps;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Trains the expert inserted for one edit batch (README, 'What it does'); every earlier expert and the base
@@ -162,8 +168,18 @@ final class BatchTrainer {
                         : AnchorRouting.stackScores(constants, eEarlier, stack, null)
                                 .stopGradient();
             }
-            RoutingObjective objective = new RoutingObjective(
-                    bank, router, fresh, index, ePositive, eEarlier, eNegative, owners, oldPositive, oldEarlier, gated);
+            Earlier all = new Earlier(eEarlier, oldEarlier, owners);
+            Holding holding = new Holding(
+                    constants,
+                    fresh,
+                    index,
+                    ePositive,
+                    oldPositive,
+                    all,
+                    eNegative,
+                    gated,
+                    new Random(settings.seed() * 1_000_003L + index));
+            RoutingObjective objective = holding.next();
             int routerSteps = 0;
             double routingLoss = Double.NaN;
             List<NDArray> trained = parameters;
@@ -172,7 +188,7 @@ final class BatchTrainer {
                 List<NDArray> routing = new ArrayList<>(List.of(fresh.key()));
                 routing.addAll(bank.projectionOf(fresh).parameters());
                 double[] last = {Double.NaN};
-                routerSteps = optimise(routing, settings.routerSteps(), index, last, objective);
+                routerSteps = optimise(routing, settings.routerSteps(), index, last, holding);
                 routingLoss = last[0];
                 // the routing is settled: the expert is trained behind it, as it will be used
                 trained = parameters.stream()
@@ -184,6 +200,7 @@ final class BatchTrainer {
             double[] epochNll = {Double.NaN};
             int epoch = 0;
             int steps = 0;
+            int unreached = 0;
             long stepNanos = 0;
             int stepsRun = 0;
             try (NDManager moments = bank.manager().newSubManager()) {
@@ -209,10 +226,13 @@ final class BatchTrainer {
                                 routes.put(part.get(b).prompt(), pass.selected()[b]);
                             }
                             NDArray nll = result.loss();
-                            NDArray routing = twoStage ? null : objective.loss(scratch);
+                            NDArray routing = twoStage ? null : holding.next().loss(scratch);
                             NDArray loss = routing == null ? nll : nll.add(routing);
                             float value = loss.getFloat();
-                            if (guard.step(collector, loss)) {
+                            if (!pass.reached(index)) {
+                                // no prompt of this mini-batch reached the new expert: nothing to train on
+                                unreached += part.size();
+                            } else if (guard.step(collector, loss)) {
                                 steps++;
                                 nllSum += nll.getFloat() * part.size();
                                 counted += part.size();
@@ -224,10 +244,16 @@ final class BatchTrainer {
                         stepsRun++;
                     }
                     epochNll[0] = counted == 0 ? Double.NaN : nllSum / counted;
-                    if (epochNll[0] < settings.stopLoss()) {
-                        break;
+                    if (epochNll[0] < settings.stopLoss() || counted == 0 && unreached > 0) {
+                        break; // done, or nothing reaches the expert: the next epoch would be the same
                     }
                 }
+            }
+            if (steps == 0 && unreached > 0) {
+                throw new EditException(LemoeSettings.METHOD + ": no prompt of the batch reached expert " + index
+                        + " in training: the router sends them to earlier experts (routing loss "
+                        + String.format(java.util.Locale.ROOT, "%.3g", routingLoss) + " after " + routerSteps
+                        + " router steps; more routerSteps or a smaller batch may help)");
             }
             double after = lossAfterTraining(completions, settings.miniBatch());
             if (!Double.isFinite(after)) {
@@ -254,6 +280,48 @@ final class BatchTrainer {
         }
     }
 
+    /**
+     * Earlier edits as the routing objective sees them.
+     *
+     * @param embeddings their prompts' instance embeddings {@code [A, d]}, or {@code null} when none
+     * @param oldScores the frozen experts' scores of them {@code [A, f]}, or {@code null} (shared projection)
+     * @param owners the expert of each
+     */
+    record Earlier(NDArray embeddings, NDArray oldScores, int[] owners) {
+
+        /** The rows (in order) of the at most {@code sample} edits nearest to {@code positives}; all for 0. */
+        List<Integer> nearest(NDManager manager, NDArray positives, int sample) {
+            int count = owners.length;
+            if (sample == 0 || count <= sample) {
+                return IntStream.range(0, count).boxed().toList();
+            }
+            NDArray positivesT = positives.transpose();
+            float[] distance = AnchorRouting.squaredDistances(
+                            Ops.local(manager, embeddings),
+                            positivesT,
+                            positives.square().sum(new int[] {1}))
+                    .min(new int[] {1})
+                    .toFloatArray();
+            List<Integer> rows =
+                    new ArrayList<>(IntStream.range(0, count).boxed().toList());
+            rows.sort(Comparator.comparingDouble((Integer r) -> distance[r]).thenComparingInt(r -> r));
+            List<Integer> nearest = new ArrayList<>(rows.subList(0, sample));
+            Collections.sort(nearest);
+            return nearest;
+        }
+
+        /** These edits' rows {@code held}, copied into {@code manager}. */
+        Earlier rows(NDManager manager, List<Integer> held) {
+            NDArray index =
+                    manager.create(held.stream().mapToLong(Integer::longValue).toArray());
+            int[] heldOwners = held.stream().mapToInt(r -> owners[r]).toArray();
+            return new Earlier(
+                    embeddings.get(manager, new NDIndex("{}", index)),
+                    oldScores == null ? null : oldScores.get(manager, new NDIndex("{}", index)),
+                    heldOwners);
+        }
+    }
+
     /** The mean NLL of the batch's targets in inference passes, as the edits will be used. */
     private double lossAfterTraining(List<Completion> completions, int miniBatch) {
         double sum = 0;
@@ -274,11 +342,17 @@ final class BatchTrainer {
                 LemoeSettings.METHOD + ": the loss of expert " + index + " was not finite (" + value + ") in " + when);
     }
 
-    /** Up to {@code steps} Adam steps on {@code parameters} against {@code objective}; returns the steps taken. */
-    private int optimise(List<NDArray> parameters, int steps, int index, double[] last, RoutingObjective objective)
+    /**
+     * Up to {@code steps} Adam steps on {@code parameters} against the objectives {@code holding}
+     * gives (a new sample of earlier edits every {@link #SETTLED_EVERY} steps); returns the steps
+     * taken. They stop early when the objective is below {@code stopLoss}, or when the routing is
+     * settled: for the sample, then for every earlier edit.
+     */
+    private int optimise(List<NDArray> parameters, int steps, int index, double[] last, Holding holding)
             throws EditException {
         LemoeSettings settings = bank.settings();
         int taken = 0;
+        RoutingObjective objective = holding.current();
         try (NDManager moments = bank.manager().newSubManager()) {
             Adam adam =
                     new Adam(moments, parameters, settings.learningRate(), 0.9f, 0.999f, 1e-8f, settings.weightDecay());
@@ -300,14 +374,120 @@ final class BatchTrainer {
                 }
                 if (step % SETTLED_EVERY == 0) {
                     try (NDManager scratch = bank.manager().newSubManager()) {
-                        if (objective.settled(scratch)) {
+                        if (objective.settled(scratch) && holding.settledForAll(scratch)) {
                             break;
                         }
                     }
+                    objective = holding.next();
                 }
             }
         }
         return taken;
+    }
+
+    /**
+     * Which earlier edits the routing objective holds to their experts: all of them when there are
+     * at most {@code anchorSample} (or it is 0); otherwise the half of the sample nearest to the
+     * batch's prompts always, and the other half drawn anew from the rest at every {@link #next}, so
+     * that over the router steps every earlier edit is held while a step costs the sample, not the
+     * stream.
+     */
+    private final class Holding {
+
+        private final NDManager constants;
+        private final Expert fresh;
+        private final int index;
+        private final NDArray ePositive;
+        private final NDArray oldPositive;
+        private final Earlier all;
+        private final NDArray eNegative;
+        private final boolean gated;
+        private final Random random;
+        private final List<Integer> nearest;
+        private final List<Integer> rest;
+        private final RoutingObjective everyone;
+        private RoutingObjective current;
+        private NDManager sampled;
+
+        Holding(
+                NDManager constants,
+                Expert fresh,
+                int index,
+                NDArray ePositive,
+                NDArray oldPositive,
+                Earlier all,
+                NDArray eNegative,
+                boolean gated,
+                Random random) {
+            this.constants = constants;
+            this.fresh = fresh;
+            this.index = index;
+            this.ePositive = ePositive;
+            this.oldPositive = oldPositive;
+            this.all = all;
+            this.eNegative = eNegative;
+            this.gated = gated;
+            this.random = random;
+            this.everyone = objective(all);
+            int sample = bank.settings().anchorSample();
+            int count = all.owners().length;
+            if (sample == 0 || count <= sample) {
+                nearest = null;
+                rest = null;
+            } else {
+                nearest = sample / 2 == 0 ? List.of() : all.nearest(constants, ePositive, sample / 2);
+                Set<Integer> near = new HashSet<>(nearest);
+                rest = IntStream.range(0, count)
+                        .filter(r -> !near.contains(r))
+                        .boxed()
+                        .toList();
+            }
+        }
+
+        /** The objective of the last {@link #next}. */
+        RoutingObjective current() {
+            return current;
+        }
+
+        /** An objective over a new sample (the same one, over all, when all are held). */
+        RoutingObjective next() {
+            if (nearest == null) {
+                current = everyone;
+                return current;
+            }
+            int sample = bank.settings().anchorSample();
+            List<Integer> drawn = new ArrayList<>(rest);
+            Collections.shuffle(drawn, random);
+            List<Integer> held = new ArrayList<>(nearest);
+            held.addAll(drawn.subList(0, Math.min(drawn.size(), sample - nearest.size())));
+            Collections.sort(held);
+            if (sampled != null) {
+                sampled.close(); // the previous sample's rows
+            }
+            sampled = constants.newSubManager();
+            current = objective(all.rows(sampled, held));
+            return current;
+        }
+
+        /** Whether every earlier edit (not just the sample) gives its own expert the settled probability. */
+        boolean settledForAll(NDManager scratch) {
+            return nearest == null || everyone.settled(scratch);
+        }
+
+        private RoutingObjective objective(Earlier earlier) {
+            return new RoutingObjective(
+                    bank,
+                    router,
+                    fresh,
+                    index,
+                    ePositive,
+                    earlier.embeddings(),
+                    eNegative,
+                    earlier.owners(),
+                    oldPositive,
+                    earlier.oldScores(),
+                    gated);
+        }
     }
 
     private static List<int[]> ids(List<PromptTokens> prompts) {

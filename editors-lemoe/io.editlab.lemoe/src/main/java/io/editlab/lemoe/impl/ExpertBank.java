@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -139,12 +140,11 @@ final class ExpertBank implements AutoCloseable {
      * @param projDown {@code [count, d, d_p]}, or {@code null} when the projection is shared
      * @param projUp {@code [count, d_p, d]}, or {@code null}
      * @param thresholds the experts' score thresholds
-     * @param anchorsT {@code [d, A]}: every expert's edit-prompt embeddings, expert after expert,
-     *     transposed; {@code null} when no expert has any
-     * @param anchorNorms {@code [A]}: their squared lengths
-     * @param owners for each anchor, the index of its expert
-     * @param radii for each anchor, its radius
-     * @param blocks block-diagonal masks by number of experts (see {@link #block})
+     * @param anchorsT per expert, its edit-prompt embeddings transposed {@code [d, a_i]}, or {@code
+     *     null} when it has none
+     * @param anchorNorms per expert, their squared lengths {@code [a_i]} (or {@code null})
+     * @param radiiSquared per expert, the squares of its anchors' radii {@code [a_i]} (or {@code null})
+     * @param identities identity matrices by number of experts (see {@link #identity})
      */
     record Stack(
             NDManager manager,
@@ -153,28 +153,19 @@ final class ExpertBank implements AutoCloseable {
             NDArray projDown,
             NDArray projUp,
             float[] thresholds,
-            NDArray anchorsT,
-            NDArray anchorNorms,
-            int[] owners,
-            float[] radii,
-            Map<Integer, NDArray> blocks)
+            List<NDArray> anchorsT,
+            List<NDArray> anchorNorms,
+            List<NDArray> radiiSquared,
+            Map<Integer, NDArray> identities)
             implements AutoCloseable {
 
         /**
-         * The mask {@code [t, t * d]} with ones in block {@code i} of row {@code i}: keys tiled {@code t}
-         * times and multiplied by it are block-diagonal. Made once per {@code t} (the stack's experts,
-         * or one more while an expert is trained) and kept with the stack.
+         * The identity {@code [t, t]}, the router's keys when its query is the experts' scores (each
+         * expert with its own projection): made once per {@code t} (the stack's experts, or one more
+         * while an expert is trained) and kept with the stack.
          */
-        NDArray block(int t, int d) {
-            return blocks.computeIfAbsent(t, n -> mask(manager, n, d));
-        }
-
-        static NDArray mask(NDManager manager, int t, int d) {
-            float[] block = new float[t * t * d];
-            for (int i = 0; i < t; i++) {
-                java.util.Arrays.fill(block, i * t * d + i * d, i * t * d + (i + 1) * d, 1f);
-            }
-            return manager.create(block, new ai.djl.ndarray.types.Shape(t, (long) t * d));
+        NDArray identity(int t) {
+            return identities.computeIfAbsent(t, manager::eye);
         }
 
         static Stack of(NDManager parent, List<Expert> frozen, boolean ownProjections) {
@@ -191,30 +182,25 @@ final class ExpertBank implements AutoCloseable {
                             frozen.stream().map(e -> e.projection().up()).toList())
                     : null;
             float[] thresholds = new float[frozen.size()];
-            List<Integer> owners = new ArrayList<>();
-            List<Float> radii = new ArrayList<>();
-            NDList anchors = new NDList();
+            List<NDArray> anchorsT = new ArrayList<>();
+            List<NDArray> norms = new ArrayList<>();
+            List<NDArray> radiiSquared = new ArrayList<>();
             for (int i = 0; i < thresholds.length; i++) {
                 Expert expert = frozen.get(i);
                 thresholds[i] = expert.threshold();
-                if (expert.anchors() != null) {
-                    anchors.add(manager.zeros(expert.anchors().getShape()).addi(expert.anchors()));
-                    for (float r : expert.radii()) {
-                        owners.add(i);
-                        radii.add(r);
+                NDArray rows = expert.anchors() == null
+                        ? null
+                        : manager.zeros(expert.anchors().getShape()).addi(expert.anchors());
+                anchorsT.add(rows == null ? null : rows.transpose());
+                norms.add(rows == null ? null : rows.square().sum(new int[] {1}));
+                float[] squares = null;
+                if (rows != null) {
+                    squares = expert.radii().clone();
+                    for (int j = 0; j < squares.length; j++) {
+                        squares[j] *= squares[j];
                     }
                 }
-            }
-            NDArray anchorsT = null;
-            NDArray norms = null;
-            if (!anchors.isEmpty()) {
-                NDArray rows = NDArrays.concat(anchors, 0);
-                anchorsT = rows.transpose();
-                norms = rows.square().sum(new int[] {1});
-            }
-            float[] radiusArray = new float[radii.size()];
-            for (int i = 0; i < radiusArray.length; i++) {
-                radiusArray[i] = radii.get(i);
+                radiiSquared.add(squares == null ? null : manager.create(squares));
             }
             return new Stack(
                     manager,
@@ -223,10 +209,9 @@ final class ExpertBank implements AutoCloseable {
                     down,
                     up,
                     thresholds,
-                    anchorsT,
-                    norms,
-                    owners.stream().mapToInt(Integer::intValue).toArray(),
-                    radiusArray,
+                    Collections.unmodifiableList(anchorsT),
+                    Collections.unmodifiableList(norms),
+                    Collections.unmodifiableList(radiiSquared),
                     new java.util.concurrent.ConcurrentHashMap<>());
         }
 

@@ -106,6 +106,15 @@ import org.osgi.service.metatype.annotations.Option;
     int routerSteps() default 1000;
 
     @AttributeDefinition(
+            name = "Earlier edits per router step",
+            description =
+                    "How many earlier edits (ours) the routing objective holds"
+                            + " to their own experts at each router step: those whose prompts are nearest to the batch's. After the"
+                            + " router steps every earlier edit is checked, and any that does not stay with its expert joins them"
+                            + " for more steps (within Router steps). Keeps a batch's cost flat over long streams. 0 = all, always.")
+    int anchorSample() default 1024;
+
+    @AttributeDefinition(
             name = "Gate",
             description = "When the chosen expert applies (LEMoE's locality"
                     + " mechanism is not known): none = always (top-1 routing alone); score = when its score reaches its"

@@ -29,6 +29,8 @@ import java.util.function.Supplier;
  */
 final class LemoeEditor implements Editor {
 
+    private static final System.Logger LOG = System.getLogger(LemoeEditor.class.getName());
+
     private final EditSession session;
     private final LemoeSettings settings;
     private final ExpertBank bank;
@@ -118,6 +120,7 @@ final class LemoeEditor implements Editor {
         stats.put("anchor_consistency", anchorConsistency());
         stats.put("parameters", (double)
                 bank.experts().stream().mapToLong(Expert::size).sum());
+        LOG.log(System.Logger.Level.DEBUG, () -> "lemoe: expert " + index + " " + stats);
         return new EditResult(batch.size(), System.nanoTime() - start, Set.of(settings.module()), stats);
     }
 

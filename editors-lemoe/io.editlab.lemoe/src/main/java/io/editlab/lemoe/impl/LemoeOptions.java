@@ -27,6 +27,7 @@ public record LemoeOptions(
         double stopLoss,
         double anchorLoss,
         int routerSteps,
+        int anchorSample,
         String gate,
         double gateMargin,
         double gateRadius,
@@ -66,6 +67,7 @@ public record LemoeOptions(
         nonNegative("stopLoss", stopLoss);
         nonNegative("anchorLoss", anchorLoss);
         Options.atLeast("routerSteps", routerSteps, 0);
+        Options.atLeast("anchorSample", anchorSample, 0);
         Options.require(
                 List.of("none", "score", "anchor").contains(lower(gate)), "gate", lower(gate), "none, score or anchor");
         nonNegative("gateMargin", gateMargin);

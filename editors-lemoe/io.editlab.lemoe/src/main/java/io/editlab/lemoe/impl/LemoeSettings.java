@@ -30,6 +30,7 @@ import java.util.Locale;
  * @param stopLoss early-stopping threshold on the epoch-mean loss
  * @param anchorLoss weight of the routing cross-entropy
  * @param routerSteps router-only steps before a batch's training
+ * @param anchorSample earlier edits held per router step (0: all)
  * @param gate when a chosen expert applies
  * @param gateMargin score gate: distance of a threshold below its expert's lowest edit score
  * @param gateRadius anchor gate: radius as a fraction of the distance to the nearest negative
@@ -56,6 +57,7 @@ record LemoeSettings(
         float stopLoss,
         float anchorLoss,
         int routerSteps,
+        int anchorSample,
         Gate gate,
         float gateMargin,
         float gateRadius,
@@ -148,6 +150,7 @@ record LemoeSettings(
                 (float) options.stopLoss(),
                 (float) options.anchorLoss(),
                 options.routerSteps(),
+                options.anchorSample(),
                 Gate.valueOf(options.gate().strip().toUpperCase(Locale.ROOT)),
                 (float) options.gateMargin(),
                 (float) options.gateRadius(),

@@ -46,7 +46,7 @@ final class MoeAdapter implements Adapter {
         if (experts.isEmpty()) {
             int[] none = new int[batch];
             Arrays.fill(none, -1);
-            context.setAttribute(attribute, new RoutePass(none, none.clone(), 0));
+            context.setAttribute(attribute, new RoutePass(none, none.clone(), 0, new int[batch][0]));
             return output;
         }
         NDManager manager = context.manager();
@@ -54,7 +54,8 @@ final class MoeAdapter implements Adapter {
         NDArray e = AnchorRouting.embed(manager, table.get(), context.tokenIds(), context.queryPositions());
         AnchorRouting.Decision decision =
                 AnchorRouting.route(manager, e, view, bank.shared(), router.get(), settings.topK(), settings.gate());
-        context.setAttribute(attribute, new RoutePass(decision.selected(), decision.chosen(), experts.size()));
+        context.setAttribute(
+                attribute, new RoutePass(decision.selected(), decision.chosen(), experts.size(), decision.applied()));
         Shape shape = input.getShape();
         long length = shape.get(1);
         long width = shape.get(2);

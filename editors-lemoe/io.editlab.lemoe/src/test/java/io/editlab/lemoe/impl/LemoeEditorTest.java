@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
@@ -162,6 +164,46 @@ class LemoeEditorTest {
         }
         assertEquals(1.0, results.get(1).stats().get("anchor_consistency"));
         assertEquals(1.0, results.get(1).stats().get("trained_on_new_expert"));
+    }
+
+    /**
+     * With the routing objective holding two of the four earlier edits per router step (the nearest
+     * and one drawn anew every few steps), every edit still stays with its expert.
+     */
+    @Test
+    void holdingFewEarlierEditsPerStepStillKeepsEveryEditWithItsExpert() throws EditException {
+        try (EditSession session = tiny.model.openSession("sampled")) {
+            LemoeEditor sampled = (LemoeEditor) method().create(session, Map.of("anchorSample", 2));
+            EditResult last = null;
+            for (List<EditRequest> batch : batches) {
+                last = sampled.apply(batch);
+            }
+            assertEquals(
+                    1.0, last.stats().get("anchor_consistency"), last.stats().toString());
+            List<EditRequest> edits = allEdits();
+            int[] routes =
+                    sampled.routesOf(edits.stream().map(EditRequest::prompt).toList());
+            for (int i = 0; i < edits.size(); i++) {
+                assertEquals(i / 4, routes[i], edits.get(i).prompt() + " stays with the expert of its batch");
+            }
+            assertTrue(session.score(targets(edits)).stream().allMatch(TargetScore::exactMatch));
+        }
+    }
+
+    @Test
+    void theEarlierEditsHeldAreTheNearestToTheBatch() {
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
+            NDArray earlier = manager.create(new float[] {0, 0, 5, 5, 1, 0, -4, 0, 0.5f, 0.5f}, new Shape(5, 2));
+            BatchTrainer.Earlier all = new BatchTrainer.Earlier(earlier, null, new int[] {0, 0, 1, 1, 2});
+            NDArray batch = manager.create(new float[] {0, 0, 5, 4}, new Shape(2, 2));
+            assertEquals(List.of(0, 4), all.nearest(manager, batch, 2), "[0, 0] and [0.5, 0.5], in row order");
+            assertEquals(List.of(0, 1, 4), all.nearest(manager, batch, 3), "[5, 5] ties [1, 0]: the first row wins");
+            assertEquals(List.of(0, 1, 2, 3, 4), all.nearest(manager, batch, 0), "0 holds all");
+            assertEquals(List.of(0, 1, 2, 3, 4), all.nearest(manager, batch, 9));
+            BatchTrainer.Earlier two = all.rows(manager, List.of(1, 4));
+            assertArrayEquals(new int[] {0, 2}, two.owners());
+            assertArrayEquals(new float[] {5, 5, 0.5f, 0.5f}, two.embeddings().toFloatArray());
+        }
     }
 
     /** Acceptance: earlier experts' parameters are bit-identical after later batches. */

@@ -75,18 +75,21 @@ final class Codebook implements AutoCloseable {
         return manager;
     }
 
-    /** The entry whose key is nearest to {@code query} (the first of equally near ones), if any. */
+    /**
+     * The entry whose key is nearest to {@code query} (the first of equally near ones), if any. A key's
+     * sum of squares stops as soon as it exceeds the best so far: it could not win.
+     */
     static Optional<Nearest> nearest(List<CodebookEntry> entries, float[] query) {
         int best = -1;
-        float bestDistance = Float.POSITIVE_INFINITY;
+        double bestSquared = Double.POSITIVE_INFINITY;
         for (int i = 0; i < entries.size(); i++) {
-            float d = entries.get(i).distance(query);
-            if (d < bestDistance || best < 0) {
+            double squared = entries.get(i).squaredDistance(query, bestSquared);
+            if (squared < bestSquared || best < 0) {
                 best = i;
-                bestDistance = d;
+                bestSquared = squared;
             }
         }
-        return best < 0 ? Optional.empty() : Optional.of(new Nearest(best, bestDistance));
+        return best < 0 ? Optional.empty() : Optional.of(new Nearest(best, (float) Math.sqrt(bestSquared)));
     }
 
     /** The nearest entry when {@code query} lies within its radius, else null. */

@@ -36,13 +36,19 @@ record CodebookEntry(float[] key, NDArray value, float radius, String label) {
         return new CodebookEntry(key, value, radius, newLabel);
     }
 
-    /** Euclidean distance from this entry's key to {@code query}, accumulated in double precision. */
-    float distance(float[] query) {
+    /**
+     * The squared Euclidean distance to {@code query} in double precision, or some value above {@code
+     * bound} once the running sum exceeds it.
+     */
+    double squaredDistance(float[] query, double bound) {
         double sum = 0;
         for (int i = 0; i < key.length; i++) {
             double d = (double) query[i] - key[i];
             sum += d * d;
+            if (sum > bound) {
+                return sum;
+            }
         }
-        return (float) Math.sqrt(sum);
+        return sum;
     }
 }

@@ -23,6 +23,7 @@ final class GraceAdapter implements Adapter {
     private final Codebook codebook;
     private final Replacement replacement;
     private final String attribute;
+    private final CoveringMemo memo = new CoveringMemo();
 
     GraceAdapter(Codebook codebook, Replacement replacement) {
         this.codebook = codebook;
@@ -55,7 +56,7 @@ final class GraceAdapter implements Adapter {
         CodebookEntry[] chosen = new CodebookEntry[batch];
         boolean any = false;
         for (int b = 0; b < batch; b++) {
-            chosen[b] = Codebook.covering(entries, keys[b]);
+            chosen[b] = memo.covering(entries, keys[b]);
             any |= chosen[b] != null;
         }
         return any ? replace(manager, output, chosen, queries) : output;

@@ -77,6 +77,43 @@ class CodebookTest {
     }
 
     @Test
+    void theMemoAnswersAsTheSearchDoesAndForgetsAnOldSnapshot() {
+        CoveringMemo memo = new CoveringMemo();
+        place(0, 0, "Lima");
+        float[] query = {1.5f, 0};
+        assertNull(memo.covering(codebook.entries(), query), "outside radius 1");
+        query[0] = 0.5f; // the memo keeps its own copy of a query
+        assertSame(codebook.entries().get(0), memo.covering(codebook.entries(), query));
+        place(1.5f, 0, "Lima"); // grows the radius: a new snapshot
+        assertSame(codebook.entries().get(0), memo.covering(codebook.entries(), new float[] {1.5f, 0}));
+        for (int i = 0; i < 2 * CoveringMemo.CAPACITY; i++) { // more queries than it keeps
+            assertNull(memo.covering(codebook.entries(), new float[] {10 + i, 0}));
+        }
+        assertSame(codebook.entries().get(0), memo.covering(codebook.entries(), new float[] {1.5f, 0}));
+    }
+
+    @Test
+    void theNearestOfManyKeysIsTheOneAFullSearchFinds() {
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            place(random.nextFloat() * 100, random.nextFloat() * 100, "label" + i);
+        }
+        for (int q = 0; q < 50; q++) {
+            float[] query = {random.nextFloat() * 100, random.nextFloat() * 100};
+            int best = 0;
+            for (int i = 1; i < codebook.size(); i++) {
+                if (KeyProbe.distance(codebook.entries().get(i).key(), query)
+                        < KeyProbe.distance(codebook.entries().get(best).key(), query)) {
+                    best = i;
+                }
+            }
+            assertEquals(
+                    best,
+                    Codebook.nearest(codebook.entries(), query).orElseThrow().index());
+        }
+    }
+
+    @Test
     void withoutExpansionANearKeyWithTheSameLabelGetsAnEntryOfItsOwn() {
         place(0, 0, "Lima");
         assertEquals(new Placement(1, Action.ADDED), place(1.5f, 0, "Lima", false));

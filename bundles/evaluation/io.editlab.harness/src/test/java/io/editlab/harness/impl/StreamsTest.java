@@ -87,4 +87,40 @@ class StreamsTest {
         assertEquals(stream.get(7), latest.get(5));
         assertEquals(stream.get(8), latest.get(6));
     }
+
+    @Test
+    void reEditingTheFirstFactsKeepsTheOthersAsLocalityProbes() {
+        List<EditRequest> stream = Streams.reedit(FACTS, 2, 4, 7);
+        assertEquals(8, stream.size());
+        assertEquals(
+                List.of("1", "2", "3", "4", "1", "2", "3", "4"),
+                stream.stream().map(EditRequest::id).toList());
+        List<Probe> outside =
+                List.of(new Probe("Bo has a", "rat"), new Probe("Dag lives in", "Bonn"), new Probe("Cyr has a", "cat"));
+        for (int i = 0; i < stream.size(); i++) {
+            EditRequest edit = stream.get(i);
+            assertEquals(
+                    List.of(new Probe("Elsewhere is", "far"), outside.get(i % 4 % 3)),
+                    edit.locality(),
+                    "its own probe, then an outside fact in turn");
+        }
+        assertEquals(FACTS.get(0).portability(), stream.get(0).portability(), "round 1 keeps its portability");
+        assertEquals(stream, Streams.of("reedit:2:4", FACTS, 7), "the specification names the same stream");
+        assertEquals(Streams.reedit(FACTS, 2, 7), Streams.of("reedit:2", FACTS, 7));
+        assertEquals(Streams.reedit(FACTS, 2, 7), Streams.reedit(FACTS, 2, 7, 7), "all facts: nothing outside to add");
+    }
+
+    @Test
+    void badStreamSpecificationsAreRefusedSayingWhatIsAccepted() {
+        for (String spec : List.of("reedit", "reedit:", "reedit:2:", "redit:2", "reedit:2:4:1", "reedit:x")) {
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Streams.of(spec, FACTS, 7), spec);
+            assertTrue(
+                    e.getMessage().contains("reedit:K:F") && e.getMessage().contains("'" + spec + "'"), e.getMessage());
+        }
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Streams.of("reedit:2:8", FACTS, 7));
+        assertTrue(e.getMessage().contains("between 1 and the 7"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Streams.of("reedit:2:0", FACTS, 7));
+    }
 }

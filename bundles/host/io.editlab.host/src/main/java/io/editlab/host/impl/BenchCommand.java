@@ -75,7 +75,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model builtin[:N]|DIR --data builtin[:N]|FILE[,FILE...] [--format zsre|counterfact] [--stream reedit:K]"
+        return "--model builtin[:N]|DIR --data builtin[:N]|FILE[,FILE...] [--format zsre|counterfact] [--stream reedit:K[:F]]"
                 + " [--editors a,b,...] [--edits N]"
                 + " [--batch b] [--eval final|each] [--order file|shuffle|plan:PLANNER] [--seed s] [--checkpoint k]"
                 + " [--generation true|false] [--rephrasings held-out|stream-half] [--curve-sample N] [--collapse-floor X]"
@@ -96,14 +96,10 @@ public final class BenchCommand implements Command {
         DatasetInfo dataset = loaded.info();
         if (args.has("stream")) {
             String stream = args.require("stream");
-            if (!stream.matches("reedit:\\d{1,4}")) {
-                throw new Args.UsageException("--stream must be reedit:K (each fact edited K times), not " + stream);
-            }
-            int times = Integer.parseInt(stream.substring("reedit:".length()));
             try {
-                requests = Streams.reedit(requests, times, args.integer("seed", 7));
+                requests = Streams.of(stream, requests, args.integer("seed", 7));
             } catch (IllegalArgumentException e) {
-                throw new Args.UsageException("--stream " + stream + ": " + e.getMessage());
+                throw new Args.UsageException("--stream: " + e.getMessage());
             }
             dataset = new DatasetInfo(dataset.path() + " (" + stream + ")", dataset.format(), requests.size());
         }

@@ -26,6 +26,7 @@ import io.editlab.harness.RunReport;
 import io.editlab.harness.RunReport.Checkpoint;
 import io.editlab.harness.RunReport.EditorReport;
 import io.editlab.harness.RunRequest;
+import io.editlab.harness.Streams;
 import io.editlab.host.source.Facts;
 import io.editlab.host.source.Worlds;
 import io.editlab.store.CheckpointRecord;
@@ -83,6 +84,7 @@ public final class HostRuns {
             "rephrasings",
             "curve_sample",
             "collapse_floor",
+            "stream",
             "metrics");
 
     /** One server-sent event. */
@@ -237,6 +239,15 @@ public final class HostRuns {
             } catch (DatasetException | IllegalStateException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
+        }
+        String stream = body.string("stream", null);
+        if (stream != null) {
+            try {
+                requests = Streams.of(stream, requests, body.integer("seed", 7, Integer.MIN_VALUE, Integer.MAX_VALUE));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("field 'stream': " + e.getMessage());
+            }
+            dataset = new DatasetInfo(dataset.path() + " (" + stream + ")", dataset.format(), requests.size());
         }
         int edits = body.integer("edits", Math.min(100, requests.size()), 1, requests.size());
         try {

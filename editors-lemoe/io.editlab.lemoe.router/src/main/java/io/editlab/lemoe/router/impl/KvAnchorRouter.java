@@ -16,10 +16,9 @@ import org.osgi.service.component.annotations.Component;
  *
  * <p>The router is a pure function of its arguments: the keys and projections belong to the editor,
  * so replacing this bundle changes the routing rule while the editor keeps what it learned. When
- * each expert has its own value projection, the editor passes the values of all experts side by
- * side ({@code [batch, experts * d]}) with block-diagonal keys ({@code [experts, experts * d]}, key
- * {@code i} in block {@code i}): the linear score is then exactly {@code k_i . v_i(x)}, so any
- * {@link Router} works with either layout.
+ * each expert has its own value projection, the editor passes the experts' scores {@code k_i . v_i(x)}
+ * as the query ({@code [batch, experts]}) against identity keys ({@code [experts, experts]}): the
+ * linear score is then exactly each expert's score, so any {@link Router} works with either layout.
  */
 @EditlabRouter(KvAnchorRouter.NAME_VALUE)
 @Component(service = Router.class)

@@ -46,11 +46,10 @@ class KvAnchorRouterTest {
     }
 
     @Test
-    void perExpertValuesSideBySideWithBlockDiagonalKeysScoreEachExpertOnItsOwnValue() {
-        // two experts, d = 2: expert 0 sees value [1, 0] and key [3, 3]; expert 1 sees [0, 1] and key [1, 2]
-        NDArray values = manager.create(new float[] {1, 0, 0, 1}, new Shape(1, 4));
-        NDArray keys = manager.create(new float[] {3, 3, 0, 0, 0, 0, 1, 2}, new Shape(2, 4));
-        Routing routing = router.route(values, keys, null, 1);
+    void perExpertScoresAgainstIdentityKeysAreRoutedAsTheyAre() {
+        // two experts with their own values: expert 0 scores k_0 . v_0(x) = 3, expert 1 scores 2
+        NDArray scores = manager.create(new float[] {3, 2}, new Shape(1, 2));
+        Routing routing = router.route(scores, manager.eye(2), null, 1);
         double p0 = Math.exp(3) / (Math.exp(3) + Math.exp(2));
         assertEquals(p0, routing.probabilities().toFloatArray()[0], 1e-6, "scores 3 and 2");
         assertArrayEquals(new float[] {1, 0}, routing.selected().toFloatArray());
