@@ -1,0 +1,95 @@
+package io.editlab.runtime.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.editlab.api.model.ModelException;
+import io.editlab.api.model.ModelHandle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The fixtures {@code tools/reference/make_fixtures.py} writes (the Python references' inputs and
+ * expected tensors) with the tiny random model they were computed on, loaded in a standalone
+ * runtime. Tests of any module reach them through this module's test jar; without fixtures (no
+ * {@code python3-torch} on the machine) {@link #open} skips the calling test, saying how to make
+ * them.
+ */
+public final class ReferenceFixtures implements AutoCloseable {
+
+    /** System property naming the fixture folder; by default {@code tools/reference/out} of the checkout. */
+    public static final String PROPERTY = "editlab.reference.dir";
+
+    /** Environment variable that makes missing fixtures an error instead of a skip (set by .ci/run). */
+    public static final String REQUIRE = "EDITLAB_REQUIRE_REFERENCE";
+
+    public final DjlRuntime runtime;
+    public final ModelHandle model;
+    private final Path folder;
+
+    private ReferenceFixtures(DjlRuntime runtime, ModelHandle model, Path folder) {
+        this.runtime = runtime;
+        this.model = model;
+        this.folder = folder;
+    }
+
+    /** Loads the fixture model, or skips the test when there are no fixtures. */
+    public static ReferenceFixtures open() throws ModelException {
+        Path folder = folder();
+        if ("1".equals(System.getenv(REQUIRE)) && !Files.isRegularFile(folder.resolve("model/model.safetensors"))) {
+            throw new IllegalStateException("no reference fixtures in " + folder + ", and " + REQUIRE + "=1 says they"
+                    + " must be there: run 'bash tools/reference/run'");
+        }
+        Assumptions.assumeTrue(
+                Files.isRegularFile(folder.resolve("model/model.safetensors")),
+                () -> "no reference fixtures in " + folder + ": 'bash tools/reference/run' writes them"
+                        + " (it installs Debian's python3-torch; .ci/run does it before the tests)");
+        DjlRuntime runtime = DjlRuntime.standalone("cpu");
+        try {
+            return new ReferenceFixtures(runtime, runtime.load("reference", folder.resolve("model")), folder);
+        } catch (ModelException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** The fixture folder: the system property, else {@code tools/reference/out} above the working directory. */
+    static Path folder() {
+        String configured = System.getProperty(PROPERTY);
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("tools/reference"))) {
+                return dir.resolve("tools/reference/out");
+            }
+        }
+        return Path.of("tools/reference/out").toAbsolutePath();
+    }
+
+    /** Every tensor of a fixture file ({@code "gpt2/forward.safetensors"}), in {@code manager}, by name. */
+    public Map<String, NDArray> tensors(NDManager manager, String file) throws ModelException {
+        Safetensors tensors = Safetensors.open(folder.resolve(file));
+        Map<String, NDArray> loaded = new LinkedHashMap<>();
+        for (Safetensors.Entry entry : tensors.entries()) {
+            loaded.put(entry.name(), tensors.load(manager, entry, DataType.FLOAT32));
+        }
+        return loaded;
+    }
+
+    /** A fixture's JSON file ({@code "gpt2/forward.json"}). */
+    public JsonObject json(String file) throws IOException {
+        return JsonParser.parseString(Files.readString(folder.resolve(file))).getAsJsonObject();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
