@@ -15,6 +15,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import elder  # noqa: E402
 import grace  # noqa: E402
 import reflib  # noqa: E402
 
@@ -91,6 +92,60 @@ def grace_fixture(out, config, weights, tokenizer, epsilon=1.0, lr=1.0, steps=20
                    "replacement": "all", "edits": edits, "probes": probes}, f, indent=1)
 
 
+ELDER_OPTIONS = {"firstLayer": 0, "layers": 2, "queryLayer": 0, "module": "MLP_DOWN", "experts": 4, "rank": 2,
+                 "alpha": 4.0, "topK": 2, "guidance": 0.5, "threshold": 2, "learningRate": 1e-2,
+                 "routerLearningRate": 5e-3, "iterations": 12, "stepSize": 5, "gamma": 0.5, "routerBias": True}
+ELDER_ALLOCATIONS = {"Rome": [[0, 1], [2, 3]], "Lima": [[1, 2], [0, 3]], "red": [[0, 3], [1, 2]]}
+ELDER_CODES = [[1, 1, 0, 0, 0, 0, 1, 1], [0, 1, 1, 0, 1, 0, 0, 1]]
+ELDER_BATCHES = [[("Ana lives in", "Rome"), ("Bo lives in", "Lima")],
+                 [("Cyr likes the colour", "red"), ("the city of Dag is", "Rome")]]
+ELDER_PROBES = [("Ana lives in", "Rome"), ("Eli lives in", "Lima"), ("Bo likes the colour", "blue")]
+
+
+def elder_fixture(out, config, weights, tokenizer, seed=5):
+    """elder/: an initial editor state (LoRAs, routers with bias, two recorded codes, three label
+    allocations), then after each of two batches the loss of every step, every parameter and the
+    code memory; after the last, the probes' codes, Hamming distances and log-probabilities."""
+    folder = os.path.join(out, "elder")
+    os.makedirs(folder, exist_ok=True)
+    o = ELDER_OPTIONS
+    g = torch.Generator().manual_seed(seed)
+    uniform = lambda shape, bound: (torch.rand(*shape, generator=g) * 2 - 1) * bound
+    inner, width, n, r = config["n_inner"], config["n_embd"], o["experts"], o["rank"]
+    initial = {}
+    for l in range(o["layers"]):
+        initial[f"layer{l}.a"] = uniform((n, inner, r), r ** -0.5)
+        initial[f"layer{l}.b"] = uniform((n, r, width), 0.05)  # not zero: every parameter gets a gradient
+        initial[f"layer{l}.router"] = uniform((n, inner), inner ** -0.5)
+        initial[f"layer{l}.bias"] = uniform((n,), inner ** -0.5)
+    codes = [torch.tensor(c, dtype=torch.float32) for c in ELDER_CODES]
+    modules = [f"transformer.h.{o['firstLayer'] + l}.mlp.c_proj" for l in range(o["layers"])]
+    editor = elder.Elder(reflib.Gpt2(config, weights), modules, modules[0], initial, o, codes, ELDER_ALLOCATIONS)
+    editor.install()
+    tensors = {f"initial.{k}": v for k, v in initial.items()}
+    tensors["initial.codes"] = torch.stack(codes)
+    for i, batch in enumerate(ELDER_BATCHES):
+        encoded = [(tokenizer.encode(p), tokenizer.encode(t), t) for p, t in batch]
+        tensors[f"{i}.losses"] = torch.tensor(editor.apply(encoded), dtype=torch.float32)
+        for l in range(o["layers"]):
+            # copies: the next batch trains these tensors in place
+            tensors[f"{i}.layer{l}.a"], tensors[f"{i}.layer{l}.b"] = editor.a[l].clone(), editor.b[l].clone()
+            tensors[f"{i}.layer{l}.router"] = editor.router[l].clone()
+            tensors[f"{i}.layer{l}.bias"] = editor.bias[l].clone()
+        tensors[f"{i}.codes"] = torch.stack(editor.codes)
+    with torch.no_grad():
+        for j, (prompt, target) in enumerate(ELDER_PROBES):
+            log_probs, state = editor.run(tokenizer.encode(prompt), tokenizer.encode(target))
+            tensors[f"probe.{j}.log_probs"] = log_probs
+            tensors[f"probe.{j}.code"] = state["code"][0]
+            tensors[f"probe.{j}.distance"] = torch.tensor([float(state["distance"][0])])
+    reflib.save_safetensors(os.path.join(folder, "elder.safetensors"), tensors)
+    with open(os.path.join(folder, "elder.json"), "w") as f:
+        json.dump({"options": o, "allocations": ELDER_ALLOCATIONS,
+                   "batches": [[{"prompt": p, "target": t} for p, t in b] for b in ELDER_BATCHES],
+                   "probes": [{"prompt": p, "target": t} for p, t in ELDER_PROBES]}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -101,7 +156,9 @@ def main():
     model = reflib.Gpt2(config, reflib.load_safetensors(os.path.join(model_folder, "model.safetensors")))
     tokenizer = reflib.WordTokenizer(WORDS)
     forward_fixture(args.out, model, tokenizer)
-    grace_fixture(args.out, config, reflib.load_safetensors(os.path.join(model_folder, "model.safetensors")), tokenizer)
+    weights = lambda: reflib.load_safetensors(os.path.join(model_folder, "model.safetensors"))
+    grace_fixture(args.out, config, weights(), tokenizer)
+    elder_fixture(args.out, config, weights(), tokenizer)
     print(f"reference fixtures in {args.out}")
 
 
