@@ -16,6 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import elder  # noqa: E402
+import ftl  # noqa: E402
 import grace  # noqa: E402
 import reflib  # noqa: E402
 
@@ -146,6 +147,38 @@ def elder_fixture(out, config, weights, tokenizer, seed=5):
                    "probes": [{"prompt": p, "target": t} for p, t in ELDER_PROBES]}, f, indent=1)
 
 
+FTL_OPTIONS = {"layer": 1, "module": "MLP_DOWN", "learningRate": 1e-2, "steps": 6, "normConstraint": 0.03,
+               "batchSize": 2, "scope": "batch", "shuffle": False, "endOfText": False}
+FTL_CALLS = [[("Ana lives in", "Rome"), ("Bo likes the colour", "green"), ("the city of Cyr is", "Lima and Rome")],
+             [("Dag lives in", "Kyiv"), ("Eli likes the colour", "red")]]
+FTL_PROBES = [("Ana lives in", "Rome"), ("Cyr lives in", "Oslo")]
+
+
+def ftl_fixture(out, config, weights, tokenizer):
+    """ftl/: after each of two apply calls the delta of the tuned weight, the last pass's loss, the
+    passes run and the steps taken; after the last, the probes' log-probabilities."""
+    folder = os.path.join(out, "ftl")
+    os.makedirs(folder, exist_ok=True)
+    o = FTL_OPTIONS
+    model = reflib.Gpt2(config, weights)
+    weight = f"transformer.h.{o['layer']}.mlp.c_proj.weight"
+    tensors, calls = {}, []
+    for i, call in enumerate(FTL_CALLS):
+        encoded = [(tokenizer.encode(p), tokenizer.encode(t)) for p, t in call]
+        loss, passes, taken = ftl.apply(model, weight, encoded, o["learningRate"], o["steps"], o["normConstraint"],
+                                        o["batchSize"])
+        tensors[f"{i}.delta"] = model.deltas[weight].detach().clone()
+        calls.append({"edits": [{"prompt": p, "target": t} for p, t in call], "final_loss": loss, "steps": passes,
+                      "updates": taken})
+    with torch.no_grad():
+        for j, (prompt, target) in enumerate(FTL_PROBES):
+            tensors[f"probe.{j}.log_probs"] = model.teacher(tokenizer.encode(prompt), tokenizer.encode(target))[1]
+    reflib.save_safetensors(os.path.join(folder, "ftl.safetensors"), tensors)
+    with open(os.path.join(folder, "ftl.json"), "w") as f:
+        json.dump({"options": o, "weight": weight, "calls": calls,
+                   "probes": [{"prompt": p, "target": t} for p, t in FTL_PROBES]}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -159,6 +192,7 @@ def main():
     weights = lambda: reflib.load_safetensors(os.path.join(model_folder, "model.safetensors"))
     grace_fixture(args.out, config, weights(), tokenizer)
     elder_fixture(args.out, config, weights(), tokenizer)
+    ftl_fixture(args.out, config, weights(), tokenizer)
     print(f"reference fixtures in {args.out}")
 
 

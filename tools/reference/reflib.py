@@ -78,7 +78,8 @@ class WordTokenizer:
 class Gpt2(torch.nn.Module):
     """GPT-2 with Hugging Face's names ("transformer.h.0.mlp.c_fc.weight", weights stored [in, out]).
     `hooks` maps a module name ("transformer.h.1.mlp.c_proj") to fn(input, output) -> output, the
-    place where an editor's adapter sits in EditLab."""
+    place where an editor's adapter sits in EditLab; `deltas` maps a weight's name to a tensor
+    added to it, as an EditLab session's deltas are."""
 
     def __init__(self, config, tensors):
         super().__init__()
@@ -86,9 +87,12 @@ class Gpt2(torch.nn.Module):
         self.params = torch.nn.ParameterDict(
             {name.replace(".", "/"): torch.nn.Parameter(t, requires_grad=False) for name, t in tensors.items()})
         self.hooks = {}
+        self.deltas = {}  # name -> a tensor added to that weight (EditLab's session deltas)
 
     def w(self, name):
-        return self.params[name.replace(".", "/")]
+        base = self.params[name.replace(".", "/")]
+        delta = self.deltas.get(name)
+        return base if delta is None else base + delta
 
     def hook(self, name, x, y):
         fn = self.hooks.get(name)
