@@ -15,6 +15,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import closed_forms  # noqa: E402
 import elder  # noqa: E402
 import ftl  # noqa: E402
 import grace  # noqa: E402
@@ -179,6 +180,33 @@ def ftl_fixture(out, config, weights, tokenizer):
                    "probes": [{"prompt": p, "target": t} for p, t in FTL_PROBES]}, f, indent=1)
 
 
+def closed_forms_fixture(out, seed=11, n=6, width=12, out_width=5):
+    """locate/closed_forms: float64 keys, residuals, a second moment with a null space (rank 8 of
+    12), earlier keys' sum, and MEMIT's, AlphaEdit's and ROME's updates and the null-space projector
+    computed as the official code computes them."""
+    folder = os.path.join(out, "locate")
+    os.makedirs(folder, exist_ok=True)
+    g = torch.Generator().manual_seed(seed)
+    normal = lambda *shape: torch.randn(*shape, generator=g, dtype=torch.float64)
+    preserved = normal(40, 8) @ normal(8, width)  # preserved keys spanning 8 of 12 directions
+    moment = preserved.T @ preserved / 40
+    keys, residuals = normal(n, width), normal(n, out_width)
+    earlier_keys = normal(3, width)
+    earlier = earlier_keys.T @ earlier_keys
+    projector = closed_forms.null_space_projector(moment, 1e-6)
+    tensors = {
+        "keys": keys, "residuals": residuals, "moment": moment, "earlier": earlier,
+        "memit": closed_forms.memit(keys, residuals, moment, 15000.0),
+        "projector": projector,
+        "alphaedit": closed_forms.alpha_edit(keys, residuals, projector, earlier, 10.0),
+        "rome": closed_forms.rome(keys[0], residuals[0], torch.linalg.inv(moment + torch.eye(width, dtype=torch.float64))),
+        "rome_inverse": torch.linalg.inv(moment + torch.eye(width, dtype=torch.float64)),
+    }
+    reflib.save_safetensors(os.path.join(folder, "closed_forms.safetensors"), tensors)
+    with open(os.path.join(folder, "closed_forms.json"), "w") as f:
+        json.dump({"memit_weight": 15000.0, "threshold": 1e-6, "l2": 10.0}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -193,6 +221,7 @@ def main():
     grace_fixture(args.out, config, weights(), tokenizer)
     elder_fixture(args.out, config, weights(), tokenizer)
     ftl_fixture(args.out, config, weights(), tokenizer)
+    closed_forms_fixture(args.out)
     print(f"reference fixtures in {args.out}")
 
 

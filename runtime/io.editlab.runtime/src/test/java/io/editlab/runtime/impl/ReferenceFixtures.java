@@ -73,12 +73,16 @@ public final class ReferenceFixtures implements AutoCloseable {
         return Path.of("tools/reference/out").toAbsolutePath();
     }
 
-    /** Every tensor of a fixture file ({@code "gpt2/forward.safetensors"}), in {@code manager}, by name. */
+    /**
+     * Every tensor of a fixture file ({@code "gpt2/forward.safetensors"}), in {@code manager}, by name;
+     * float64 tensors stay float64, other floating-point ones are float32.
+     */
     public Map<String, NDArray> tensors(NDManager manager, String file) throws ModelException {
         Safetensors tensors = Safetensors.open(folder.resolve(file));
         Map<String, NDArray> loaded = new LinkedHashMap<>();
         for (Safetensors.Entry entry : tensors.entries()) {
-            loaded.put(entry.name(), tensors.load(manager, entry, DataType.FLOAT32));
+            DataType type = entry.dataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+            loaded.put(entry.name(), tensors.load(manager, entry, type));
         }
         return loaded;
     }
