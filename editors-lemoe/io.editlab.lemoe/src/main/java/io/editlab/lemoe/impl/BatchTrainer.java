@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -111,7 +112,11 @@ final class BatchTrainer {
         List<PromptTokens> positives = batch.stream()
                 .map(r -> PromptTokens.of(session.tokenizer(), r.prompt(), r.subject()))
                 .toList();
-        List<Anchor> anchors = bank.anchors();
+        // a prompt edited again belongs to the new expert: it is not held to its old one
+        Set<String> prompts = batch.stream().map(EditRequest::prompt).collect(Collectors.toSet());
+        List<Anchor> anchors = bank.anchors().stream()
+                .filter(a -> !prompts.contains(a.prompt()))
+                .toList();
         List<PromptTokens> earlier = anchors.stream()
                 .map(a -> PromptTokens.of(session.tokenizer(), a.prompt(), a.subject()))
                 .toList();

@@ -206,6 +206,28 @@ class LemoeEditorTest {
         }
     }
 
+    /** A fact edited again goes to the new expert with its new target; the other earlier edits stay. */
+    @Test
+    void aFactEditedAgainTakesItsNewTargetThroughTheNewExpert() throws EditException {
+        try (EditSession session = tiny.model.openSession("re-edit")) {
+            LemoeEditor editor = (LemoeEditor) method().create(session, Map.of());
+            editor.apply(batches.get(0));
+            EditRequest first = batches.get(0).get(0);
+            String again = TinyModel.CITIES[
+                    (java.util.Arrays.asList(TinyModel.CITIES).indexOf(first.target()) + 1) % TinyModel.CITIES.length];
+            EditRequest reEdit = new EditRequest(
+                    first.id(), first.prompt(), again, first.subject(), null, List.of(), List.of(), List.of());
+            editor.apply(List.of(reEdit, cityEdit(4), cityEdit(5)));
+            assertEquals(
+                    1, editor.routesOf(List.of(first.prompt()))[0], "the re-edited prompt is routed to the new expert");
+            assertTrue(session.score(targets(List.of(reEdit))).get(0).exactMatch(), "the new target holds");
+            assertTrue(
+                    session.score(targets(batches.get(0).subList(1, 4))).stream()
+                            .allMatch(TargetScore::exactMatch),
+                    "the other edits of the first batch stay");
+        }
+    }
+
     /** Acceptance: earlier experts' parameters are bit-identical after later batches. */
     @Test
     void theFirstExpertIsFrozenByTheSecondBatch() {
