@@ -20,6 +20,7 @@ import elder  # noqa: E402
 import ftl  # noqa: E402
 import grace  # noqa: E402
 import reflib  # noqa: E402
+import ultraedit  # noqa: E402
 
 WORDS = ["<unk>", "Ana", "Bo", "Cyr", "Dag", "Eli", "lives", "in", "likes", "the", "colour", "city", "of",
          "Oslo", "Lima", "Rome", "Kyiv", "red", "blue", "green", "and", "is", "a", "very", "old"]
@@ -207,6 +208,41 @@ def closed_forms_fixture(out, seed=11, n=6, width=12, out_width=5):
         json.dump({"memit_weight": 15000.0, "threshold": 1e-6, "l2": 10.0}, f, indent=1)
 
 
+ULTRAEDIT_OPTIONS = {"layers": "0-1", "module": "MLP_DOWN", "learningRate": 0.05}
+ULTRAEDIT_CALLS = [[("Ana lives in", "Rome"), ("the city of Bo is", "Lima and Rome")],
+                   [("Cyr likes the colour", "red")],
+                   [("Dag lives in", "Kyiv"), ("Eli likes the colour", "green"), ("Ana likes the colour", "blue")]]
+ULTRAEDIT_PROBES = [("Ana lives in", "Rome"), ("Cyr likes the colour", "red"), ("Bo lives in", "Oslo")]
+
+
+def ultraedit_fixture(out, config, weights, tokenizer):
+    """ultraedit/: after each of three calls (two modules of one shape sharing their statistics) the
+    loss before it, each module's shift and the running statistics; then the probes."""
+    folder = os.path.join(out, "ultraedit")
+    os.makedirs(folder, exist_ok=True)
+    model = reflib.Gpt2(config, weights)
+    modules = [f"transformer.h.{l}.mlp.c_proj" for l in (0, 1)]
+    shared = ultraedit.RunningStatistics(config["n_inner"] + config["n_embd"])
+    statistics = {name: shared for name in modules}
+    tensors, calls = {}, []
+    for i, call in enumerate(ULTRAEDIT_CALLS):
+        encoded = [(tokenizer.encode(p), tokenizer.encode(t)) for p, t in call]
+        loss, shifts = ultraedit.apply(model, modules, statistics, encoded, ULTRAEDIT_OPTIONS["learningRate"])
+        for name in modules:
+            tensors[f"{i}.{name}.shift"] = shifts[name]
+            tensors[f"{i}.{name}.delta"] = model.deltas[name + ".weight"].detach().clone()
+        tensors[f"{i}.statistics"] = torch.cat([torch.tensor([float(shared.count)], dtype=torch.float64),
+                                                shared.mean, shared.squares])
+        calls.append({"edits": [{"prompt": p, "target": t} for p, t in call], "loss": loss})
+    with torch.no_grad():
+        for j, (prompt, target) in enumerate(ULTRAEDIT_PROBES):
+            tensors[f"probe.{j}.log_probs"] = model.teacher(tokenizer.encode(prompt), tokenizer.encode(target))[1]
+    reflib.save_safetensors(os.path.join(folder, "ultraedit.safetensors"), tensors)
+    with open(os.path.join(folder, "ultraedit.json"), "w") as f:
+        json.dump({"options": ULTRAEDIT_OPTIONS, "modules": modules, "calls": calls,
+                   "probes": [{"prompt": p, "target": t} for p, t in ULTRAEDIT_PROBES]}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -222,6 +258,7 @@ def main():
     elder_fixture(args.out, config, weights(), tokenizer)
     ftl_fixture(args.out, config, weights(), tokenizer)
     closed_forms_fixture(args.out)
+    ultraedit_fixture(args.out, config, weights(), tokenizer)
     print(f"reference fixtures in {args.out}")
 
 
