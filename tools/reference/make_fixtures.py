@@ -20,6 +20,7 @@ import elder  # noqa: E402
 import ftl  # noqa: E402
 import grace  # noqa: E402
 import reflib  # noqa: E402
+import target_values  # noqa: E402
 import ultraedit  # noqa: E402
 
 WORDS = ["<unk>", "Ana", "Bo", "Cyr", "Dag", "Eli", "lives", "in", "likes", "the", "colour", "city", "of",
@@ -243,6 +244,29 @@ def ultraedit_fixture(out, config, weights, tokenizer):
                    "probes": [{"prompt": p, "target": t} for p, t in ULTRAEDIT_PROBES]}, f, indent=1)
 
 
+TARGET_VALUE_SETTINGS = {"module": "transformer.h.0.mlp", "steps": 8, "learningRate": 0.5,
+                         "clampNormFactor": 0.75, "klFactor": 0.0625, "weightDecay": 0.5}
+TARGET_VALUE_REQUESTS = [("Ana lives in", "Rome", "Ana"), ("the city of Bo is", "Lima and Rome", "Bo"),
+                         ("Cyr likes the colour", "red", "Cyr")]
+
+
+def target_values_fixture(out, config, weights, tokenizer):
+    """locate/target_values: the values three requests' sites should have (subject's last token,
+    KL on "{subject} is a", weight decay and the norm clamp active), the last losses' mean, the passes."""
+    folder = os.path.join(out, "locate")
+    os.makedirs(folder, exist_ok=True)
+    o = TARGET_VALUE_SETTINGS
+    model = reflib.Gpt2(config, weights)
+    values, loss, passes = target_values.compute(model, tokenizer, o["module"], TARGET_VALUE_REQUESTS, o["steps"],
+                                                 o["learningRate"], o["clampNormFactor"], o["klFactor"],
+                                                 o["weightDecay"])
+    reflib.save_safetensors(os.path.join(folder, "target_values.safetensors"), {"values": values})
+    with open(os.path.join(folder, "target_values.json"), "w") as f:
+        json.dump({"settings": o, "loss": loss, "passes": passes,
+                   "requests": [{"prompt": p, "target": t, "subject": s} for p, t, s in TARGET_VALUE_REQUESTS]},
+                  f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -259,6 +283,7 @@ def main():
     ftl_fixture(args.out, config, weights(), tokenizer)
     closed_forms_fixture(args.out)
     ultraedit_fixture(args.out, config, weights(), tokenizer)
+    target_values_fixture(args.out, config, weights(), tokenizer)
     print(f"reference fixtures in {args.out}")
 
 

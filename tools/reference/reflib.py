@@ -129,7 +129,7 @@ class Gpt2(torch.nn.Module):
             fc = self.hook(b + ".mlp.c_fc", m, self.conv1d(m, b + ".mlp.c_fc"))
             act = self.gelu_new(fc)
             proj = self.hook(b + ".mlp.c_proj", act, self.conv1d(act, b + ".mlp.c_proj"))
-            x = x + self.hook(b + ".mlp", m, proj)
+            x = self.hook(b, x, x + self.hook(b + ".mlp", m, proj))
         return self.ln(x, "transformer.ln_f")
 
     def teacher(self, prompt_ids, target_ids):
