@@ -115,6 +115,10 @@ public final class CommandLine {
             listCommands(catalog, err);
             return 2;
         }
+        if (args.size() == 2 && List.of("--help", "-h").contains(args.get(1))) {
+            out.println("usage: ./editlab " + name + " " + command.get().usage());
+            return 0;
+        }
         try {
             return command.get().run(args.subList(1, args.size()), out, err);
         } catch (Args.UsageException e) {
