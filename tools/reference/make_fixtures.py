@@ -34,6 +34,18 @@ COMPLETIONS = [
 ]
 
 
+def probe_log_probs(model, tokenizer, probes, tensors, ready=lambda prompt_ids: None):
+    """Puts each probe's target log-probabilities through `model` as it is now into `tensors`
+    (probe.J.log_probs) and returns the probes as JSON; `ready(prompt ids)` prepares an editor's
+    hook for a probe first."""
+    with torch.no_grad():
+        for j, (prompt, target) in enumerate(probes):
+            p = tokenizer.encode(prompt)
+            ready(p)
+            tensors[f"probe.{j}.log_probs"] = model.teacher(p, tokenizer.encode(target))[1]
+    return [{"prompt": p, "target": t} for p, t in probes]
+
+
 def forward_fixture(out, model, tokenizer):
     """gpt2/forward: per completion, its token ids, the logits of the rows that predict its target,
     the target tokens' log-probabilities and the loss."""
@@ -83,13 +95,8 @@ def grace_fixture(out, config, weights, tokenizer, epsilon=1.0, lr=1.0, steps=20
         tensors[f"{i}.losses"] = torch.tensor(losses, dtype=torch.float32)
         tensors[f"{i}.loss_after"] = torch.tensor([after], dtype=torch.float32)
         edits.append({"prompt": prompt, "target": target, "entry": entry, "labels": list(adapter.key_labels)})
-    probes = []
-    with torch.no_grad():
-        for j, (prompt, target) in enumerate(GRACE_PROBES):
-            p, t = tokenizer.encode(prompt), tokenizer.encode(target)
-            adapter.query_position = len(p) - 1
-            tensors[f"probe.{j}.log_probs"] = model.teacher(p, t)[1]
-            probes.append({"prompt": prompt, "target": target})
+    probes = probe_log_probs(model, tokenizer, GRACE_PROBES, tensors,
+                             ready=lambda p: setattr(adapter, "query_position", len(p) - 1))
     reflib.save_safetensors(os.path.join(folder, "codebook.safetensors"), tensors)
     with open(os.path.join(folder, "edits.json"), "w") as f:
         json.dump({"layer": layer, "module": "MLP_DOWN", "epsilon": epsilon, "learningRate": lr, "steps": steps,
@@ -173,13 +180,11 @@ def ftl_fixture(out, config, weights, tokenizer):
         tensors[f"{i}.delta"] = model.deltas[weight].detach().clone()
         calls.append({"edits": [{"prompt": p, "target": t} for p, t in call], "final_loss": loss, "steps": passes,
                       "updates": taken})
-    with torch.no_grad():
-        for j, (prompt, target) in enumerate(FTL_PROBES):
-            tensors[f"probe.{j}.log_probs"] = model.teacher(tokenizer.encode(prompt), tokenizer.encode(target))[1]
+    probes = probe_log_probs(model, tokenizer, FTL_PROBES, tensors)
     reflib.save_safetensors(os.path.join(folder, "ftl.safetensors"), tensors)
     with open(os.path.join(folder, "ftl.json"), "w") as f:
         json.dump({"options": o, "weight": weight, "calls": calls,
-                   "probes": [{"prompt": p, "target": t} for p, t in FTL_PROBES]}, f, indent=1)
+                   "probes": probes}, f, indent=1)
 
 
 def closed_forms_fixture(out, seed=11, n=6, width=12, out_width=5):
@@ -235,13 +240,11 @@ def ultraedit_fixture(out, config, weights, tokenizer):
         tensors[f"{i}.statistics"] = torch.cat([torch.tensor([float(shared.count)], dtype=torch.float64),
                                                 shared.mean, shared.squares])
         calls.append({"edits": [{"prompt": p, "target": t} for p, t in call], "loss": loss})
-    with torch.no_grad():
-        for j, (prompt, target) in enumerate(ULTRAEDIT_PROBES):
-            tensors[f"probe.{j}.log_probs"] = model.teacher(tokenizer.encode(prompt), tokenizer.encode(target))[1]
+    probes = probe_log_probs(model, tokenizer, ULTRAEDIT_PROBES, tensors)
     reflib.save_safetensors(os.path.join(folder, "ultraedit.safetensors"), tensors)
     with open(os.path.join(folder, "ultraedit.json"), "w") as f:
         json.dump({"options": ULTRAEDIT_OPTIONS, "modules": modules, "calls": calls,
-                   "probes": [{"prompt": p, "target": t} for p, t in ULTRAEDIT_PROBES]}, f, indent=1)
+                   "probes": probes}, f, indent=1)
 
 
 TARGET_VALUE_SETTINGS = {"module": "transformer.h.0.mlp", "steps": 8, "learningRate": 0.5,

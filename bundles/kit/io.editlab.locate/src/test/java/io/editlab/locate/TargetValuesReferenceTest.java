@@ -1,15 +1,13 @@
 package io.editlab.locate;
 
+import static io.editlab.runtime.impl.ReferenceFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.model.EditSession;
 import io.editlab.runtime.impl.ReferenceFixtures;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TargetValuesReferenceTest {
 
     /** After up to seven Adam steps at learning rate 0.5, float32. */
-    static final float TRAINED = 1e-4f;
+    static final double TRAINED = 1e-4;
 
     @Test
     void theValuesAreTheReferences() throws Exception {
@@ -32,19 +30,7 @@ class TargetValuesReferenceTest {
                 NDManager manager = session.manager().newSubManager()) {
             JsonObject spec = fixtures.json("locate/target_values.json");
             JsonObject s = spec.getAsJsonObject("settings");
-            List<EditRequest> requests = new ArrayList<>();
-            for (JsonElement e : spec.getAsJsonArray("requests")) {
-                JsonObject r = e.getAsJsonObject();
-                requests.add(new EditRequest(
-                        "r" + requests.size(),
-                        r.get("prompt").getAsString(),
-                        r.get("target").getAsString(),
-                        r.get("subject").getAsString(),
-                        null,
-                        List.of(),
-                        List.of(),
-                        List.of()));
-            }
+            List<EditRequest> requests = ReferenceFixtures.requests(spec.getAsJsonArray("requests"));
             TargetValues.Result result = TargetValues.compute(
                     session,
                     requests,
@@ -60,21 +46,18 @@ class TargetValuesReferenceTest {
                     manager,
                     "reference");
             assertEquals(spec.get("passes").getAsInt(), result.iterations(), "passes run");
-            float loss = spec.get("loss").getAsFloat();
-            assertTrue(
-                    Math.abs(loss - result.loss()) <= TRAINED * Math.max(1, Math.abs(loss)),
-                    "the last losses' mean: " + result.loss() + ", the reference " + loss);
-            float[] expected = fixtures.tensors(manager, "locate/target_values.safetensors")
-                    .get("values")
-                    .toFloatArray();
-            float[] actual = result.values().toFloatArray();
-            assertEquals(expected.length, actual.length, "values");
-            for (int i = 0; i < expected.length; i++) {
-                float scale = Math.max(1f, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-                assertTrue(
-                        Math.abs(expected[i] - actual[i]) <= TRAINED * scale,
-                        "value[" + i + "]: " + actual[i] + ", the reference " + expected[i]);
-            }
+            assertClose(
+                    new double[] {spec.get("loss").getAsDouble()},
+                    new double[] {result.loss()},
+                    TRAINED,
+                    "the last losses' mean");
+            assertClose(
+                    fixtures.tensors(manager, "locate/target_values.safetensors")
+                            .get("values")
+                            .toFloatArray(),
+                    result.values().toFloatArray(),
+                    TRAINED,
+                    "values");
         }
     }
 }

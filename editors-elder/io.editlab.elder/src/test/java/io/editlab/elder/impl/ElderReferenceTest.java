@@ -1,7 +1,7 @@
 package io.editlab.elder.impl;
 
+import static io.editlab.runtime.impl.ReferenceFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,7 +20,6 @@ import io.editlab.editkit.StateLists;
 import io.editlab.runtime.impl.ReferenceFixtures;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +37,7 @@ import org.junit.jupiter.api.Test;
 class ElderReferenceTest {
 
     /** After twelve Adam steps, float32. */
-    static final float TRAINED = 1e-4f;
-
-    static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": number of values");
-        for (int i = 0; i < expected.length; i++) {
-            float scale = Math.max(1f, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-            assertTrue(
-                    Math.abs(expected[i] - actual[i]) <= TRAINED * scale,
-                    what + "[" + i + "]: " + actual[i] + ", the reference " + expected[i]);
-        }
-    }
+    static final double TRAINED = 1e-4;
 
     @Test
     void twoBatchesTrainAndDeferAsTheReferenceDoes() throws Exception {
@@ -57,33 +46,19 @@ class ElderReferenceTest {
                 NDManager manager = session.manager().newSubManager()) {
             JsonObject spec = fixtures.json("elder/elder.json");
             Map<String, NDArray> expected = fixtures.tensors(manager, "elder/elder.safetensors");
-            Map<String, String> options = new HashMap<>();
-            spec.getAsJsonObject("options")
-                    .entrySet()
-                    .forEach(e -> options.put(e.getKey(), e.getValue().getAsString()));
+            Map<String, String> options = ReferenceFixtures.options(spec.getAsJsonObject("options"));
             ElderEditor editor = (ElderEditor) ElderEditorTest.method().create(session, options);
             editor.restore(initialState(editor, manager, spec, expected));
             int layers = Integer.parseInt(options.get("layers"));
             int i = 0;
             for (JsonElement b : spec.getAsJsonArray("batches")) {
-                List<EditRequest> batch = new ArrayList<>();
-                for (JsonElement e : b.getAsJsonArray()) {
-                    JsonObject edit = e.getAsJsonObject();
-                    batch.add(new EditRequest(
-                            "r" + batch.size(),
-                            edit.get("prompt").getAsString(),
-                            edit.get("target").getAsString(),
-                            null,
-                            null,
-                            List.of(),
-                            List.of(),
-                            List.of()));
-                }
+                List<EditRequest> batch = ReferenceFixtures.requests(b.getAsJsonArray());
                 EditResult result = editor.apply(batch);
                 float[] losses = expected.get(i + ".losses").toFloatArray();
                 assertClose(
                         new float[] {losses[losses.length - 1]},
                         new float[] {result.stats().get("final_loss").floatValue()},
+                        TRAINED,
                         "batch " + i + ": the last step's loss");
                 EditorState state = editor.state(manager);
                 for (int l = 0; l < layers; l++) {
@@ -92,6 +67,7 @@ class ElderReferenceTest {
                         assertClose(
                                 expected.get(i + "." + name).toFloatArray(),
                                 state.tensors().get(name).toFloatArray(),
+                                TRAINED,
                                 "batch " + i + ": " + name);
                     }
                 }
@@ -102,6 +78,7 @@ class ElderReferenceTest {
                 assertClose(
                         expected.get(i + ".codes").toFloatArray(),
                         state.tensors().get(StateCodec.CODES).toFloatArray(),
+                        TRAINED,
                         "batch " + i + ": codes");
                 i++;
             }
@@ -125,6 +102,7 @@ class ElderReferenceTest {
                         session.forward(manager, List.of(completion), ForwardOptions.INFERENCE)
                                 .targetLogProbs()
                                 .toFloatArray(),
+                        TRAINED,
                         completion + ": log-probabilities");
                 j++;
             }

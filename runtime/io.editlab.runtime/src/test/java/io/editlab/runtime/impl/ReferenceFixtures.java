@@ -3,15 +3,25 @@ package io.editlab.runtime.impl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.editlab.api.edit.EditRequest;
+import io.editlab.api.model.Completion;
+import io.editlab.api.model.EditSession;
+import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ModelException;
 import io.editlab.api.model.ModelHandle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -90,6 +100,83 @@ public final class ReferenceFixtures implements AutoCloseable {
     /** A fixture's JSON file ({@code "gpt2/forward.json"}). */
     public JsonObject json(String file) throws IOException {
         return JsonParser.parseString(Files.readString(folder.resolve(file))).getAsJsonObject();
+    }
+
+    /**
+     * The edit requests of a fixture's list of {@code {"prompt", "target"[, "subject"]}} objects, with
+     * ids {@code r0, r1, ...}.
+     */
+    public static List<EditRequest> requests(JsonArray edits) {
+        List<EditRequest> requests = new ArrayList<>();
+        for (JsonElement e : edits) {
+            JsonObject edit = e.getAsJsonObject();
+            requests.add(new EditRequest(
+                    "r" + requests.size(),
+                    edit.get("prompt").getAsString(),
+                    edit.get("target").getAsString(),
+                    edit.has("subject") ? edit.get("subject").getAsString() : null,
+                    null,
+                    List.of(),
+                    List.of(),
+                    List.of()));
+        }
+        return requests;
+    }
+
+    /** A fixture's options object as the overrides an editing method takes (every value as a string). */
+    public static Map<String, String> options(JsonObject options) {
+        Map<String, String> overrides = new HashMap<>();
+        options.entrySet().forEach(e -> overrides.put(e.getKey(), e.getValue().getAsString()));
+        return overrides;
+    }
+
+    /**
+     * Asserts that every element is within {@code tolerance} times the larger of 1 and both values'
+     * magnitudes, naming {@code what} and the element that is not.
+     */
+    public static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
+        Assertions.assertEquals(expected.length, actual.length, what + ": number of values");
+        for (int i = 0; i < expected.length; i++) {
+            double scale = Math.max(1, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
+            Assertions.assertTrue(
+                    Math.abs(expected[i] - actual[i]) <= tolerance * scale,
+                    what + "[" + i + "]: " + actual[i] + ", the reference " + expected[i]);
+        }
+    }
+
+    /** {@link #assertClose(double[], double[], double, String)} for float32 values. */
+    public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        assertClose(widen(expected), widen(actual), tolerance, what);
+    }
+
+    /**
+     * Asserts that each of a fixture's probes ({@code {"prompt", "target"}}, the j-th with its expected
+     * {@code probe.j.log_probs}) has those target log-probabilities in {@code session} now.
+     */
+    public static void assertProbes(
+            EditSession session, NDManager manager, JsonArray probes, Map<String, NDArray> expected, double tolerance) {
+        int j = 0;
+        for (JsonElement p : probes) {
+            JsonObject probe = p.getAsJsonObject();
+            Completion completion = new Completion(
+                    probe.get("prompt").getAsString(), probe.get("target").getAsString());
+            assertClose(
+                    expected.get("probe." + j + ".log_probs").toFloatArray(),
+                    session.forward(manager, List.of(completion), ForwardOptions.INFERENCE)
+                            .targetLogProbs()
+                            .toFloatArray(),
+                    tolerance,
+                    completion + ": log-probabilities");
+            j++;
+        }
+    }
+
+    private static double[] widen(float[] values) {
+        double[] wide = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            wide[i] = values[i];
+        }
+        return wide;
     }
 
     @Override

@@ -1,22 +1,16 @@
 package io.editlab.ftl.impl;
 
+import static io.editlab.runtime.impl.ReferenceFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
 import io.editlab.api.edit.Editor;
-import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
-import io.editlab.api.model.ForwardOptions;
 import io.editlab.runtime.impl.ReferenceFixtures;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +24,7 @@ import org.junit.jupiter.api.Test;
 class FtlReferenceTest {
 
     /** After up to twelve Adam steps, float32. */
-    static final float TRAINED = 1e-4f;
-
-    static void assertClose(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": number of values");
-        for (int i = 0; i < expected.length; i++) {
-            float scale = Math.max(1f, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-            assertTrue(
-                    Math.abs(expected[i] - actual[i]) <= TRAINED * scale,
-                    what + "[" + i + "]: " + actual[i] + ", the reference " + expected[i]);
-        }
-    }
+    static final double TRAINED = 1e-4;
 
     @Test
     void twoCallsTuneTheWeightAsTheReferenceDoes() throws Exception {
@@ -49,55 +33,29 @@ class FtlReferenceTest {
                 NDManager manager = session.manager().newSubManager()) {
             JsonObject spec = fixtures.json("ftl/ftl.json");
             Map<String, NDArray> expected = fixtures.tensors(manager, "ftl/ftl.safetensors");
-            Map<String, String> options = new HashMap<>();
-            spec.getAsJsonObject("options")
-                    .entrySet()
-                    .forEach(e -> options.put(e.getKey(), e.getValue().getAsString()));
-            Editor editor = new FtlMethod(TinyModel.defaults()).create(session, options);
+            Editor editor = new FtlMethod(TinyModel.defaults())
+                    .create(session, ReferenceFixtures.options(spec.getAsJsonObject("options")));
             String weight = spec.get("weight").getAsString();
             int i = 0;
             for (JsonElement c : spec.getAsJsonArray("calls")) {
                 JsonObject call = c.getAsJsonObject();
-                List<EditRequest> batch = new ArrayList<>();
-                for (JsonElement e : call.getAsJsonArray("edits")) {
-                    JsonObject edit = e.getAsJsonObject();
-                    batch.add(new EditRequest(
-                            "r" + batch.size(),
-                            edit.get("prompt").getAsString(),
-                            edit.get("target").getAsString(),
-                            null,
-                            null,
-                            List.of(),
-                            List.of(),
-                            List.of()));
-                }
-                EditResult result = editor.apply(batch);
+                EditResult result = editor.apply(ReferenceFixtures.requests(call.getAsJsonArray("edits")));
                 String what = "call " + i;
                 assertEquals(call.get("steps").getAsDouble(), result.stats().get("steps"), what + ": passes");
                 assertEquals(call.get("updates").getAsDouble(), result.stats().get("updates"), what + ": steps taken");
                 assertClose(
                         new float[] {call.get("final_loss").getAsFloat()},
                         new float[] {result.stats().get("final_loss").floatValue()},
+                        TRAINED,
                         what + ": the last pass's loss");
                 assertClose(
                         expected.get(i + ".delta").toFloatArray(),
                         session.delta(weight).toFloatArray(),
+                        TRAINED,
                         what + ": the delta of " + weight);
                 i++;
             }
-            int j = 0;
-            for (JsonElement p : spec.getAsJsonArray("probes")) {
-                JsonObject probe = p.getAsJsonObject();
-                Completion completion = new Completion(
-                        probe.get("prompt").getAsString(), probe.get("target").getAsString());
-                assertClose(
-                        expected.get("probe." + j + ".log_probs").toFloatArray(),
-                        session.forward(manager, List.of(completion), ForwardOptions.INFERENCE)
-                                .targetLogProbs()
-                                .toFloatArray(),
-                        completion + ": log-probabilities");
-                j++;
-            }
+            ReferenceFixtures.assertProbes(session, manager, spec.getAsJsonArray("probes"), expected, TRAINED);
             editor.close();
         }
     }

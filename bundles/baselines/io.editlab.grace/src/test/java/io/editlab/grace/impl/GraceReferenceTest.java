@@ -1,17 +1,15 @@
 package io.editlab.grace.impl;
 
+import static io.editlab.runtime.impl.ReferenceFixtures.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.editlab.api.edit.EditRequest;
 import io.editlab.api.edit.EditResult;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.edit.EditorState;
-import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.editkit.StateLists;
 import io.editlab.runtime.impl.ReferenceFixtures;
@@ -30,20 +28,10 @@ import org.junit.jupiter.api.Test;
 class GraceReferenceTest {
 
     /** Keys and radii: one forward pass, float32. */
-    static final float PASS = 1e-5f;
+    static final double PASS = 1e-5;
 
     /** Values and losses: after 20 Adam steps at learning rate 1. */
-    static final float TRAINED = 1e-4f;
-
-    static void assertClose(float[] expected, float[] actual, float relative, String what) {
-        assertEquals(expected.length, actual.length, what + ": number of values");
-        for (int i = 0; i < expected.length; i++) {
-            float scale = Math.max(1f, Math.max(Math.abs(expected[i]), Math.abs(actual[i])));
-            assertTrue(
-                    Math.abs(expected[i] - actual[i]) <= relative * scale,
-                    what + "[" + i + "]: " + actual[i] + ", the reference " + expected[i]);
-        }
-    }
+    static final double TRAINED = 1e-4;
 
     @Test
     void everyEditLeavesTheReferenceCodebook() throws Exception {
@@ -63,23 +51,18 @@ class GraceReferenceTest {
                                     "steps", spec.get("steps").getAsInt(),
                                     "replacement", spec.get("replacement").getAsString(),
                                     "expandOnSameLabel", true));
-            int i = 0;
-            for (JsonElement e : spec.getAsJsonArray("edits")) {
-                JsonObject edit = e.getAsJsonObject();
-                String what = "edit " + i + " (" + edit.get("prompt").getAsString() + " -> "
-                        + edit.get("target").getAsString() + ")";
-                EditResult result = editor.apply(List.of(new EditRequest(
-                        "r" + i,
-                        edit.get("prompt").getAsString(),
-                        edit.get("target").getAsString(),
-                        null,
-                        null,
-                        List.of(),
-                        List.of(),
-                        List.of())));
+            List<EditRequest> edits = ReferenceFixtures.requests(spec.getAsJsonArray("edits"));
+            for (int i = 0; i < edits.size(); i++) {
+                EditRequest edit = edits.get(i);
+                String what = "edit " + i + " (" + edit.prompt() + " -> " + edit.target() + ")";
+                EditResult result = editor.apply(List.of(edit));
                 EditorState state = editor.state(manager);
                 List<String> labels = new ArrayList<>();
-                edit.getAsJsonArray("labels").forEach(l -> labels.add(l.getAsString()));
+                spec.getAsJsonArray("edits")
+                        .get(i)
+                        .getAsJsonObject()
+                        .getAsJsonArray("labels")
+                        .forEach(l -> labels.add(l.getAsString()));
                 assertEquals(labels, StateLists.read(state.metadata(), CodebookState.LABELS), what + ": labels");
                 assertClose(
                         expected.get(i + ".keys").toFloatArray(),
@@ -101,24 +84,8 @@ class GraceReferenceTest {
                         new float[] {result.stats().get("final_loss").floatValue()},
                         TRAINED,
                         what + ": loss after training");
-                i++;
             }
-            int j = 0;
-            for (JsonElement p : spec.getAsJsonArray("probes")) {
-                JsonObject probe = p.getAsJsonObject();
-                Completion completion = new Completion(
-                        probe.get("prompt").getAsString(), probe.get("target").getAsString());
-                float[] logProbs = session.forward(
-                                manager, List.of(completion), io.editlab.api.model.ForwardOptions.INFERENCE)
-                        .targetLogProbs()
-                        .toFloatArray();
-                assertClose(
-                        expected.get("probe." + j + ".log_probs").toFloatArray(),
-                        logProbs,
-                        TRAINED,
-                        "probe " + completion);
-                j++;
-            }
+            ReferenceFixtures.assertProbes(session, manager, spec.getAsJsonArray("probes"), expected, TRAINED);
             editor.close();
         }
     }
