@@ -15,7 +15,6 @@ import io.editlab.api.edit.EditResult;
 import io.editlab.api.edit.EditorState;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
-import io.editlab.api.model.ForwardOptions;
 import io.editlab.editkit.StateLists;
 import io.editlab.runtime.impl.ReferenceFixtures;
 import java.util.ArrayList;
@@ -97,15 +96,9 @@ class ElderReferenceTest {
                         distance < Integer.parseInt(options.get("threshold")),
                         editor.applies(code),
                         completion + ": in the edit scope at Hamming distance " + distance);
-                assertClose(
-                        expected.get("probe." + j + ".log_probs").toFloatArray(),
-                        session.forward(manager, List.of(completion), ForwardOptions.INFERENCE)
-                                .targetLogProbs()
-                                .toFloatArray(),
-                        TRAINED,
-                        completion + ": log-probabilities");
                 j++;
             }
+            ReferenceFixtures.assertProbes(session, manager, spec.getAsJsonArray("probes"), expected, TRAINED);
             editor.close();
         }
     }
