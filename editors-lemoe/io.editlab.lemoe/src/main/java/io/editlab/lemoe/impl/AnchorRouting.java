@@ -217,40 +217,23 @@ final class AnchorRouting {
             int topK,
             LemoeSettings.Gate gate) {
         int n = Math.toIntExact(e.getShape().get(0));
-        int d = Math.toIntExact(e.getShape().get(1));
         int t = view.experts().size();
-        NDList keys = new NDList(2);
         NDList scoreParts = new NDList(2);
         float[] thresholds = new float[t];
         ExpertBank.Stack stack = view.stack();
-        NDArray sharedValue = shared == null ? null : shared.value(e);
         if (stack != null) {
-            if (shared == null) {
-                scoreParts.add(stackScores(manager, e, stack, null));
-            } else {
-                NDArray k = manager.zeros(stack.keys().getShape()).addi(stack.keys()); // [f, d], a local copy
-                keys.add(k);
-                scoreParts.add(sharedValue.matMul(k.transpose()));
-            }
+            scoreParts.add(stackScores(manager, e, stack, shared));
             System.arraycopy(stack.thresholds(), 0, thresholds, 0, stack.count());
         }
         Expert trainee = view.trainee();
         if (trainee != null) {
-            NDArray v = shared == null ? trainee.projection().value(e) : sharedValue;
-            keys.add(manager.zeros(new Shape(1, d)).add(trainee.key())); // local, still differentiable
-            scoreParts.add(v.mul(trainee.key()).sum(new int[] {1}, true));
+            scoreParts.add(score(e, trainee, shared == null ? trainee.projection() : shared));
             thresholds[t - 1] = trainee.threshold();
         }
         NDArray scoreMatrix = scoreParts.size() == 1 ? scoreParts.get(0) : NDArrays.concat(scoreParts, 1); // [n, t]
-        Routing routing;
-        if (shared != null) {
-            NDArray keyRows = keys.size() == 1 ? keys.get(0) : NDArrays.concat(keys, 0); // [t, d]
-            routing = router.route(sharedValue, keyRows, null, Math.min(topK, t));
-        } else {
-            // each expert has its own value: the scores are the query, against identity keys
-            NDArray identity = stack != null ? stack.identity(t) : manager.eye(t);
-            routing = router.route(scoreMatrix, identity, null, Math.min(topK, t));
-        }
+        // the experts' scores are the router's query against identity keys, as in the routing objective
+        NDArray identity = stack != null ? stack.identity(t) : manager.eye(t);
+        Routing routing = router.route(scoreMatrix, identity, null, Math.min(topK, t));
         float[] scores = scoreMatrix.stopGradient().toFloatArray();
         float[] selection = routing.selected().toType(DataType.FLOAT32, false).toFloatArray();
         boolean[][] near = gate == LemoeSettings.Gate.ANCHOR && stack != null

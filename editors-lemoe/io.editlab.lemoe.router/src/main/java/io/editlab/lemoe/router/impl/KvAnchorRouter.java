@@ -15,10 +15,10 @@ import org.osgi.service.component.annotations.Component;
  * renormalised; LEMoE uses k = 1). The selection is a binary row per input.
  *
  * <p>The router is a pure function of its arguments: the keys and projections belong to the editor,
- * so replacing this bundle changes the routing rule while the editor keeps what it learned. When
- * each expert has its own value projection, the editor passes the experts' scores {@code k_i . v_i(x)}
- * as the query ({@code [batch, experts]}) against identity keys ({@code [experts, experts]}): the
- * linear score is then exactly each expert's score, so any {@link Router} works with either layout.
+ * so replacing this bundle changes the routing rule while the editor keeps what it learned. LEMoE
+ * passes the experts' scores {@code k_i . v_i(x)} as the query ({@code [batch, experts]}) against
+ * identity keys ({@code [experts, experts]}): the linear score is then exactly each expert's score,
+ * whether the experts have their own value projections or share one.
  */
 @EditlabRouter(KvAnchorRouter.NAME_VALUE)
 @Component(service = Router.class)
