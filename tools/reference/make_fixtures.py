@@ -19,6 +19,7 @@ import closed_forms  # noqa: E402
 import elder  # noqa: E402
 import ftl  # noqa: E402
 import grace  # noqa: E402
+import malmen  # noqa: E402
 import reflib  # noqa: E402
 import target_values  # noqa: E402
 import ultraedit  # noqa: E402
@@ -187,6 +188,81 @@ def ftl_fixture(out, config, weights, tokenizer):
                    "probes": probes}, f, indent=1)
 
 
+HYPERNET_OPTIONS = {"layers": "0,1", "module": "MLP_DOWN", "rank": 8, "blocks": 2, "metaLr": 1e-3, "maxGradNorm": 1.0,
+                    "locCoef": 1.0, "lmBatchSize": 3, "tokenChunk": 5, "rephrases": -1}
+HYPERNET_TOKENS = {"malmen": "TARGET", "mend": "ALL"}
+HYPERNET_STEPS = [  # (prompt, target, rephrasings, unrelated (prompt, answer)) per fact, per meta-step
+    [("Ana lives in", "Rome", ["the city of Ana is"], [("Bo lives in", "Oslo")]),
+     ("Bo likes the colour", "green", ["the colour of Bo is"], [("Cyr likes the colour", "red")]),
+     ("Cyr lives in", "Lima and Rome", ["the city of Cyr is", "Cyr is in"], [("Dag likes the colour", "blue")]),
+     ("Dag is a very old", "city", ["Dag is a"], [("Eli lives in", "Kyiv"), ("Ana likes the colour", "red")])],
+    [("Eli lives in", "Oslo", ["the city of Eli is"], [("Ana lives in", "Lima")]),
+     ("Ana likes the colour", "blue", ["the colour of Ana is"], [("Bo likes the colour", "green")]),
+     ("Bo lives in", "Kyiv", ["the city of Bo is"], [("Cyr lives in", "Rome")]),
+     ("Cyr likes the colour", "green and blue", ["the colour of Cyr is"], [])],
+]
+HYPERNET_CALLS = [[("Dag lives in", "Rome"), ("Eli likes the colour", "red")],
+                  [("Ana lives in", "Oslo"), ("the city of Bo is", "Lima"), ("Cyr is a very old", "city")]]
+HYPERNET_PROBES = [("Dag lives in", "Rome"), ("Ana lives in", "Oslo"), ("Bo likes the colour", "blue")]
+
+
+def hypernet_fixture(out, config, weights, tokenizer, variant, seed=13):
+    """malmen/<variant>: a random initial hyper-network (not the identity, so that every parameter
+    has a gradient), the first meta-step's keys and value gradients, its shifts, G, losses and
+    parameter gradients, the parameters (and statistics) after each of two meta-steps, then two
+    sequential editor calls with the trained network: the deltas after each and the probes."""
+    folder = os.path.join(out, "malmen")
+    os.makedirs(folder, exist_ok=True)
+    o = dict(HYPERNET_OPTIONS, tokens=HYPERNET_TOKENS[variant])
+    g = torch.Generator().manual_seed(seed)
+    normal = lambda *shape, std=1.0: torch.randn(*shape, generator=g) * std
+    key, value, n = config["n_inner"], config["n_embd"], 2
+    size = key + value
+    initial = {}
+    for b in range(o["blocks"]):
+        initial[f"g0.b{b}.a"] = normal(size, o["rank"])
+        initial[f"g0.b{b}.b"] = normal(o["rank"], size, std=0.05)
+        initial[f"g0.b{b}.bias"] = normal(size, std=0.05)
+        initial[f"g0.b{b}.scale"] = 1 + normal(n, size, std=0.1)
+        initial[f"g0.b{b}.shift"] = normal(n, size, std=0.05)
+    initial["g0.eta"] = torch.tensor([0.1, 0.05])
+    initial["g0.ell"] = torch.tensor([0.3, -0.2])
+    initial["g0.norm.mean"] = torch.zeros(size, dtype=torch.float64)
+    initial["g0.norm.m2"] = torch.zeros(size, dtype=torch.float64)
+    initial["g0.norm.count"] = torch.zeros(1, dtype=torch.float64)
+    model = reflib.Gpt2(config, weights)
+    modules = [f"transformer.h.{l}.mlp.c_proj" for l in (0, 1)]
+    network = malmen.Network(variant, key, value, initial).trainable()
+    adam = grace.Adam(network.parameters(), o["metaLr"])
+    tensors = {f"initial.{k}": v for k, v in initial.items()}
+    steps = []
+    for i, chunk in enumerate(HYPERNET_STEPS):
+        facts = [{"edit": (p, t), "equivalents": [(r, t) for r in rs], "unrelated": un} for p, t, rs, un in chunk]
+        result = malmen.meta_step(model, tokenizer, network, modules, facts, o, adam)
+        if i == 0:
+            for m in modules:
+                for part in ("keys", "grads", "shifts", "shift_grads"):
+                    tensors[f"step0.{m}.{part}"] = result[part][m]
+            for name, gradient in result["gradients"].items():
+                tensors[f"step0.gradient.{name}"] = gradient
+        for name, tensor in network.tensors().items():
+            tensors[f"step{i}.{name}"] = tensor
+        steps.append({"facts": [{"prompt": p, "target": t, "rephrases": rs,
+                                 "locality": [{"prompt": q, "answer": a} for q, a in un]} for p, t, rs, un in chunk],
+                      "gen": result["gen"], "loc": result["loc"], "loss": result["loss"], "norm": result["norm"]})
+    calls = []
+    for i, call in enumerate(HYPERNET_CALLS):
+        shifts = malmen.edit(model, tokenizer, network, modules, call, o)
+        for m in modules:
+            tensors[f"call{i}.{m}.delta"] = model.deltas[m + ".weight"].detach().clone()
+        calls.append({"edits": [{"prompt": p, "target": t} for p, t in call]})
+    probes = probe_log_probs(model, tokenizer, HYPERNET_PROBES, tensors)
+    reflib.save_safetensors(os.path.join(folder, f"{variant}.safetensors"), tensors)
+    with open(os.path.join(folder, f"{variant}.json"), "w") as f:
+        json.dump({"variant": variant, "options": o, "modules": modules, "steps": steps, "calls": calls,
+                   "probes": probes}, f, indent=1)
+
+
 def closed_forms_fixture(out, seed=11, n=6, width=12, out_width=5):
     """locate/closed_forms: float64 keys, residuals, a second moment with a null space (rank 8 of
     12), earlier keys' sum, and MEMIT's, AlphaEdit's and ROME's updates and the null-space projector
@@ -284,6 +360,8 @@ def main():
     grace_fixture(args.out, config, weights(), tokenizer)
     elder_fixture(args.out, config, weights(), tokenizer)
     ftl_fixture(args.out, config, weights(), tokenizer)
+    for variant in ("malmen", "mend"):
+        hypernet_fixture(args.out, config, weights(), tokenizer, variant)
     closed_forms_fixture(args.out)
     ultraedit_fixture(args.out, config, weights(), tokenizer)
     target_values_fixture(args.out, config, weights(), tokenizer)

@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.editlab.api.edit.EditRequest;
+import io.editlab.api.edit.Probe;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
@@ -103,21 +104,32 @@ public final class ReferenceFixtures implements AutoCloseable {
     }
 
     /**
-     * The edit requests of a fixture's list of {@code {"prompt", "target"[, "subject"]}} objects, with
-     * ids {@code r0, r1, ...}.
+     * The edit requests of a fixture's list of {@code {"prompt", "target"[, "subject"][, "rephrases":
+     * [...]][, "locality": [{"prompt", "answer"}...]]}} objects, with ids {@code r0, r1, ...}.
      */
     public static List<EditRequest> requests(JsonArray edits) {
         List<EditRequest> requests = new ArrayList<>();
         for (JsonElement e : edits) {
             JsonObject edit = e.getAsJsonObject();
+            List<String> rephrases = new ArrayList<>();
+            if (edit.has("rephrases")) {
+                edit.getAsJsonArray("rephrases").forEach(r -> rephrases.add(r.getAsString()));
+            }
+            List<Probe> locality = new ArrayList<>();
+            if (edit.has("locality")) {
+                edit.getAsJsonArray("locality")
+                        .forEach(l -> locality.add(new Probe(
+                                l.getAsJsonObject().get("prompt").getAsString(),
+                                l.getAsJsonObject().get("answer").getAsString())));
+            }
             requests.add(new EditRequest(
                     "r" + requests.size(),
                     edit.get("prompt").getAsString(),
                     edit.get("target").getAsString(),
                     edit.has("subject") ? edit.get("subject").getAsString() : null,
                     null,
-                    List.of(),
-                    List.of(),
+                    rephrases,
+                    locality,
                     List.of()));
         }
         return requests;

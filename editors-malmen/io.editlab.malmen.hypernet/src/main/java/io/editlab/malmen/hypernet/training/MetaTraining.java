@@ -295,7 +295,7 @@ final class MetaTraining {
         return r;
     }
 
-    private List<Fact> facts(List<EditRequest> requests) {
+    List<Fact> facts(List<EditRequest> requests) {
         List<Fact> facts = new ArrayList<>();
         for (EditRequest r : requests) {
             List<String> rephrases = r.rephrases().isEmpty() ? List.of(r.prompt()) : r.rephrases();
@@ -317,7 +317,7 @@ final class MetaTraining {
     }
 
     /** The training state of one run: the session it edits, the network and its optimiser. */
-    private final class Trainer {
+    final class Trainer {
         private final EditSession session;
         private final HyperNetwork network;
         private final List<EditedModule> modules;
@@ -338,6 +338,34 @@ final class MetaTraining {
 
         /** One meta-step on {@code chunk}; returns its meta-loss (generalisation + locCoef * locality). */
         double step(List<Fact> chunk) throws EditException {
+            double loss = metaGradients(chunk);
+            long t0 = System.nanoTime();
+            boolean moved = guard.step(loss, settings.options().maxGradNorm()); // clips, then steps or skips
+            hypernetSeconds += (System.nanoTime() - t0) / 1e9;
+            if (!moved) {
+                if (guard.diverged()) {
+                    throw new EditException(String.format(
+                            Locale.ROOT,
+                            "%s meta-trainer: meta-training diverged:"
+                                    + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
+                                    + " (now %s) or initialLr (now %s)",
+                            variant.id(),
+                            GuardedSteps.TOLERATED_IN_A_ROW + 1,
+                            loss,
+                            settings.options().metaLr(),
+                            settings.options().initialLr()));
+                }
+                LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
+                return Double.NaN;
+            }
+            return loss;
+        }
+
+        /**
+         * Steps 1-6 of a meta-step on {@code chunk}: leaves the meta-gradients in the network's
+         * parameters (not clipped) and returns the meta-loss (generalisation + locCoef * locality).
+         */
+        double metaGradients(List<Fact> chunk) throws EditException {
             try (NDManager step = session.manager().newSubManager()) {
                 long t0 = System.nanoTime();
                 Cache cache = cache(step, chunk);
@@ -365,26 +393,9 @@ final class MetaTraining {
                 long t3 = System.nanoTime();
                 backward(step, cache, solutions, gradients);
                 session.delta(modules.get(0).weight()); // out of gradient mode: Adam updates in place
-                boolean moved = guard.step(loss, settings.options().maxGradNorm()); // clips, then steps or skips
                 long t4 = System.nanoTime();
                 lmSeconds += (t1 - t0 + t3 - t2) / 1e9;
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
-                if (!moved) {
-                    if (guard.diverged()) {
-                        throw new EditException(String.format(
-                                Locale.ROOT,
-                                "%s meta-trainer: meta-training diverged:"
-                                        + " %d steps in a row had a non-finite loss or gradient (last loss %s); lower metaLr"
-                                        + " (now %s) or initialLr (now %s)",
-                                variant.id(),
-                                GuardedSteps.TOLERATED_IN_A_ROW + 1,
-                                loss,
-                                settings.options().metaLr(),
-                                settings.options().initialLr()));
-                    }
-                    LOG.log(System.Logger.Level.WARNING, "skipped a meta-step: loss {0}", loss);
-                    return Double.NaN;
-                }
                 solutions.values().forEach(NormalEquation.Solution::close);
                 return loss;
             }

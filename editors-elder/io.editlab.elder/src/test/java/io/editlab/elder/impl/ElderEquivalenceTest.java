@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * step's loss equal the reference's; then so do the probes' codes, Hamming deferral (one probe at
  * exactly the threshold, so outside the edit scope) and log-probabilities. Skipped without fixtures.
  */
-class ElderReferenceTest {
+class ElderEquivalenceTest {
 
     /** After twelve Adam steps, float32. */
     static final double TRAINED = 1e-4;

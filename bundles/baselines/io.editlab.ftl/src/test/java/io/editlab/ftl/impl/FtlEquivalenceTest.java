@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the last pass's loss, the passes and the steps equal the reference's; after the last, so do the
  * probes' log-probabilities. Skipped without fixtures.
  */
-class FtlReferenceTest {
+class FtlEquivalenceTest {
 
     /** After up to twelve Adam steps, float32. */
     static final double TRAINED = 1e-4;

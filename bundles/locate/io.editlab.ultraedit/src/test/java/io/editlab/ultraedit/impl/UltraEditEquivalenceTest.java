@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * After each, the loss before it, the running statistics and both weights' deltas equal the
  * reference's; after the last, so do the probes' log-probabilities. Skipped without fixtures.
  */
-class UltraEditReferenceTest {
+class UltraEditEquivalenceTest {
 
     /** Captured keys and gradients, float32, then float64 statistics and solves. */
     static final double RELATIVE = 1e-4;

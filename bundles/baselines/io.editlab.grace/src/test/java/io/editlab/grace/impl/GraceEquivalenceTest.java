@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * keys, radii, labels and trained values and the loss after training equal the reference's; after
  * the last, so do the log-probabilities of probes. Skipped without fixtures.
  */
-class GraceReferenceTest {
+class GraceEquivalenceTest {
 
     /** Keys and radii: one forward pass, float32. */
     static final double PASS = 1e-5;
