@@ -19,6 +19,7 @@ import closed_forms  # noqa: E402
 import elder  # noqa: E402
 import ftl  # noqa: E402
 import grace  # noqa: E402
+import locate  # noqa: E402
 import malmen  # noqa: E402
 import reflib  # noqa: E402
 import target_values  # noqa: E402
@@ -346,6 +347,80 @@ def target_values_fixture(out, config, weights, tokenizer):
                   f, indent=1)
 
 
+LOCATE_OPTIONS = {"preset": "small", "steps": 8, "learningRate": 0.5, "clampNormFactor": 0.75, "klFactor": 0.0625,
+                  "weightDecay": 0.5, "prefixes": 0}
+# in a two-block model a value at the subject's token must sit in block 0 to reach the prediction
+LOCATE_METHODS = {"rome": {"layers": "0", "keyPosition": "subject_last"},
+                  "memit": {"layers": "0-1", "keyPosition": "last", "covarianceWeight": 4.0},
+                  "alphaedit": {"layers": "0", "keyPosition": "subject_last", "l2": 0.5}}
+LOCATE_CALLS = [[("Ana lives in", "Rome", "Ana"), ("the city of Bo is", "Lima and Rome", "Bo")],
+                [("Cyr likes the colour", "red", "Cyr"), ("Dag lives in", "Kyiv", "Dag")]]
+LOCATE_PROBES = [("Ana lives in", "Rome"), ("Cyr likes the colour", "red"), ("Eli lives in", "Oslo")]
+
+
+def locate_corpus(seed=3, sentences=40):
+    """Random sentences of the fixture words (8 to 15 words, seeded): enough distinct contexts for a
+    full-rank second moment of the 128-wide keys."""
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for _ in range(sentences):
+        n = 8 + int(torch.randint(0, 8, (1,), generator=g))
+        out.append(" ".join(WORDS[1 + int(j)] for j in torch.randint(0, len(WORDS) - 1, (n,), generator=g)))
+    return out
+
+
+def null_space_threshold(moments):
+    """A threshold between two consecutive eigenvalues of the first moment, in the lower third of its
+    spectrum, as far (in ratio) from every moment's eigenvalues as possible: float32 differences in C
+    cannot move an eigenvalue across it."""
+    spectra = [torch.linalg.eigvalsh(c).clamp(min=1e-30).log() for c in moments]
+    best, threshold = -1.0, None
+    first = spectra[0]
+    for i in range(10, len(first) // 3):
+        candidate = (first[i] + first[i + 1]) / 2
+        margin = min(float((s - candidate).abs().min()) for s in spectra)
+        if margin > best:
+            best, threshold = margin, float(candidate.exp())
+    return threshold
+
+
+def locate_fixture(out, config, weights, tokenizer, method):
+    """locate/<method>: the key statistics of the edited blocks over a corpus file, then two calls
+    (ROME one request at a time): after each the delta of every edited projection and the target
+    values' loss; after the last, the probes."""
+    folder = os.path.join(out, "locate")
+    os.makedirs(folder, exist_ok=True)
+    sentences = locate_corpus()
+    corpus = os.path.join(folder, "corpus.txt")
+    with open(corpus, "w") as f:
+        f.write("\n".join(sentences) + "\n")
+    texts = [tuple(s.rsplit(" ", 1)) for s in sentences]
+    o = dict(LOCATE_OPTIONS, **LOCATE_METHODS[method])
+    first, last = (int(x) for x in (o["layers"].split("-") * 2)[:2])
+    layers = list(range(first, last + 1))
+    model = reflib.Gpt2(config, weights)
+    moments = [locate.key_statistics(model, tokenizer, layer, texts) for layer in layers]
+    if method == "alphaedit":
+        o["nullSpaceThreshold"] = null_space_threshold(moments)
+    rule = locate.Rule(method, moments, o)
+    tensors = {f"moment.{layer}": c for layer, c in zip(layers, moments)}
+    calls, weights_edited = [], [f"transformer.h.{layer}.mlp.c_proj.weight" for layer in layers]
+    for i, call in enumerate(LOCATE_CALLS):
+        loss = locate.apply(model, tokenizer, rule, layers, call, o)
+        for weight in weights_edited:
+            tensors[f"call{i}.{weight}"] = model.deltas[weight].detach().clone()
+        calls.append({"edits": [{"prompt": p, "target": t, "subject": s} for p, t, s in call],
+                      "stats": {"value_loss": loss}})
+    if method == "alphaedit":
+        for i, previous in enumerate(rule.previous):
+            tensors[f"previous.{i}"] = previous  # the earlier edits' K^T K per edited block, after both calls
+    probes = probe_log_probs(model, tokenizer, LOCATE_PROBES, tensors)
+    reflib.save_safetensors(os.path.join(folder, f"{method}.safetensors"), tensors)
+    with open(os.path.join(folder, f"{method}.json"), "w") as f:
+        json.dump({"options": o, "corpus": "corpus.txt", "layers": layers, "weights": weights_edited,
+                   "calls": calls, "probes": probes}, f, indent=1)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "out"))
@@ -365,6 +440,8 @@ def main():
     closed_forms_fixture(args.out)
     ultraedit_fixture(args.out, config, weights(), tokenizer)
     target_values_fixture(args.out, config, weights(), tokenizer)
+    for method in LOCATE_METHODS:
+        locate_fixture(args.out, config, weights(), tokenizer, method)
     print(f"reference fixtures in {args.out}")
 
 

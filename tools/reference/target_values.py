@@ -21,17 +21,23 @@ CONVERGED = 5e-2
 DESCRIPTION = " is a"
 
 
-def compute(model, tokenizer, module, requests, steps, lr, clamp, kl_factor, weight_decay):
-    """requests: [(prompt, target, subject)], the subject in the prompt. Returns (values [n, width],
-    the mean of the last losses, the passes run)."""
+def compute(model, tokenizer, module, requests, steps, lr, clamp, kl_factor, weight_decay, position="subject_last"):
+    """requests: [(prompt, target, subject)], the subject in the prompt. `position`: "subject_last"
+    (the subject's last token; KL read there in "{subject} is a") or "last" (the prompt's last token;
+    KL read at the last token of "{subject} is a"). Returns (values [n, width], the mean of the last
+    losses, the passes run)."""
     n = len(requests)
     sites = []  # (prompt ids, target ids, position, owner, is description)
     for i, (prompt, target, subject) in enumerate(requests):
-        end = prompt.index(subject) + len(subject)
+        end = len(prompt) if position == "last" else prompt.index(subject) + len(subject)
         sites.append((tokenizer.encode(prompt), tokenizer.encode(target), len(tokenizer.encode(prompt[:end])) - 1, i, False))
     for i, (prompt, target, subject) in enumerate(requests):
-        ids = tokenizer.encode(subject)
-        sites.append((ids, tokenizer.encode(DESCRIPTION.strip()), len(ids) - 1, i, True))
+        if position == "last":
+            ids = tokenizer.encode(subject + DESCRIPTION)
+            sites.append((ids, tokenizer.encode(target), len(ids) - 1, i, True))
+        else:
+            ids = tokenizer.encode(subject)
+            sites.append((ids, tokenizer.encode(DESCRIPTION.strip()), len(ids) - 1, i, True))
     width = model.config["n_embd"]
     delta = torch.zeros(n, width, requires_grad=True)
     adam = Adam([delta], lr)

@@ -7,7 +7,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.editlab.api.edit.EditException;
 import io.editlab.api.edit.EditRequest;
+import io.editlab.api.edit.EditResult;
+import io.editlab.api.edit.Editor;
 import io.editlab.api.edit.Probe;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
@@ -98,6 +101,11 @@ public final class ReferenceFixtures implements AutoCloseable {
         return loaded;
     }
 
+    /** A file of the fixtures ({@code "locate/corpus.txt"}). */
+    public Path file(String name) {
+        return folder.resolve(name);
+    }
+
     /** A fixture's JSON file ({@code "gpt2/forward.json"}). */
     public JsonObject json(String file) throws IOException {
         return JsonParser.parseString(Files.readString(folder.resolve(file))).getAsJsonObject();
@@ -159,6 +167,38 @@ public final class ReferenceFixtures implements AutoCloseable {
     /** {@link #assertClose(double[], double[], double, String)} for float32 values. */
     public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
         assertClose(widen(expected), widen(actual), tolerance, what);
+    }
+
+    /**
+     * Applies a fixture's calls ({@code "calls": [{"edits": [...], "stats": {name: value}}]}) one by one
+     * with {@code editor} and asserts after each that every weight of {@code "weights"} has the delta
+     * {@code call<i>.<weight>} and every listed stat of the result its value, within {@code tolerance}.
+     */
+    public static void assertCalls(
+            EditSession session, Editor editor, JsonObject spec, Map<String, NDArray> expected, double tolerance)
+            throws EditException {
+        int i = 0;
+        for (JsonElement c : spec.getAsJsonArray("calls")) {
+            JsonObject call = c.getAsJsonObject();
+            EditResult result = editor.apply(requests(call.getAsJsonArray("edits")));
+            for (Map.Entry<String, JsonElement> stat :
+                    call.getAsJsonObject("stats").entrySet()) {
+                assertClose(
+                        new double[] {stat.getValue().getAsDouble()},
+                        new double[] {result.stats().get(stat.getKey())},
+                        tolerance,
+                        "call " + i + ": " + stat.getKey());
+            }
+            for (JsonElement w : spec.getAsJsonArray("weights")) {
+                String weight = w.getAsString();
+                assertClose(
+                        expected.get("call" + i + "." + weight).toFloatArray(),
+                        session.delta(weight).toFloatArray(),
+                        tolerance,
+                        "call " + i + ": the delta of " + weight);
+            }
+            i++;
+        }
     }
 
     /**
