@@ -244,6 +244,9 @@ def hypernet_fixture(out, config, weights, tokenizer, variant, seed=13):
             for m in modules:
                 for part in ("keys", "grads", "shifts", "shift_grads"):
                     tensors[f"step0.{m}.{part}"] = result[part][m]
+                tensors[f"step0.{m}.out_keys"], tensors[f"step0.{m}.out_grads"] = result["outputs"][m]
+                if variant == "malmen":
+                    tensors[f"step0.{m}.differences"] = result["differences"][m]
             for name, gradient in result["gradients"].items():
                 tensors[f"step0.gradient.{name}"] = gradient
         for name, tensor in network.tensors().items():

@@ -270,11 +270,14 @@ def clip(parameters, max_norm):
 
 def meta_step(model, tokenizer, network, modules, facts, options, adam):
     """One meta-training step on `facts` ({"edit", "equivalents", "unrelated"}). Returns what the
-    Java test compares: losses, keys, gradients, shifts, G, the parameters' gradients before
-    clipping, the norm."""
+    Java test compares: losses, keys, value gradients, the network's outputs and (MALMEN) value
+    differences per row, shifts, G, the parameters' gradients before clipping, the norm."""
     o = options
     keys, grads = cache(model, tokenizer, network, modules, [f["edit"] for f in facts], o["tokens"],
                         o["lmBatchSize"])
+    with torch.no_grad():  # the network's outputs per row, MALMEN's value differences, before any step
+        outputs = {m: network.forward(keys[m], grads[m], i) for i, m in enumerate(modules)}
+        differences = {m: network.chunk_output(keys[m], grads[m], i) for i, m in enumerate(modules)}
     shifts, solutions = predict(network, modules, keys, grads, o["tokenChunk"])
     gen, loc, shift_grads = meta_loss(model, tokenizer, modules, shifts, facts, o["lmBatchSize"], o["locCoef"])
     meta_gradients(network, modules, keys, grads, solutions, shift_grads, o["tokenChunk"])
@@ -282,7 +285,8 @@ def meta_step(model, tokenizer, network, modules, facts, options, adam):
     norm = clip(network.parameters(), o["maxGradNorm"])
     adam.step()
     return {"gen": gen, "loc": loc, "loss": gen + o["locCoef"] * loc, "norm": norm, "keys": keys,
-            "grads": grads, "shifts": shifts, "shift_grads": shift_grads, "gradients": gradients}
+            "grads": grads, "outputs": outputs, "differences": differences, "shifts": shifts,
+            "shift_grads": shift_grads, "gradients": gradients}
 
 
 def edit(model, tokenizer, network, modules, requests, options):

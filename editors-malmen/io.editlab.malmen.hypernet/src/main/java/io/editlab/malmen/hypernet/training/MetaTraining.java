@@ -338,7 +338,8 @@ final class MetaTraining {
 
         /** One meta-step on {@code chunk}; returns its meta-loss (generalisation + locCoef * locality). */
         double step(List<Fact> chunk) throws EditException {
-            double loss = metaGradients(chunk);
+            double[] losses = metaGradients(chunk);
+            double loss = losses[0] + settings.options().locCoef() * losses[1];
             long t0 = System.nanoTime();
             boolean moved = guard.step(loss, settings.options().maxGradNorm()); // clips, then steps or skips
             hypernetSeconds += (System.nanoTime() - t0) / 1e9;
@@ -363,9 +364,9 @@ final class MetaTraining {
 
         /**
          * Steps 1-6 of a meta-step on {@code chunk}: leaves the meta-gradients in the network's
-         * parameters (not clipped) and returns the meta-loss (generalisation + locCoef * locality).
+         * parameters (not clipped) and returns the meta-loss's terms {generalisation, locality}.
          */
-        double metaGradients(List<Fact> chunk) throws EditException {
+        double[] metaGradients(List<Fact> chunk) throws EditException {
             try (NDManager step = session.manager().newSubManager()) {
                 long t0 = System.nanoTime();
                 Cache cache = cache(step, chunk);
@@ -389,7 +390,6 @@ final class MetaTraining {
                 } finally {
                     resetDeltas();
                 }
-                double loss = losses[0] + settings.options().locCoef() * losses[1];
                 long t3 = System.nanoTime();
                 backward(step, cache, solutions, gradients);
                 session.delta(modules.get(0).weight()); // out of gradient mode: Adam updates in place
@@ -397,7 +397,7 @@ final class MetaTraining {
                 lmSeconds += (t1 - t0 + t3 - t2) / 1e9;
                 hypernetSeconds += (t2 - t1 + t4 - t3) / 1e9;
                 solutions.values().forEach(NormalEquation.Solution::close);
-                return loss;
+                return losses;
             }
         }
 

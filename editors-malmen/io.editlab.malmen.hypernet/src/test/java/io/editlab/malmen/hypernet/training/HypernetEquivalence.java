@@ -43,9 +43,10 @@ import java.util.Map;
  *
  * <ol>
  *   <li>the edit tuples of the first meta-step traced: keys and value gradients per module;
- *   <li>from the reference's initial network with those rows in its statistics: each module's shift
- *       (MALMEN's value differences and ridge solve, MEND's summed rank-one shifts);
- *   <li>the first meta-step: the meta-loss and every parameter's meta-gradient before clipping; the
+ *   <li>from the reference's initial network with those rows in its statistics: the network's outputs
+ *       per row, MALMEN's value differences, each module's shift (MALMEN's ridge solve, MEND's summed
+ *       rank-one shifts);
+ *   <li>the first meta-step: the meta-loss's two terms and every parameter's meta-gradient before clipping; the
  *       parameters and statistics after its clipped Adam step and after a second meta-step;
  *   <li>the trained network as a checkpoint in an editor: the deltas after each of two sequential
  *       calls, then three probes' log-probabilities.
@@ -106,6 +107,24 @@ abstract class HypernetEquivalence {
                             rows.get(m)[1].toFloatArray(),
                             PASS,
                             m.module() + ": value gradients");
+                    HyperNetwork.Transformed out = network.transform(m, rows.get(m)[0], rows.get(m)[1]);
+                    assertClose(
+                            expected.get(prefix + "out_keys").toFloatArray(),
+                            out.keys().toFloatArray(),
+                            PASS,
+                            m.module() + ": the network's key outputs");
+                    assertClose(
+                            expected.get(prefix + "out_grads").toFloatArray(),
+                            out.gradients().toFloatArray(),
+                            PASS,
+                            m.module() + ": the network's gradient outputs");
+                    if (variant == Variant.MALMEN) {
+                        assertClose(
+                                expected.get(prefix + "differences").toFloatArray(),
+                                network.valueDifferences(m, rows.get(m)[0], out).toFloatArray(),
+                                TRAINED, // <u, u~> sums 128 float32 products, some of them much larger than it
+                                m.module() + ": value differences");
+                    }
                     assertClose(
                             expected.get(prefix + "shifts").toFloatArray(),
                             shift(network, m, rows.get(m), options.tokenChunk(), manager)
@@ -119,8 +138,14 @@ abstract class HypernetEquivalence {
                 MetaTraining.Trainer trainer = training
                 .new Trainer(session, network, new Adam(manager, network.parameters(), (float) options.metaLr()));
                 JsonObject step0 = steps.get(0).getAsJsonObject();
-                double loss = trainer.metaGradients(first);
-                assertClose(new double[] {step0.get("loss").getAsDouble()}, new double[] {loss}, PASS, "meta-loss");
+                double[] losses = trainer.metaGradients(first);
+                assertClose(
+                        new double[] {
+                            step0.get("gen").getAsDouble(), step0.get("loc").getAsDouble()
+                        },
+                        losses,
+                        PASS,
+                        "the meta-loss's generalisation and locality terms");
                 int compared = 0;
                 for (Map.Entry<String, NDArray> p : network.tensors().entrySet()) {
                     NDArray gradient = expected.get("step0.gradient." + p.getKey());
@@ -133,7 +158,7 @@ abstract class HypernetEquivalence {
                     }
                 }
                 assertEquals(network.parameters().size(), compared, "every parameter's meta-gradient compared");
-                trainer.guard.step(loss, options.maxGradNorm());
+                trainer.guard.step(losses[0] + options.locCoef() * losses[1], options.maxGradNorm());
                 assertNetwork(expected, "step0.", network, "after the first meta-step");
                 List<MetaTraining.Fact> second = training.facts(ReferenceFixtures.requests(
                         steps.get(1).getAsJsonObject().getAsJsonArray("facts")));
