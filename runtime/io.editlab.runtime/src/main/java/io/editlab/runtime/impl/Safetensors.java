@@ -246,6 +246,30 @@ final class Safetensors {
      * header is padded with spaces to a multiple of 8 bytes, as the reference implementation does.
      */
     static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Spec> specs = new LinkedHashMap<>();
+        tensors.forEach((name, array) -> specs.put(name, new Spec(array.getDataType(), array.getShape())));
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(channel, header(specs, metadata));
+            for (NDArray array : tensors.values()) {
+                writeFully(channel, array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+    }
+
+    /** A tensor's type and shape, as a header describes it. */
+    record Spec(DataType type, Shape shape) {
+
+        long bytes() {
+            return shape.size() * type.getNumOfBytes();
+        }
+    }
+
+    /**
+     * The header of a file holding tensors of {@code specs} in that order (8-byte length, JSON padded
+     * with spaces to a multiple of 8 bytes), ready to write; the data follows it back to back.
+     */
+    static ByteBuffer header(Map<String, Spec> specs, Map<String, String> metadata) {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject meta = new JsonObject();
@@ -253,22 +277,21 @@ final class Safetensors {
             header.add("__metadata__", meta);
         }
         long offset = 0;
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            NDArray array = e.getValue();
-            long bytes = array.size() * array.getDataType().getNumOfBytes();
-            JsonObject spec = new JsonObject();
-            spec.addProperty("dtype", code(array.getDataType()));
+        for (Map.Entry<String, Spec> e : specs.entrySet()) {
+            Spec spec = e.getValue();
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", code(spec.type()));
             JsonArray shape = new JsonArray();
-            for (long d : array.getShape().getShape()) {
+            for (long d : spec.shape().getShape()) {
                 shape.add(d);
             }
-            spec.add("shape", shape);
+            entry.add("shape", shape);
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
-            offsets.add(offset + bytes);
-            spec.add("data_offsets", offsets);
-            header.add(e.getKey(), spec);
-            offset += bytes;
+            offsets.add(offset + spec.bytes());
+            entry.add("data_offsets", offsets);
+            header.add(e.getKey(), entry);
+            offset += spec.bytes();
         }
         byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
@@ -277,13 +300,7 @@ final class Safetensors {
         while (head.hasRemaining()) {
             head.put((byte) ' ');
         }
-        try (FileChannel channel = FileChannel.open(
-                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            writeFully(channel, head.flip());
-            for (NDArray array : tensors.values()) {
-                writeFully(channel, array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
-            }
-        }
+        return head.flip();
     }
 
     private static String code(DataType type) {
@@ -301,7 +318,7 @@ final class Safetensors {
         };
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer data) throws IOException {
+    static void writeFully(FileChannel channel, ByteBuffer data) throws IOException {
         while (data.hasRemaining()) {
             channel.write(data);
         }
