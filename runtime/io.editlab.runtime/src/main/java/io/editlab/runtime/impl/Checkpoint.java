@@ -38,7 +38,8 @@ record Checkpoint(Architecture architecture, Map<String, NDArray> parameters) {
     static final long MAX_JSON = 16L << 20;
 
     /**
-     * Loads every parameter into {@code manager}, floating-point ones as {@code floatType}. Everything
+     * Loads every parameter into {@code manager}, floating-point ones as {@code floatType} (null: each
+     * in the checkpoint's own type). Everything
      * is checked before the first tensor is allocated: the configuration, that every file is a regular
      * file, the model's size against {@code maxParameters}, and every shard's header against the
      * tensors the configuration implies. On failure nothing loaded so far is kept: the caller closes

@@ -46,7 +46,9 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
     private static final String ENGINE = "PyTorch";
 
     private final Device device;
-    private final DataType floatType;
+    /** The base weights' element type, or null to keep each checkpoint's own. */
+    private final DataType weightType;
+
     private final NDManager root;
     private final GradientGate gate;
     private final Instant startedAt;
@@ -68,7 +70,7 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         try {
             Engine engine = Engine.getEngine(ENGINE);
             this.device = chooseDevice(config.device(), engine.getGpuCount());
-            this.floatType = device.isGpu() ? dataType(config.gpuDataType()) : DataType.FLOAT32;
+            this.weightType = weightType(config.dtype());
             this.root = engine.newBaseManager(device);
             this.gate = new GradientGate(engine);
         } finally {
@@ -76,7 +78,11 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         }
         this.maxParameters = config.maxParameters();
         this.startedAt = Instant.now();
-        LOG.log(System.Logger.Level.INFO, "EditLab runtime on {0} ({1})", device, floatType);
+        LOG.log(
+                System.Logger.Level.INFO,
+                "EditLab runtime on {0} (weights {1}, activations float32)",
+                device,
+                weightType == null ? "in each checkpoint's dtype" : weightType);
     }
 
     /**
@@ -85,6 +91,11 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
      * #close()} when done.
      */
     public static DjlRuntime standalone(String device) {
+        return standalone(device, "auto");
+    }
+
+    /** {@link #standalone(String)} keeping base weights as {@code dtype} (auto, float32, float16, bfloat16). */
+    public static DjlRuntime standalone(String device, String dtype) {
         return new DjlRuntime(new RuntimeConfig() {
             @Override
             public Class<? extends java.lang.annotation.Annotation> annotationType() {
@@ -97,8 +108,8 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             }
 
             @Override
-            public String gpuDataType() {
-                return "float32";
+            public String dtype() {
+                return dtype;
             }
 
             @Override
@@ -127,13 +138,15 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         };
     }
 
-    private static DataType dataType(String name) {
+    /** The configured weight type; null for auto (each checkpoint's own). */
+    static DataType weightType(String name) {
         return switch (name) {
+            case "auto" -> null;
             case "float32" -> DataType.FLOAT32;
             case "float16" -> DataType.FLOAT16;
             case "bfloat16" -> DataType.BFLOAT16;
             default -> throw new IllegalArgumentException(
-                    "gpuDataType must be float32, float16 or bfloat16, not '" + name + "'");
+                    "dtype must be auto, float32, float16 or bfloat16, not '" + name + "'");
         };
     }
 
@@ -156,7 +169,7 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         }
         NDManager manager = root.newSubManager();
         try {
-            Checkpoint checkpoint = Checkpoint.load(source, manager, floatType, maxParameters);
+            Checkpoint checkpoint = Checkpoint.load(source, manager, weightType, maxParameters);
             Set<NDArray> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
             distinct.addAll(checkpoint.parameters().values()); // a tied head counts once
             long count = distinct.stream().mapToLong(NDArray::size).sum();
@@ -164,7 +177,7 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             TextTokenizer tokenizer = TextTokenizer.load(
                             source, checkpoint.architecture().vocab())
                     .orElse(null);
-            LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, floatType, gate);
+            LoadedModel model = new LoadedModel(info, checkpoint, tokenizer, manager, gate);
             synchronized (models) {
                 models.put(id, model);
             }
@@ -238,8 +251,7 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
             throws ModelException {
         NDManager manager = root.newSubManager();
         Checkpoint checkpoint = Benchmark.randomGpt2(manager, layers, hidden, heads, vocab, positions);
-        return new LoadedModel(
-                Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, floatType, gate);
+        return new LoadedModel(Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, gate);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
@@ -42,18 +41,11 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
     private final List<String> modules;
     private final Set<String> moduleSet;
     private final TextTokenizer tokenizer;
-    private final DataType floatType;
     private final GradientGate gate;
     private final Inference inference;
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
 
-    LoadedModel(
-            ModelInfo info,
-            Checkpoint checkpoint,
-            TextTokenizer tokenizer,
-            NDManager manager,
-            DataType floatType,
-            GradientGate gate) {
+    LoadedModel(ModelInfo info, Checkpoint checkpoint, TextTokenizer tokenizer, NDManager manager, GradientGate gate) {
         this.info = info;
         this.architecture = checkpoint.architecture();
         this.transformer = architecture.transformer();
@@ -69,7 +61,6 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
         this.modules = List.copyOf(architecture.modules());
         this.moduleSet = Set.copyOf(modules);
         this.tokenizer = tokenizer;
-        this.floatType = floatType;
         this.gate = gate;
         this.inference = inference(Overlay.NONE, manager);
         manager.cap(); // nothing may attach to the base: results of ops on it would leak here
@@ -228,7 +219,7 @@ final class LoadedModel implements ModelHandle, AutoCloseable {
                                 + " does not fit model '" + info.id() + "'"
                                 + (expected == null ? " (no such parameter)" : " (shape " + expected.shape() + ")"));
                     }
-                    session.putDelta(parameter, saved.load(session.manager(), entry, floatType));
+                    session.putDelta(parameter, saved.load(session.manager(), entry, Session.DELTA_TYPE));
                 } else if (entry.name().startsWith(Session.EXTRA)) {
                     extra.put(
                             entry.name().substring(Session.EXTRA.length()),

@@ -227,8 +227,8 @@ final class ModelMaker {
                         float v = (float) (Double.isNaN(constant) ? random.nextGaussian() * STD : constant);
                         switch (dtype) {
                             case FLOAT32 -> slice.putFloat(v);
-                            case FLOAT16 -> slice.putShort(toFloat16(v));
-                            default -> slice.putShort(toBfloat16(v));
+                            case FLOAT16 -> slice.putShort(HalfFloats.toFloat16(v));
+                            default -> slice.putShort(HalfFloats.toBfloat16(v));
                         }
                     }
                     Safetensors.writeFully(channel, slice.flip());
@@ -245,49 +245,6 @@ final class ModelMaker {
         String module = name.substring(0, name.lastIndexOf('.'));
         String last = module.substring(module.lastIndexOf('.') + 1);
         return last.startsWith("ln_") || last.endsWith("norm");
-    }
-
-    /** float32 to bfloat16 bits, rounding to nearest even. */
-    static short toBfloat16(float value) {
-        int bits = Float.floatToRawIntBits(value);
-        if (Float.isNaN(value)) {
-            return (short) 0x7FC0;
-        }
-        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
-    }
-
-    /** float32 to IEEE half-precision bits, rounding to nearest even (finite values of small magnitude here). */
-    static short toFloat16(float value) {
-        int bits = Float.floatToRawIntBits(value);
-        int sign = (bits >>> 16) & 0x8000;
-        int exponent = ((bits >>> 23) & 0xFF) - 127 + 15;
-        int mantissa = bits & 0x7FFFFF;
-        if (((bits >>> 23) & 0xFF) == 0xFF) {
-            return (short) (sign | 0x7C00 | (mantissa != 0 ? 0x200 : 0));
-        }
-        if (exponent >= 0x1F) {
-            return (short) (sign | 0x7C00); // overflow: infinity
-        }
-        if (exponent <= 0) {
-            if (exponent < -10) {
-                return (short) sign; // underflow: signed zero
-            }
-            int full = mantissa | 0x800000;
-            int shift = 14 - exponent;
-            int half = full >>> shift;
-            int rest = full & ((1 << shift) - 1);
-            int midpoint = 1 << (shift - 1);
-            if (rest > midpoint || (rest == midpoint && (half & 1) == 1)) {
-                half++;
-            }
-            return (short) (sign | half);
-        }
-        int half = (exponent << 10) | (mantissa >>> 13);
-        int rest = mantissa & 0x1FFF;
-        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
-            half++; // may carry into the exponent, which is the right rounding
-        }
-        return (short) (sign | half);
     }
 
     private static String pretty(JsonObject json) {

@@ -55,14 +55,23 @@ final class Pass implements ForwardContext {
         this.backwards = backwards;
     }
 
-    /** The weight as this pass sees it: the base, plus the overlay's delta when there is one. */
+    /**
+     * The weight as this pass sees it: the base, plus the overlay's delta when there is one; a base
+     * weight of another floating type than float32 is widened to float32 for this pass (README,
+     * "Precision").
+     */
     NDArray weight(String name) {
         NDArray delta = overlay.existingDelta(name);
-        if (delta == null) {
-            return base.get(name);
+        NDArray stored = base.get(name);
+        boolean narrow = stored.getDataType().isFloating() && stored.getDataType() != Session.DELTA_TYPE;
+        if (delta == null && !narrow) {
+            return stored;
         }
         return effective.computeIfAbsent(name, n -> {
-            NDArray sum = delta.add(base.get(n)); // delta first: the sum must not land in the capped base manager
+            // new arrays start in this pass's manager: results of ops on the base would land in its capped one
+            NDArray sum = delta != null
+                    ? delta.add(stored)
+                    : manager.zeros(stored.getShape(), Session.DELTA_TYPE).addi(stored);
             sum.attach(manager);
             return sum;
         });

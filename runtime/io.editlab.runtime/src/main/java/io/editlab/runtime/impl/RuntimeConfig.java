@@ -17,10 +17,17 @@ import org.osgi.service.metatype.annotations.Option;
     String device() default "auto";
 
     @AttributeDefinition(
-            name = "GPU precision",
-            description = "Element type of floating-point weights on a GPU." + " The CPU always computes in float32.",
-            options = {@Option(value = "float32"), @Option(value = "float16"), @Option(value = "bfloat16")})
-    String gpuDataType() default "float32";
+            name = "Weight precision",
+            description = "Element type the base weights are kept in, on any device: auto keeps each"
+                    + " checkpoint's own (float32, float16 or bfloat16); the others convert at load."
+                    + " Activations, session deltas and adapters are float32 whatever this is.",
+            options = {
+                @Option(value = "auto"),
+                @Option(value = "float32"),
+                @Option(value = "float16"),
+                @Option(value = "bfloat16")
+            })
+    String dtype() default "auto";
 
     /** The default of {@link #maxParameters()}: twice LLaMA-2-70B. */
     long MAX_PARAMETERS = 140_000_000_000L;

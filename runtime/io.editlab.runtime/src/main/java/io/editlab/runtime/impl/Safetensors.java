@@ -2,6 +2,7 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
@@ -13,7 +14,6 @@ import io.editlab.api.model.ModelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +30,8 @@ import java.util.Map;
  * plus one tensor, never the whole file twice.
  */
 final class Safetensors {
+
+    private static final System.Logger LOG = System.getLogger(Safetensors.class.getName());
 
     /** One tensor's place in the file. Offsets are relative to the start of the data block. */
     record Entry(String name, DataType dataType, Shape shape, long begin, long end) {}
@@ -202,43 +204,121 @@ final class Safetensors {
         return metadata;
     }
 
+    /** Values read from disk at a time while loading: the reading buffers hold this many. */
+    static final int LOAD_SLICE = 1 << 22;
+
     /**
-     * Loads one tensor into {@code manager}. Floating-point tensors are converted to {@code
-     * floatType}; others keep their type.
+     * Per loading thread, a reused buffer of {@link #LOAD_SLICE} float32 values: direct buffers are
+     * freed only by the garbage collector, so one allocated per tensor would let native memory grow
+     * by the checkpoint's size before a collection.
+     */
+    private static final ThreadLocal<ByteBuffer> SLICES = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocateDirect(LOAD_SLICE * 4).order(ByteOrder.nativeOrder()));
+
+    /**
+     * Loads one tensor into {@code manager}. Floating-point tensors become {@code floatType}, or keep
+     * their own type when it is null; others keep their type. bfloat16 is kept as float16 (see {@link
+     * #storedType}). The file is read slice by slice into a reused buffer (not memory-mapped, so that
+     * the process's resident memory is the tensors it holds): a 2-byte checkpoint stays 2 bytes per
+     * value from disk to the tensor.
      */
     NDArray load(NDManager manager, Entry entry, DataType floatType) throws ModelException {
-        long length = entry.end() - entry.begin();
-        if (length > Integer.MAX_VALUE) {
-            throw new ModelException(file + ": tensor '" + entry.name() + "' has " + length
-                    + " bytes; tensors over 2 GiB are not supported");
+        DataType source = entry.dataType();
+        DataType target = storedType(source.isFloating() && floatType != null ? floatType : source);
+        try {
+            return load(manager, entry, source, target);
+        } catch (Float16Overflow e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: tensor ''{1}'' holds {2}, beyond float16''s range: kept in float32",
+                    file,
+                    entry.name(),
+                    e.value);
+            return load(manager, entry, source, DataType.FLOAT32);
         }
-        DataType target = entry.dataType().isFloating() ? floatType : entry.dataType();
+    }
+
+    /**
+     * The type a tensor requested as {@code wanted} is kept in: bfloat16 becomes float16, because
+     * DJL's PyTorch engine has no bfloat16 (its native side maps element types 0-8 only, and any
+     * bfloat16 tensor, made from a buffer, by {@code zeros} or by {@code toType}, aborts the process).
+     * Both take 2 bytes a value; a bfloat16 value is exact in float16 when its magnitude lies in
+     * [2^-14, 65504] (below, it is rounded to float16's subnormals, an absolute error under 3e-8; a
+     * tensor with a value above 65504 is kept in float32 instead).
+     */
+    static DataType storedType(DataType wanted) {
+        return wanted == DataType.BFLOAT16 ? DataType.FLOAT16 : wanted;
+    }
+
+    private NDArray load(NDManager manager, Entry entry, DataType source, DataType target) throws ModelException {
+        long values = entry.shape().size();
+        int width = source.getNumOfBytes();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + entry.begin(), length);
-            mapped.order(ByteOrder.LITTLE_ENDIAN);
-            // The mapped array shares the file's pages, which go away with the mapping: copy out of it.
-            // toType(sameType, true) may alias in the PyTorch engine, so a same-type copy is a duplicate.
-            // Buffers of bfloat16 abort the native side: they are widened to float32 here first.
-            ByteBuffer data = entry.dataType() == DataType.BFLOAT16 ? widenBfloat16(mapped) : mapped;
-            DataType stored = entry.dataType() == DataType.BFLOAT16 ? DataType.FLOAT32 : entry.dataType();
-            try (NDArray view = manager.create(data, entry.shape(), stored)) {
-                NDArray owned = target == stored ? view.duplicate() : view.toType(target, false);
-                owned.setName(entry.name());
-                return owned;
+            NDArray flat = manager.zeros(new Shape(values), target);
+            try {
+                ByteBuffer slice = SLICES.get();
+                for (long from = 0; from < values; from += LOAD_SLICE) {
+                    int n = (int) Math.min(LOAD_SLICE, values - from);
+                    boolean bf16 = source == DataType.BFLOAT16;
+                    ByteBuffer raw = bf16
+                            ? ByteBuffer.allocate(n * 2).order(ByteOrder.LITTLE_ENDIAN)
+                            : slice.clear().limit(n * width);
+                    readFully(channel, raw, dataStart + entry.begin() + from * width);
+                    raw.flip();
+                    DataType kind = source;
+                    ByteBuffer data = raw;
+                    if (bf16) { // no bfloat16 buffer reaches the engine: float16 when that is the target, else float32
+                        kind = target == DataType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
+                        data = kind == DataType.FLOAT16 ? bfloat16AsFloat16(raw, slice) : widenBfloat16(raw, slice);
+                    }
+                    try (NDArray view = manager.create(data, new Shape(n), kind);
+                            NDArray part = view.toType(target, true)) {
+                        flat.set(new NDIndex("{}:{}", from, from + n), part);
+                    }
+                }
+                NDArray shaped = flat.reshape(entry.shape());
+                shaped.setName(entry.name());
+                return shaped;
+            } finally {
+                flat.close();
             }
         } catch (IOException e) {
             throw new ModelException(file + ": tensor '" + entry.name() + "': cannot read: " + e.getMessage(), e);
         }
     }
 
-    /** bfloat16 values as float32: each is the upper half of the float32 with the same value. */
-    static ByteBuffer widenBfloat16(ByteBuffer bf16) {
-        int n = bf16.remaining() / 2;
-        ByteBuffer wide = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < n; i++) {
-            wide.putInt(i * 4, (bf16.getShort(bf16.position() + i * 2) & 0xFFFF) << 16);
+    /** A bfloat16 value beyond float16's range: the tensor is loaded as float32 instead. */
+    private static final class Float16Overflow extends RuntimeException {
+        final float value;
+
+        Float16Overflow(float value) {
+            super(null, null, false, false);
+            this.value = value;
         }
-        return wide;
+    }
+
+    /** bfloat16 values as float32 in {@code into} (cleared): each is the upper half of the float32 with the same value. */
+    static ByteBuffer widenBfloat16(ByteBuffer bf16, ByteBuffer into) {
+        int n = bf16.remaining() / 2;
+        into.clear().limit(n * 4);
+        for (int i = 0; i < n; i++) {
+            into.putInt(i * 4, (bf16.getShort(bf16.position() + i * 2) & 0xFFFF) << 16);
+        }
+        return into;
+    }
+
+    /** bfloat16 values as float16 in {@code into} (cleared), rounded to nearest even. */
+    private static ByteBuffer bfloat16AsFloat16(ByteBuffer bf16, ByteBuffer into) {
+        int n = bf16.remaining() / 2;
+        into.clear().limit(n * 2);
+        for (int i = 0; i < n; i++) {
+            float value = HalfFloats.fromBfloat16(bf16.getShort(bf16.position() + i * 2));
+            if (Math.abs(value) > HalfFloats.FLOAT16_MAX && !Float.isNaN(value)) {
+                throw new Float16Overflow(value);
+            }
+            into.putShort(i * 2, HalfFloats.toFloat16(value));
+        }
+        return into;
     }
 
     /**

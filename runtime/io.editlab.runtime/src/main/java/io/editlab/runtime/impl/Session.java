@@ -2,6 +2,7 @@ package io.editlab.runtime.impl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.model.Adapter;
 import io.editlab.api.model.AdapterRegistration;
@@ -28,6 +29,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Session implements EditSession, Overlay {
 
     static final String DELTA = "delta/";
+
+    /**
+     * The element type of every floating-point delta, whatever the base weight's: overlays train and
+     * accumulate in float32 on a float16 or bfloat16 base (README, "Precision").
+     */
+    static final DataType DELTA_TYPE = DataType.FLOAT32;
+
     static final String EXTRA = "extra/";
     static final String FORMAT_KEY = "editlab.session.format";
     private static final String FORMAT = "1";
@@ -77,7 +85,7 @@ final class Session implements EditSession, Overlay {
         model.inferenceOnThisThread(); // editors change deltas in place between training steps
         ParameterInfo info = model.requireParameter(parameter);
         return deltas.computeIfAbsent(parameter, p -> {
-            NDArray zeros = manager.zeros(info.shape(), info.dataType());
+            NDArray zeros = manager.zeros(info.shape(), info.dataType().isFloating() ? DELTA_TYPE : info.dataType());
             zeros.setName(DELTA + p);
             return zeros;
         });

@@ -80,22 +80,6 @@ class ModelMakerTest {
     }
 
     @Test
-    void roundingToHalfAndBrainFloatIsToNearestEven() {
-        assertEquals((short) 0x3C00, ModelMaker.toFloat16(1f));
-        assertEquals((short) 0xC000, ModelMaker.toFloat16(-2f));
-        assertEquals((short) 0x7BFF, ModelMaker.toFloat16(65504f));
-        assertEquals((short) 0x7C00, ModelMaker.toFloat16(70000f), "overflow is infinity");
-        assertEquals((short) 0x0001, ModelMaker.toFloat16(5.96e-8f), "the smallest subnormal");
-        assertEquals((short) 0x0000, ModelMaker.toFloat16(1e-9f), "underflow is zero");
-        assertEquals((short) 0x3C00, ModelMaker.toFloat16(1f + 0x1p-11f), "a tie goes to the even neighbour");
-        assertEquals((short) 0x3C02, ModelMaker.toFloat16(1f + 0x1p-11f * 3), "and upwards from an odd one");
-        assertEquals((short) 0x3F80, ModelMaker.toBfloat16(1f));
-        assertEquals((short) 0x3F80, ModelMaker.toBfloat16(1f + 0x1p-8f), "a tie goes to the even neighbour");
-        assertEquals((short) 0x3F82, ModelMaker.toBfloat16(1f + 0x1p-8f * 3), "and upwards from an odd one");
-        assertEquals((short) 0xC040, ModelMaker.toBfloat16(-3f));
-    }
-
-    @Test
     void badRequestsAreRefusedNamingWhatIsWrong() throws Exception {
         IllegalArgumentException layout = assertThrows(
                 IllegalArgumentException.class,

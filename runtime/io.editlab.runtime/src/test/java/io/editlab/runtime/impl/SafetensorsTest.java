@@ -90,6 +90,31 @@ class SafetensorsTest {
     }
 
     @Test
+    void bfloat16KeptInItsOwnSizeIsFloat16AndFloat32WhenAValueIsBeyondIt() throws Exception {
+        Safetensors small = bf16File("small", (short) 0x3FC0, (short) 0xC040); // 1.5, -3
+        NDArray w = small.load(manager, small.entries().get(0), null);
+        assertEquals(DataType.FLOAT16, w.getDataType(), "2 bytes a value, as in the file");
+        assertArrayEquals(
+                new float[] {1.5f, -3f}, w.toType(DataType.FLOAT32, false).toFloatArray());
+        Safetensors large = bf16File("large", (short) 0x3FC0, (short) 0x47C3); // 1.5, 99840: beyond float16
+        NDArray v = large.load(manager, large.entries().get(0), DataType.BFLOAT16);
+        assertEquals(DataType.FLOAT32, v.getDataType(), "a value float16 cannot hold keeps the tensor in float32");
+        assertArrayEquals(new float[] {1.5f, 99840f}, v.toFloatArray());
+    }
+
+    private Safetensors bf16File(String name, short first, short second) throws Exception {
+        String json = "{\"w\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
+        ByteBuffer data = ByteBuffer.allocate(8 + json.length() + 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.putLong(json.length())
+                .put(json.getBytes(StandardCharsets.US_ASCII))
+                .putShort(first)
+                .putShort(second);
+        Path file = dir.resolve(name + ".safetensors");
+        Files.write(file, data.array());
+        return Safetensors.open(file);
+    }
+
+    @Test
     void aTruncatedDataBlockNamesTheFileAndTensor() throws Exception {
         Path file = dir.resolve("cut.safetensors");
         Safetensors.write(file, Map.of("layer.weight", manager.ones(new Shape(4, 4))), Map.of());
