@@ -241,6 +241,11 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         return new Benchmark(root, gate);
     }
 
+    /** The configured weight type: "auto" (each checkpoint's own) or a type name. */
+    String weightTypeName() {
+        return weightType == null ? "auto" : weightType.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** A manager for a benchmark's own models, closed by the caller. */
     NDManager benchmarkManager() {
         return root.newSubManager();
