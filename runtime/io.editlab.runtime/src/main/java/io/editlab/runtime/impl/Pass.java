@@ -4,11 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import io.editlab.api.model.Adapter;
 import io.editlab.api.model.Capture;
 import io.editlab.api.model.ForwardContext;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +33,9 @@ final class Pass implements ForwardContext {
     private final Set<String> capture;
     private final NDArray captureRows;
     private final LongSupplier backwards;
+    /** Names of base weights widened to float32 in {@link #effective} (no delta): freed by {@link #releaseWidened}. */
+    private final List<String> widened = new ArrayList<>();
+
     private final Map<String, Object> attributes = new HashMap<>();
     private final Map<String, NDArray> effective = new HashMap<>();
     private final Map<String, Probe> probes = new LinkedHashMap<>();
@@ -69,12 +75,34 @@ final class Pass implements ForwardContext {
         }
         return effective.computeIfAbsent(name, n -> {
             // new arrays start in this pass's manager: results of ops on the base would land in its capped one
-            NDArray sum = delta != null
-                    ? delta.add(stored)
-                    : manager.zeros(stored.getShape(), Session.DELTA_TYPE).addi(stored);
+            NDArray sum;
+            if (delta != null) {
+                sum = delta.add(stored);
+            } else {
+                sum = manager.zeros(stored.getShape(), Session.DELTA_TYPE).addi(stored);
+                widened.add(n);
+            }
             sum.attach(manager);
             return sum;
         });
+    }
+
+    /**
+     * Frees the float32 copies of narrower base weights this pass made so far, unless this thread
+     * records gradients (a backward pass may still need them): transformers call it after every
+     * block, so that scoring a 2-byte model holds one block's float32 weights at a time, not all.
+     */
+    void releaseWidened() {
+        if (widened.isEmpty() || JniUtils.isGradMode()) {
+            return;
+        }
+        for (String name : widened) {
+            NDArray copy = effective.remove(name);
+            if (copy != null) {
+                copy.close();
+            }
+        }
+        widened.clear();
     }
 
     /** Runs the captures and adapters of {@code module} on its output. */

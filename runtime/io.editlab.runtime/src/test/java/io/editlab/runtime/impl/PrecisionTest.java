@@ -1,11 +1,16 @@
 package io.editlab.runtime.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
@@ -14,6 +19,8 @@ import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ParameterInfo;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +80,37 @@ class PrecisionTest {
             assertTrue(session.score(fact).get(0).exactMatch(), "the new target is the argmax after the edit");
         } finally {
             runtime.close();
+        }
+    }
+
+    @Test
+    void aScoringPassHoldsTheFloat32CopiesOfOneBlockAtATime() {
+        boolean before = JniUtils.isGradMode();
+        try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager();
+                NDManager scratch = manager.newSubManager()) {
+            NDArray stored = manager.ones(new Shape(4, 4)).toType(DataType.FLOAT16, false);
+            Pass pass = new Pass(
+                    scratch,
+                    scratch.zeros(new Shape(1, 1), DataType.INT64),
+                    new int[] {0},
+                    false,
+                    Map.of("w", stored),
+                    Overlay.NONE,
+                    Set.of(),
+                    null,
+                    () -> 0);
+            JniUtils.setGradMode(false);
+            NDArray wide = pass.weight("w");
+            assertEquals(DataType.FLOAT32, wide.getDataType(), "computed in float32");
+            assertSame(wide, pass.weight("w"), "widened once per block");
+            pass.releaseWidened();
+            assertTrue(wide.isReleased(), "freed after the block when no gradient is recorded");
+            NDArray again = pass.weight("w");
+            JniUtils.setGradMode(true);
+            pass.releaseWidened();
+            assertFalse(again.isReleased(), "kept while gradients are recorded: a backward pass may need it");
+        } finally {
+            JniUtils.setGradMode(before);
         }
     }
 
