@@ -34,7 +34,7 @@ final class Gpt2Transformer implements Transformer {
         NDArray mask = Ops.causalMask(pass.manager(), length);
         for (int i = 0; i < config.layers(); i++) {
             x = block(pass, "transformer.h." + i, x, mask);
-            pass.releaseWidened();
+            pass.releaseWidened(x);
         }
         return Ops.layerNorm(
                 x, pass.weight("transformer.ln_f.weight"), pass.weight("transformer.ln_f.bias"), config.eps());

@@ -34,7 +34,7 @@ final class LlamaTransformer implements Transformer {
         NDList rotary = rotary(pass.manager(), length);
         for (int i = 0; i < config.layers(); i++) {
             x = block(pass, "model.layers." + i, x, mask, rotary);
-            pass.releaseWidened();
+            pass.releaseWidened(x);
         }
         return Ops.rmsNorm(x, pass.weight("model.norm.weight"), config.eps());
     }

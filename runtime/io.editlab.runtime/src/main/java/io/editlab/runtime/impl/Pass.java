@@ -88,12 +88,14 @@ final class Pass implements ForwardContext {
     }
 
     /**
-     * Frees the float32 copies of narrower base weights this pass made so far, unless this thread
-     * records gradients (a backward pass may still need them): transformers call it after every
-     * block, so that scoring a 2-byte model holds one block's float32 weights at a time, not all.
+     * Frees the float32 copies of narrower base weights this pass made so far, unless a backward pass
+     * may still need them: transformers call it after every block with the block's output, which is
+     * part of a gradient graph only when a trainable array fed it (no copy made before the first
+     * trained weight is kept for backward). So scoring a 2-byte model holds one block's float32
+     * weights at a time, and training holds those of the blocks from the first trained one on.
      */
-    void releaseWidened() {
-        if (widened.isEmpty() || JniUtils.isGradMode()) {
+    void releaseWidened(NDArray blockOutput) {
+        if (widened.isEmpty() || (JniUtils.isGradMode() && blockOutput.hasGradient())) {
             return;
         }
         for (String name : widened) {

@@ -99,16 +99,23 @@ class PrecisionTest {
                     Set.of(),
                     null,
                     () -> 0);
+            NDArray plain = scratch.zeros(new Shape(2));
+            NDArray traced = scratch.zeros(new Shape(2));
+            traced.setRequiresGradient(true);
             JniUtils.setGradMode(false);
             NDArray wide = pass.weight("w");
             assertEquals(DataType.FLOAT32, wide.getDataType(), "computed in float32");
             assertSame(wide, pass.weight("w"), "widened once per block");
-            pass.releaseWidened();
+            pass.releaseWidened(plain);
             assertTrue(wide.isReleased(), "freed after the block when no gradient is recorded");
-            NDArray again = pass.weight("w");
             JniUtils.setGradMode(true);
-            pass.releaseWidened();
-            assertFalse(again.isReleased(), "kept while gradients are recorded: a backward pass may need it");
+            NDArray early = pass.weight("w");
+            pass.releaseWidened(plain);
+            assertTrue(early.isReleased(), "freed while training when the block's output is outside the graph");
+            NDArray late = pass.weight("w");
+            pass.releaseWidened(traced);
+            assertFalse(late.isReleased(), "kept when the block's output is in the graph: backward needs it");
+            traced.setRequiresGradient(false);
         } finally {
             JniUtils.setGradMode(before);
         }
