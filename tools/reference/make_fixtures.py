@@ -258,12 +258,13 @@ def hypernet_fixture(out, config, weights, tokenizer, variant, seed=13):
     for i, call in enumerate(HYPERNET_CALLS):
         shifts = malmen.edit(model, tokenizer, network, modules, call, o)
         for m in modules:
-            tensors[f"call{i}.{m}.delta"] = model.deltas[m + ".weight"].detach().clone()
-        calls.append({"edits": [{"prompt": p, "target": t} for p, t in call]})
+            tensors[f"call{i}.{m}.weight"] = model.deltas[m + ".weight"].detach().clone()
+        calls.append({"edits": [{"prompt": p, "target": t} for p, t in call], "stats": {}})
     probes = probe_log_probs(model, tokenizer, HYPERNET_PROBES, tensors)
     reflib.save_safetensors(os.path.join(folder, f"{variant}.safetensors"), tensors)
     with open(os.path.join(folder, f"{variant}.json"), "w") as f:
-        json.dump({"variant": variant, "options": o, "modules": modules, "steps": steps, "calls": calls,
+        json.dump({"variant": variant, "options": o, "weights": [m + ".weight" for m in modules], "steps": steps,
+                   "calls": calls,
                    "probes": probes}, f, indent=1)
 
 

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.editlab.api.edit.Editor;
 import io.editlab.api.model.Completion;
@@ -189,19 +188,7 @@ abstract class HypernetEquivalence {
                                     "hypernet", dir.toString(),
                                     "lmBatchSize", options.lmBatchSize(),
                                     "tokenChunk", options.tokenChunk())));
-            int i = 0;
-            for (JsonElement call : spec.getAsJsonArray("calls")) {
-                editor.apply(ReferenceFixtures.requests(call.getAsJsonObject().getAsJsonArray("edits")));
-                for (JsonElement module : spec.getAsJsonArray("modules")) {
-                    String name = module.getAsString();
-                    assertClose(
-                            expected.get("call" + i + "." + name + ".delta").toFloatArray(),
-                            session.delta(name + ".weight").toFloatArray(),
-                            TRAINED,
-                            "call " + i + ": the delta of " + name);
-                }
-                i++;
-            }
+            ReferenceFixtures.assertCalls(session, editor, spec, expected, TRAINED);
             ReferenceFixtures.assertProbes(session, manager, spec.getAsJsonArray("probes"), expected, TRAINED);
             editor.close();
         }
