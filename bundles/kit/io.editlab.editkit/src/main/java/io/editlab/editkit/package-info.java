@@ -8,7 +8,7 @@
  * io.editlab.editkit.Home} (the data folder).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.editlab.editkit;
 
 import org.osgi.annotation.bundle.Export;

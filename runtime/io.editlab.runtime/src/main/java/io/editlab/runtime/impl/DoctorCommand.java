@@ -119,24 +119,7 @@ public final class DoctorCommand implements Command {
     }
 
     private static String memory() {
-        try {
-            long total = -1;
-            long available = -1;
-            for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (l.startsWith("MemTotal:")) {
-                    total = kib(l);
-                } else if (l.startsWith("MemAvailable:")) {
-                    available = kib(l);
-                }
-            }
-            return gib(total) + " total, " + gib(available) + " available";
-        } catch (IOException | RuntimeException e) {
-            return "? (/proc/meminfo unreadable)";
-        }
-    }
-
-    private static long kib(String meminfoLine) {
-        return Long.parseLong(meminfoLine.replaceAll("[^0-9]", "")) * 1024;
+        return gib(ProcessMemory.totalBytes()) + " total, " + gib(ProcessMemory.availableBytes()) + " available";
     }
 
     private static String gib(long bytes) {

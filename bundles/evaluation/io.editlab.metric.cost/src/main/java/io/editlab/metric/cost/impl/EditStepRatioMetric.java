@@ -13,8 +13,10 @@ import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ModelHandle;
 import io.editlab.api.model.ParameterInfo;
+import io.editlab.editkit.ProcessMemory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
 import org.osgi.service.component.annotations.Component;
@@ -26,8 +28,10 @@ import org.osgi.service.component.annotations.Component;
  * none, and the value is NaN); the reference is measured here on the base model through a scratch
  * session whose every weight gets a trainable zero delta, so the backward pass computes the gradient
  * of every weight, as fine-tuning the whole model would (median of {@value #REPEATS} timed passes after
- * one warm-up, on the first {@code batch} of the stream). The scratch session doubles the model's
- * weight memory while it lives.
+ * one warm-up, on the first {@code batch} of the stream). The scratch session needs a float32 delta
+ * and a float32 gradient for every weight while it lives, twice the model's size in float32 on top of
+ * the model: when the machine has less memory available than that (a 7B model needs 54 GB), the
+ * metric fails with a message saying so instead of running the process out of memory.
  */
 @EditlabMetric(EditStepRatioMetric.NAME_VALUE)
 @Component(service = Metric.class)
@@ -36,6 +40,7 @@ public final class EditStepRatioMetric implements Metric {
     static final String NAME_VALUE = "edit_step_ratio";
     static final String STAT = EditResult.STEP_SECONDS;
     static final int REPEATS = 5;
+    private static final double GIB = 1L << 30;
 
     @Override
     public MetricResult evaluate(EvaluationContext context) {
@@ -71,6 +76,7 @@ public final class EditStepRatioMetric implements Metric {
 
     /** The median wall time of a forward and backward pass with every weight trainable. */
     static double forwardBackwardSeconds(ModelHandle model, List<Completion> items) {
+        requireMemory(scratchBytes(model.parameters()), ProcessMemory.availableBytes());
         double[] seconds = new double[REPEATS];
         try (EditSession scratch = model.openSession("edit_step_ratio")) {
             List<NDArray> deltas = model.parameters().stream()
@@ -92,5 +98,26 @@ public final class EditStepRatioMetric implements Metric {
         }
         Arrays.sort(seconds);
         return seconds[REPEATS / 2];
+    }
+
+    /** The bytes of a float32 delta and its float32 gradient for every weight. */
+    static long scratchBytes(List<ParameterInfo> parameters) {
+        return parameters.stream().mapToLong(p -> p.shape().size()).sum() * 2 * Float.BYTES;
+    }
+
+    /**
+     * Fails, saying why, when {@code needed} bytes exceed the {@code available} ones (-1: unknown,
+     * then the measurement goes ahead).
+     */
+    static void requireMemory(long needed, long available) {
+        if (available >= 0 && needed > available) {
+            throw new IllegalStateException(String.format(
+                    Locale.ROOT,
+                    "%s skipped: its reference pass trains every weight of the model, which needs %.1f GiB for"
+                            + " float32 deltas and gradients, and the machine has %.1f GiB available",
+                    NAME_VALUE,
+                    needed / GIB,
+                    available / GIB));
+        }
     }
 }

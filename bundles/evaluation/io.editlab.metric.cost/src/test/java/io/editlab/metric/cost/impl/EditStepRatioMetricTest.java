@@ -1,9 +1,16 @@
 package io.editlab.metric.cost.impl;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.editlab.api.edit.EditResult;
+import io.editlab.api.model.ParameterInfo;
+import io.editlab.api.model.WeightLayout;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,5 +41,23 @@ class EditStepRatioMetricTest {
                 List.of(new EditResult(1, 1L, null, Map.of("final_loss", 0.1))),
                 batch -> fail("no reference pass is needed"));
         assertEquals(Double.NaN, result.value());
+    }
+
+    @Test
+    void theScratchSessionNeedsAFloat32DeltaAndGradientPerWeight() {
+        var parameters = List.of(
+                new ParameterInfo("a", new Shape(4096, 4096), DataType.FLOAT16, WeightLayout.IN_OUT),
+                new ParameterInfo("b", new Shape(4096), DataType.FLOAT16, WeightLayout.IN_OUT));
+        assertEquals((4096L * 4096 + 4096) * 8, EditStepRatioMetric.scratchBytes(parameters));
+    }
+
+    @Test
+    void refusesWhenTheMachineHasTooLittleMemoryLeft() {
+        var refused = assertThrows(
+                IllegalStateException.class, () -> EditStepRatioMetric.requireMemory(54L << 30, 20L << 30));
+        assertTrue(refused.getMessage().contains("54.0 GiB"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("20.0 GiB available"), refused.getMessage());
+        assertDoesNotThrow(() -> EditStepRatioMetric.requireMemory(1L << 30, 20L << 30));
+        assertDoesNotThrow(() -> EditStepRatioMetric.requireMemory(1L << 30, -1), "unknown: measure");
     }
 }
