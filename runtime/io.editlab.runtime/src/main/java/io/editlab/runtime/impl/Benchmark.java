@@ -161,14 +161,16 @@ final class Benchmark {
 
     /**
      * Resident memory with {@code count} sessions open on {@code model}, each with rank-8 LoRA
-     * adapters on every block's first MLP linear and one training step taken.
+     * adapters on the first MLP linear of the last {@code loraBlocks} blocks and one training step taken
+     * (a step keeps float32 copies of the blocks from the first adapted one for its backward pass, so
+     * a model stored in 16 bits measures its sessions with few adapted blocks).
      */
-    long memoryWithSessions(LoadedModel model, int count, List<EditSession> keep) {
+    long memoryWithSessions(LoadedModel model, int count, int loraBlocks, List<EditSession> keep) {
         for (int i = keep.size(); i < count; i++) {
             EditSession session = model.openSession("bench-" + i);
             keep.add(session);
             List<NDArray> trainable = new ArrayList<>();
-            for (int layer = 0; layer < model.layers(); layer++) {
+            for (int layer = Math.max(0, model.layers() - loraBlocks); layer < model.layers(); layer++) {
                 String module = model.module(layer, ModuleRole.MLP_UP);
                 Shape w = model.parameterInfo(module + ".weight").orElseThrow().shape();
                 long in = model.parameterInfo(module + ".weight").orElseThrow().layout()

@@ -259,6 +259,22 @@ public final class DjlRuntime implements ModelRuntime, Pretrainer {
         return new LoadedModel(Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, gate);
     }
 
+    /**
+     * The checkpoint in {@code folder}, loaded as {@link #load} does (configured weight type and size
+     * limit) but not registered as loaded and without its tokenizer: for measurements only.
+     */
+    LoadedModel loadUnregistered(String id, Path folder) throws ModelException {
+        NDManager manager = root.newSubManager();
+        try {
+            Checkpoint checkpoint =
+                    Checkpoint.load(folder.toAbsolutePath().normalize(), manager, weightType, maxParameters);
+            return new LoadedModel(Benchmark.info(id, checkpoint, device.toString()), checkpoint, null, manager, gate);
+        } catch (ModelException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
     @Override
     public Instant startedAt() {
         return startedAt;
