@@ -48,10 +48,10 @@ def probe_log_probs(model, tokenizer, probes, tensors, ready=lambda prompt_ids: 
     return [{"prompt": p, "target": t} for p, t in probes]
 
 
-def forward_fixture(out, model, tokenizer):
-    """gpt2/forward: per completion, its token ids, the logits of the rows that predict its target,
+def forward_fixture(out, model, tokenizer, name="gpt2"):
+    """NAME/forward: per completion, its token ids, the logits of the rows that predict its target,
     the target tokens' log-probabilities and the loss."""
-    folder = os.path.join(out, "gpt2")
+    folder = os.path.join(out, name)
     os.makedirs(folder, exist_ok=True)
     tensors, cases = {}, []
     with torch.no_grad():
@@ -435,6 +435,9 @@ def main():
     model = reflib.Gpt2(config, reflib.load_safetensors(os.path.join(model_folder, "model.safetensors")))
     tokenizer = reflib.WordTokenizer(WORDS)
     forward_fixture(args.out, model, tokenizer)
+    gptj_config, _ = reflib.make_gptj(os.path.join(args.out, "gptj", "model"), WORDS)
+    gptj = reflib.GptJ(gptj_config, reflib.load_safetensors(os.path.join(args.out, "gptj", "model", "model.safetensors")))
+    forward_fixture(args.out, gptj, tokenizer, "gptj")
     weights = lambda: reflib.load_safetensors(os.path.join(model_folder, "model.safetensors"))
     grace_fixture(args.out, config, weights(), tokenizer)
     elder_fixture(args.out, config, weights(), tokenizer)

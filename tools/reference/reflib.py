@@ -169,3 +169,88 @@ def make_model(folder, words, layers=2, width=32, heads=2, inner=128, positions=
         json.dump(WordTokenizer(words).json(), f)
     save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
     return config, tensors
+
+
+class GptJ(Gpt2):
+    """GPT-J with Hugging Face's names ("transformer.h.0.attn.q_proj.weight", Linear weights stored
+    [out, in]): one LayerNorm per block feeding attention and MLP side by side, both added to the
+    residual; rotary positions on the first rotary_dim dimensions of each query and key head, turning
+    each pair of neighbouring dimensions (0, 1), (2, 3), ... by the angle position * 10000^(-2i/rotary_dim);
+    gelu_new; a separate head with a bias. Written from the GPT-J description (Wang and Komatsuzaki,
+    mesh-transformer-jax) and the published parameter layout; no code was copied."""
+
+    def linear(self, x, name, bias=True):
+        y = x @ self.w(name + ".weight").T
+        return y + self.w(name + ".bias") if bias else y
+
+    def rotate(self, x, length):
+        dim = self.config["rotary_dim"]
+        pairs = torch.arange(dim // 2, dtype=torch.float64)
+        angles = torch.arange(length, dtype=torch.float64)[:, None] * 10000.0 ** (-2 * pairs / dim)[None, :]
+        cos, sin = angles.cos().float(), angles.sin().float()  # [length, dim/2]: one angle per pair
+        head, rest = x[..., :dim], x[..., dim:]
+        first, second = head[..., 0::2], head[..., 1::2]
+        turned = torch.stack((first * cos - second * sin, second * cos + first * sin), dim=-1).flatten(-2)
+        return torch.cat((turned, rest), dim=-1)
+
+    def hidden(self, ids):
+        length = ids.shape[1]
+        x = self.w("transformer.wte.weight")[ids]
+        mask = torch.full((length, length), float("-inf")).triu(1)
+        heads = self.config["n_head"]
+        for i in range(self.config["n_layer"]):
+            b = f"transformer.h.{i}"
+            a = self.ln(x, b + ".ln_1")
+            split = lambda t: t.reshape(t.shape[0], length, heads, -1).transpose(1, 2)
+            q = self.rotate(split(self.linear(a, b + ".attn.q_proj", bias=False)), length)
+            k = self.rotate(split(self.linear(a, b + ".attn.k_proj", bias=False)), length)
+            v = split(self.linear(a, b + ".attn.v_proj", bias=False))
+            scores = q @ k.transpose(2, 3) * (1 / math.sqrt(q.shape[-1])) + mask
+            context = (scores.softmax(-1) @ v).transpose(1, 2).reshape(x.shape)
+            attention = self.hook(b + ".attn", a, self.linear(context, b + ".attn.out_proj", bias=False))
+            fc = self.hook(b + ".mlp.fc_in", a, self.linear(a, b + ".mlp.fc_in"))
+            act = self.gelu_new(fc)
+            out = self.hook(b + ".mlp.fc_out", act, self.linear(act, b + ".mlp.fc_out"))
+            x = self.hook(b, x, x + attention + self.hook(b + ".mlp", a, out))
+        return self.ln(x, "transformer.ln_f")
+
+    def teacher(self, prompt_ids, target_ids):
+        ids = torch.tensor([prompt_ids + target_ids[:-1]])
+        rows = self.hidden(ids)[0][len(prompt_ids) - 1:]
+        logits = self.linear(rows, "lm_head")
+        log_probs = logits.log_softmax(-1).gather(1, torch.tensor(target_ids).reshape(-1, 1)).reshape(-1)
+        return logits, log_probs, -log_probs.mean()
+
+
+def make_gptj(folder, words, layers=2, width=32, heads=2, rotary_dim=8, inner=64, seed=2):
+    """Writes a randomly initialised GPT-J model folder EditLab can load (the head dimension 16 is
+    wider than rotary_dim, so rotated and passed-through dimensions are both exercised), and returns
+    (config, tensors)."""
+    os.makedirs(folder, exist_ok=True)
+    g = torch.Generator().manual_seed(seed)
+    normal = lambda *shape, std=0.2: torch.randn(*shape, generator=g) * std
+    tensors = {"transformer.wte.weight": normal(len(words), width)}
+    for i in range(layers):
+        b = f"transformer.h.{i}"
+        tensors[f"{b}.ln_1.weight"] = 1 + normal(width, std=0.1)
+        tensors[f"{b}.ln_1.bias"] = normal(width, std=0.1)
+        for name in ("q_proj", "k_proj", "v_proj", "out_proj"):
+            tensors[f"{b}.attn.{name}.weight"] = normal(width, width, std=1 / math.sqrt(width))
+        tensors[f"{b}.mlp.fc_in.weight"] = normal(inner, width, std=1 / math.sqrt(width))
+        tensors[f"{b}.mlp.fc_in.bias"] = normal(inner, std=0.1)
+        tensors[f"{b}.mlp.fc_out.weight"] = normal(width, inner, std=1 / math.sqrt(inner))
+        tensors[f"{b}.mlp.fc_out.bias"] = normal(width, std=0.1)
+    tensors["transformer.ln_f.weight"] = 1 + normal(width, std=0.1)
+    tensors["transformer.ln_f.bias"] = normal(width, std=0.1)
+    tensors["lm_head.weight"] = normal(len(words), width)
+    tensors["lm_head.bias"] = normal(len(words), std=0.1)
+    config = {"architectures": ["GPTJForCausalLM"], "model_type": "gptj", "n_layer": layers, "n_embd": width,
+              "n_head": heads, "n_inner": inner, "rotary_dim": rotary_dim, "vocab_size": len(words),
+              "n_positions": 64, "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new",
+              "tie_word_embeddings": False, "torch_dtype": "float32"}
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f)
+    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
+        json.dump(WordTokenizer(words).json(), f)
+    save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
+    return config, tensors

@@ -18,7 +18,7 @@ import java.util.Set;
  * in Hugging Face {@code transformers} naming), how each linear weight is stored, and the modules
  * where adapters can be hooked.
  */
-sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
+sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Architecture.Llama {
 
     /** The model type as written in {@code config.json}. */
     String modelType();
@@ -84,9 +84,10 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
         String type = Json.string(config, "model_type", file);
         return switch (type) {
             case "gpt2" -> Gpt2.of(config, file);
+            case "gptj" -> GptJ.of(config, file);
             case "llama", "mistral" -> Llama.of(type, config, file);
             default -> throw new ModelException(
-                    file + ": unknown model_type '" + type + "'; supported: gpt2, llama, mistral");
+                    file + ": unknown model_type '" + type + "'; supported: gpt2, gptj, llama, mistral");
         };
     }
 
@@ -187,6 +188,127 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.Llama {
             for (int i = 0; i < layers; i++) {
                 String b = "transformer.h." + i;
                 m.addAll(List.of(b, b + ".attn", b + ".mlp", b + ".mlp.c_fc", b + ".mlp.c_proj"));
+            }
+            return m;
+        }
+    }
+
+    /**
+     * GPT-J: attention and MLP side by side on one LayerNorm's output, rotary positions on the first
+     * {@code rotaryDim} dimensions of each head (pairs of neighbouring dimensions rotated together),
+     * {@code Linear} weights {@code [out, in]} without bias in attention, and a head with a bias.
+     */
+    record GptJ(int layers, int hidden, int inner, int vocab, int heads, int rotaryDim, double eps)
+            implements Architecture {
+
+        static GptJ of(JsonObject config, Path file) throws ModelException {
+            Json.choice(config, "activation_function", Set.of("gelu_new"), "gelu_new", file);
+            int hidden = Json.integer(config, "n_embd", 1, MAX_HIDDEN, file);
+            int heads = Json.integer(config, "n_head", 1, hidden, file);
+            if (hidden % heads != 0) {
+                throw new ModelException(file + ": n_embd " + hidden + " is not divisible by n_head " + heads);
+            }
+            int rotary = Json.optionalInteger(
+                    config, "rotary_dim", Math.min(64, hidden / heads), 2, hidden / heads, file); // HF's default: 64
+            if (rotary % 2 != 0) {
+                throw new ModelException(file + ": rotary_dim " + rotary + " must be even");
+            }
+            JsonElement tie = config.get("tie_word_embeddings");
+            boolean untied = tie == null
+                    || tie.isJsonNull()
+                    || (tie.isJsonPrimitive() && tie.getAsJsonPrimitive().isBoolean() && !tie.getAsBoolean());
+            if (!untied) {
+                throw new ModelException(file + ": a GPT-J head tied to the embedding is not supported (found"
+                        + " tie_word_embeddings " + Json.shortText(tie) + ")");
+            }
+            return new GptJ(
+                    Json.integer(config, "n_layer", 1, MAX_LAYERS, file),
+                    hidden,
+                    Json.optionalInteger(config, "n_inner", 4 * hidden, 1, MAX_INNER, file),
+                    Json.integer(config, "vocab_size", 1, MAX_VOCAB, file),
+                    heads,
+                    rotary,
+                    Json.positive(config, "layer_norm_epsilon", 1e-5, 1, file));
+        }
+
+        int headDim() {
+            return hidden / heads;
+        }
+
+        @Override
+        public String module(int layer, ModuleRole role) {
+            String b = "transformer.h." + checkLayer(layer, layers);
+            return switch (role) {
+                case BLOCK -> b;
+                case ATTENTION -> b + ".attn";
+                case MLP -> b + ".mlp";
+                case MLP_UP -> b + ".mlp.fc_in";
+                case MLP_DOWN -> b + ".mlp.fc_out";
+            };
+        }
+
+        @Override
+        public Transformer transformer() {
+            return new GptJTransformer(this);
+        }
+
+        @Override
+        public String modelType() {
+            return "gptj";
+        }
+
+        @Override
+        public Map<String, Shape> parameters() {
+            Map<String, Shape> p = new LinkedHashMap<>();
+            p.put("transformer.wte.weight", new Shape(vocab, hidden));
+            for (int i = 0; i < layers; i++) {
+                String b = "transformer.h." + i + ".";
+                p.put(b + "ln_1.weight", new Shape(hidden));
+                p.put(b + "ln_1.bias", new Shape(hidden));
+                for (String projection : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+                    p.put(b + "attn." + projection + ".weight", new Shape(hidden, hidden));
+                }
+                p.put(b + "mlp.fc_in.weight", new Shape(inner, hidden));
+                p.put(b + "mlp.fc_in.bias", new Shape(inner));
+                p.put(b + "mlp.fc_out.weight", new Shape(hidden, inner));
+                p.put(b + "mlp.fc_out.bias", new Shape(hidden));
+            }
+            p.put("transformer.ln_f.weight", new Shape(hidden));
+            p.put("transformer.ln_f.bias", new Shape(hidden));
+            p.put("lm_head.weight", new Shape(vocab, hidden));
+            p.put("lm_head.bias", new Shape(vocab));
+            return p;
+        }
+
+        @Override
+        public Map<String, String> tied() {
+            return Map.of();
+        }
+
+        @Override
+        public String canonical(String name) {
+            boolean buffer = name.endsWith(".attn.bias")
+                    || name.endsWith(".attn.masked_bias")
+                    || name.endsWith(".attn.embed_positions");
+            return buffer ? null : name; // causal-mask and rotary-table buffers of older checkpoints
+        }
+
+        @Override
+        public WeightLayout layout(String parameter) {
+            boolean linear = parameter.endsWith("_proj.weight")
+                    || parameter.endsWith(".fc_in.weight")
+                    || parameter.endsWith(".fc_out.weight")
+                    || parameter.equals("lm_head.weight");
+            return linear ? WeightLayout.OUT_IN : WeightLayout.NONE;
+        }
+
+        @Override
+        public List<String> modules() {
+            List<String> m = new ArrayList<>();
+            m.add("transformer.wte");
+            for (int i = 0; i < layers; i++) {
+                String b = "transformer.h." + i;
+                m.addAll(List.of(b, b + ".attn", b + ".mlp", b + ".mlp.fc_in", b + ".mlp.fc_out"));
             }
             return m;
         }

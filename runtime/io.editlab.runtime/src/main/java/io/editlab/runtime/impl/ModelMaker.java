@@ -48,6 +48,8 @@ final class ModelMaker {
         Map<String, JsonObject> all = new TreeMap<>();
         all.put("gpt2", gpt2(768, 12, 12));
         all.put("gpt2-xl", gpt2(1600, 48, 25));
+        all.put("gpt-j", gptj(4096, 28, 16, 64, 50400));
+        all.put("tiny-gptj", gptj(64, 2, 4, 8, 96));
         all.put("llama-2-7b", llama("llama", 11008, 32, 32000, 4096, 10000.0));
         all.put("llama-3-8b", llama("llama", 14336, 8, 128256, 8192, 500000.0));
         all.put("mistral-7b", llama("mistral", 14336, 8, 32000, 32768, 10000.0));
@@ -76,6 +78,24 @@ final class ModelMaker {
         c.addProperty("vocab_size", 50257);
         c.addProperty("layer_norm_epsilon", 1e-5);
         c.addProperty("activation_function", "gelu_new");
+        return c;
+    }
+
+    private static JsonObject gptj(int hidden, int layers, int heads, int rotaryDim, int vocab) {
+        JsonObject c = new JsonObject();
+        JsonArray architectures = new JsonArray();
+        architectures.add("GPTJForCausalLM");
+        c.add("architectures", architectures);
+        c.addProperty("model_type", "gptj");
+        c.addProperty("n_embd", hidden);
+        c.addProperty("n_layer", layers);
+        c.addProperty("n_head", heads);
+        c.addProperty("rotary_dim", rotaryDim);
+        c.addProperty("n_positions", 2048);
+        c.addProperty("vocab_size", vocab);
+        c.addProperty("layer_norm_epsilon", 1e-5);
+        c.addProperty("activation_function", "gelu_new");
+        c.addProperty("tie_word_embeddings", false);
         return c;
     }
 

@@ -3,7 +3,7 @@ package io.editlab.runtime.impl;
 import ai.djl.ndarray.NDArray;
 
 /** The forward pass of one decoder-only architecture over a checkpoint's weights. */
-sealed interface Transformer permits Gpt2Transformer, LlamaTransformer {
+sealed interface Transformer permits Gpt2Transformer, GptJTransformer, LlamaTransformer {
 
     /** The final-normalised hidden states {@code [batch, sequence, hidden]} of {@code pass.tokenIds()}. */
     NDArray hidden(Pass pass);

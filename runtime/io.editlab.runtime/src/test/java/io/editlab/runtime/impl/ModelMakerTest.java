@@ -43,10 +43,20 @@ class ModelMakerTest {
     @Test
     void everyLayoutIsAValidConfigurationOfTheModelsItNames() throws Exception {
         assertEquals(
-                List.of("gpt2", "gpt2-xl", "llama-2-7b", "llama-3-8b", "mistral-7b", "tiny-gpt2", "tiny-llama"),
+                List.of(
+                        "gpt-j",
+                        "gpt2",
+                        "gpt2-xl",
+                        "llama-2-7b",
+                        "llama-3-8b",
+                        "mistral-7b",
+                        "tiny-gpt2",
+                        "tiny-gptj",
+                        "tiny-llama"),
                 List.copyOf(ModelMaker.layouts().keySet()));
-        long[] expected = {124_439_808L, 1_557_611_200L, 6_738_415_616L, 8_030_261_248L, 7_241_732_096L};
-        String[] big = {"gpt2", "gpt2-xl", "llama-2-7b", "llama-3-8b", "mistral-7b"};
+        long[] expected = {6_050_882_784L, 124_439_808L, 1_557_611_200L, 6_738_415_616L, 8_030_261_248L, 7_241_732_096L
+        };
+        String[] big = {"gpt-j", "gpt2", "gpt2-xl", "llama-2-7b", "llama-3-8b", "mistral-7b"};
         for (int i = 0; i < big.length; i++) {
             Architecture a = Architecture.of(ModelMaker.layouts().get(big[i]), Path.of(big[i]));
             assertEquals(expected[i], a.parameterCount(), big[i] + ": the published parameter count");
@@ -66,7 +76,7 @@ class ModelMakerTest {
 
     @Test
     void float16AndBfloat16CheckpointsGiveTheirFloat32TwinsLogits() throws Exception {
-        for (String layout : List.of("tiny-gpt2", "tiny-llama")) {
+        for (String layout : List.of("tiny-gpt2", "tiny-gptj", "tiny-llama")) {
             float[] full =
                     logits(make(layout, DataType.FLOAT32, 1, layout + "-f32").folder(), layout + "-f32");
             float[] half =

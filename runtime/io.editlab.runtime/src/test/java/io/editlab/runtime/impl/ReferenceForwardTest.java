@@ -11,6 +11,7 @@ import io.editlab.api.model.Completion;
 import io.editlab.api.model.EditSession;
 import io.editlab.api.model.ForwardOptions;
 import io.editlab.api.model.ForwardResult;
+import io.editlab.api.model.ModelHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The runtime's GPT-2 against the Python reference ({@code tools/reference/reflib.py}, {@code Gpt2}):
+ * The runtime's GPT-2 and GPT-J against the Python references ({@code tools/reference/reflib.py},
+ * {@code Gpt2}, {@code GptJ}):
  * token ids, the logits of every row that predicts a target token, their log-probabilities and the
  * teacher-forced loss, per completion and in one padded batch. Skipped without fixtures.
  */
@@ -87,12 +89,26 @@ class ReferenceForwardTest {
 
     @Test
     void eachCompletionScoresAsTheReferenceDoes() throws Exception {
-        try (EditSession session = fixtures.model.openSession("reference");
+        assertScoresAsTheReference(fixtures.model, "gpt2/forward.safetensors");
+    }
+
+    @Test
+    void gptjScoresAsTheReferenceDoes() throws Exception {
+        ModelHandle gptj = fixtures.runtime.load("reference-gptj", fixtures.file("gptj/model"));
+        try {
+            assertScoresAsTheReference(gptj, "gptj/forward.safetensors");
+        } finally {
+            fixtures.runtime.unload("reference-gptj");
+        }
+    }
+
+    private static void assertScoresAsTheReference(ModelHandle model, String expectedFile) throws Exception {
+        try (EditSession session = model.openSession("reference");
                 NDManager manager = session.manager().newSubManager()) {
-            Map<String, NDArray> expected = fixtures.tensors(manager, "gpt2/forward.safetensors");
+            Map<String, NDArray> expected = fixtures.tensors(manager, expectedFile);
             for (int i = 0; i < completions.size(); i++) {
                 ForwardResult result = session.forward(manager, List.of(completions.get(i)), ForwardOptions.INFERENCE);
-                String what = completions.get(i).toString();
+                String what = model.info().id() + " " + completions.get(i);
                 assertClose(
                         expected.get(i + ".logits").toFloatArray(),
                         result.logits().toFloatArray(),
