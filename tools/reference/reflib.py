@@ -143,6 +143,16 @@ class Gpt2(torch.nn.Module):
         return logits, log_probs, -log_probs.mean()
 
 
+def write_folder(folder, config, words, tensors):
+    """Writes config.json, a word-level tokenizer.json and model.safetensors; returns (config, tensors)."""
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump(config, f)
+    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
+        json.dump(WordTokenizer(words).json(), f)
+    save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
+    return config, tensors
+
+
 def make_model(folder, words, layers=2, width=32, heads=2, inner=128, positions=16, seed=1):
     """Writes a randomly initialised GPT-2 model folder EditLab can load, and returns (config, tensors)."""
     os.makedirs(folder, exist_ok=True)
@@ -163,12 +173,7 @@ def make_model(folder, words, layers=2, width=32, heads=2, inner=128, positions=
     config = {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "n_layer": layers, "n_embd": width,
               "n_head": heads, "n_inner": inner, "vocab_size": len(words), "n_positions": positions,
               "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new", "torch_dtype": "float32"}
-    with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(config, f)
-    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
-        json.dump(WordTokenizer(words).json(), f)
-    save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
-    return config, tensors
+    return write_folder(folder, config, words, tensors)
 
 
 class GptJ(Gpt2):
@@ -248,9 +253,4 @@ def make_gptj(folder, words, layers=2, width=32, heads=2, rotary_dim=8, inner=64
               "n_head": heads, "n_inner": inner, "rotary_dim": rotary_dim, "vocab_size": len(words),
               "n_positions": 64, "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new",
               "tie_word_embeddings": False, "torch_dtype": "float32"}
-    with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(config, f)
-    with open(os.path.join(folder, "tokenizer.json"), "w") as f:
-        json.dump(WordTokenizer(words).json(), f)
-    save_safetensors(os.path.join(folder, "model.safetensors"), tensors)
-    return config, tensors
+    return write_folder(folder, config, words, tensors)

@@ -48,6 +48,34 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
     /** The forward pass of this architecture. */
     Transformer transformer();
 
+    /**
+     * The hook point of {@code role} in block {@code layer} of an architecture whose blocks are named
+     * {@code blocks + layer}, with the given attention and MLP linear suffixes.
+     */
+    private static String module(
+            String blocks, int layer, int layers, ModuleRole role, String attention, String up, String down) {
+        String b = blocks + checkLayer(layer, layers);
+        return switch (role) {
+            case BLOCK -> b;
+            case ATTENTION -> b + attention;
+            case MLP -> b + ".mlp";
+            case MLP_UP -> b + up;
+            case MLP_DOWN -> b + down;
+        };
+    }
+
+    /** Every hook point in forward order: the embedding, then per block the modules {@link #module} names. */
+    private static List<String> modules(
+            String embedding, String blocks, int layers, String attention, String up, String down) {
+        List<String> m = new ArrayList<>();
+        m.add(embedding);
+        for (int i = 0; i < layers; i++) {
+            String b = blocks + i;
+            m.addAll(List.of(b, b + attention, b + ".mlp", b + up, b + down));
+        }
+        return m;
+    }
+
     private static int checkLayer(int layer, int layers) {
         if (layer < 0 || layer >= layers) {
             throw new IllegalArgumentException("layer " + layer + " is out of range: the model has " + layers);
@@ -115,14 +143,7 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public String module(int layer, ModuleRole role) {
-            String b = "transformer.h." + checkLayer(layer, layers);
-            return switch (role) {
-                case BLOCK -> b;
-                case ATTENTION -> b + ".attn";
-                case MLP -> b + ".mlp";
-                case MLP_UP -> b + ".mlp.c_fc";
-                case MLP_DOWN -> b + ".mlp.c_proj";
-            };
+            return Architecture.module("transformer.h.", layer, layers, role, ".attn", ".mlp.c_fc", ".mlp.c_proj");
         }
 
         @Override
@@ -183,13 +204,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public List<String> modules() {
-            List<String> m = new ArrayList<>();
-            m.add("transformer.wte");
-            for (int i = 0; i < layers; i++) {
-                String b = "transformer.h." + i;
-                m.addAll(List.of(b, b + ".attn", b + ".mlp", b + ".mlp.c_fc", b + ".mlp.c_proj"));
-            }
-            return m;
+            return Architecture.modules(
+                    "transformer.wte", "transformer.h.", layers, ".attn", ".mlp.c_fc", ".mlp.c_proj");
         }
     }
 
@@ -237,14 +253,7 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public String module(int layer, ModuleRole role) {
-            String b = "transformer.h." + checkLayer(layer, layers);
-            return switch (role) {
-                case BLOCK -> b;
-                case ATTENTION -> b + ".attn";
-                case MLP -> b + ".mlp";
-                case MLP_UP -> b + ".mlp.fc_in";
-                case MLP_DOWN -> b + ".mlp.fc_out";
-            };
+            return Architecture.module("transformer.h.", layer, layers, role, ".attn", ".mlp.fc_in", ".mlp.fc_out");
         }
 
         @Override
@@ -304,13 +313,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public List<String> modules() {
-            List<String> m = new ArrayList<>();
-            m.add("transformer.wte");
-            for (int i = 0; i < layers; i++) {
-                String b = "transformer.h." + i;
-                m.addAll(List.of(b, b + ".attn", b + ".mlp", b + ".mlp.fc_in", b + ".mlp.fc_out"));
-            }
-            return m;
+            return Architecture.modules(
+                    "transformer.wte", "transformer.h.", layers, ".attn", ".mlp.fc_in", ".mlp.fc_out");
         }
     }
 
@@ -373,14 +377,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public String module(int layer, ModuleRole role) {
-            String b = "model.layers." + checkLayer(layer, layers);
-            return switch (role) {
-                case BLOCK -> b;
-                case ATTENTION -> b + ".self_attn";
-                case MLP -> b + ".mlp";
-                case MLP_UP -> b + ".mlp.up_proj";
-                case MLP_DOWN -> b + ".mlp.down_proj";
-            };
+            return Architecture.module(
+                    "model.layers.", layer, layers, role, ".self_attn", ".mlp.up_proj", ".mlp.down_proj");
         }
 
         @Override
@@ -427,13 +425,8 @@ sealed interface Architecture permits Architecture.Gpt2, Architecture.GptJ, Arch
 
         @Override
         public List<String> modules() {
-            List<String> m = new ArrayList<>();
-            m.add("model.embed_tokens");
-            for (int i = 0; i < layers; i++) {
-                String b = "model.layers." + i;
-                m.addAll(List.of(b, b + ".self_attn", b + ".mlp", b + ".mlp.up_proj", b + ".mlp.down_proj"));
-            }
-            return m;
+            return Architecture.modules(
+                    "model.embed_tokens", "model.layers.", layers, ".self_attn", ".mlp.up_proj", ".mlp.down_proj");
         }
     }
 }
