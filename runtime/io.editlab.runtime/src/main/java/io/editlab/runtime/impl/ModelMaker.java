@@ -65,12 +65,18 @@ final class ModelMaker {
         return all;
     }
 
-    private static JsonObject gpt2(int hidden, int layers, int heads) {
+    /** A {@code config.json} naming its Hugging Face class and model type, to be filled in. */
+    private static JsonObject config(String architecture, String modelType) {
         JsonObject c = new JsonObject();
         JsonArray architectures = new JsonArray();
-        architectures.add("GPT2LMHeadModel");
+        architectures.add(architecture);
         c.add("architectures", architectures);
-        c.addProperty("model_type", "gpt2");
+        c.addProperty("model_type", modelType);
+        return c;
+    }
+
+    private static JsonObject gpt2(int hidden, int layers, int heads) {
+        JsonObject c = config("GPT2LMHeadModel", "gpt2");
         c.addProperty("n_embd", hidden);
         c.addProperty("n_layer", layers);
         c.addProperty("n_head", heads);
@@ -82,11 +88,7 @@ final class ModelMaker {
     }
 
     private static JsonObject gptj(int hidden, int layers, int heads, int rotaryDim, int vocab) {
-        JsonObject c = new JsonObject();
-        JsonArray architectures = new JsonArray();
-        architectures.add("GPTJForCausalLM");
-        c.add("architectures", architectures);
-        c.addProperty("model_type", "gptj");
+        JsonObject c = config("GPTJForCausalLM", "gptj");
         c.addProperty("n_embd", hidden);
         c.addProperty("n_layer", layers);
         c.addProperty("n_head", heads);
@@ -100,11 +102,7 @@ final class ModelMaker {
     }
 
     private static JsonObject llama(String type, int inner, int kvHeads, int vocab, int positions, double theta) {
-        JsonObject c = new JsonObject();
-        JsonArray architectures = new JsonArray();
-        architectures.add(type.equals("mistral") ? "MistralForCausalLM" : "LlamaForCausalLM");
-        c.add("architectures", architectures);
-        c.addProperty("model_type", type);
+        JsonObject c = config(type.equals("mistral") ? "MistralForCausalLM" : "LlamaForCausalLM", type);
         c.addProperty("hidden_size", 4096);
         c.addProperty("intermediate_size", inner);
         c.addProperty("num_hidden_layers", 32);
