@@ -62,12 +62,12 @@ public final class BenchRuntimeCommand implements Command {
             String value = args.get(i + 1);
             switch (args.get(i)) {
                 case "--model" -> model = Path.of(value);
-                case "--repeats" -> repeats = positive("--repeats", value);
+                case "--repeats" -> repeats = CommandArguments.integer("--repeats", value, 1);
                 case "--out" -> output = Path.of(value);
                 case "--part" -> part = value;
                 case "--sessions-model" -> sessionsModel = Path.of(value);
-                case "--sessions" -> sessions = positive("--sessions", value);
-                case "--lora-blocks" -> loraBlocks = positive("--lora-blocks", value);
+                case "--sessions" -> sessions = CommandArguments.integer("--sessions", value, 1);
+                case "--lora-blocks" -> loraBlocks = CommandArguments.integer("--lora-blocks", value, 1);
                 default -> throw new IllegalArgumentException("unexpected argument '" + args.get(i) + "'");
             }
         }
@@ -223,17 +223,5 @@ public final class BenchRuntimeCommand implements Command {
         } finally {
             open.forEach(EditSession::close);
         }
-    }
-
-    private static int positive(String option, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(option + " must be a whole number >= 1, not '" + value + "'");
     }
 }

@@ -44,8 +44,8 @@ public final class MakeModelCommand implements Command {
                     default -> throw new IllegalArgumentException(
                             "--dtype must be float32, float16 or bfloat16, not '" + value + "'");
                 };
-                case "--shards" -> shards = number("--shards", value);
-                case "--seed" -> seed = number("--seed", value);
+                case "--shards" -> shards = CommandArguments.integer("--shards", value, Integer.MIN_VALUE);
+                case "--seed" -> seed = CommandArguments.integer("--seed", value, Integer.MIN_VALUE);
                 case "--out" -> folder = Path.of(value).toAbsolutePath().normalize();
                 default -> throw new IllegalArgumentException("unexpected argument '" + args.get(i) + "'");
             }
@@ -72,13 +72,5 @@ public final class MakeModelCommand implements Command {
                 made.shards(),
                 (System.nanoTime() - started) / 1e9));
         return 0;
-    }
-
-    private static int number(String option, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, not '" + value + "'");
-        }
     }
 }
